@@ -1,0 +1,149 @@
+/*
+ * cli.c - dispatching `caseaudit COMMAND ...`, help and version.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "version.h"
+
+int ca_cmd_migrate(int argc, char **argv);
+int ca_cmd_import(int argc, char **argv);
+int ca_cmd_demo(int argc, char **argv);
+extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
+
+typedef struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} command;
+
+static const command commands[] = {
+	{ "migrate", "apply pending database migrations (safe to repeat)",
+	    ca_cmd_migrate, ca_help_migrate },
+	{ "import", "import assessments or staff from a CSV extract",
+	    ca_cmd_import, ca_help_import },
+	{ "demo", "generate a synthetic caseload for demonstrations and tests",
+	    ca_cmd_demo, ca_help_demo },
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void
+overview(FILE *f)
+{
+	fprintf(f,
+	    "caseaudit - quality assurance and case-file audit for adult social care\n"
+	    "\n"
+	    "usage: caseaudit COMMAND [OPTIONS]\n"
+	    "       caseaudit help [COMMAND]\n"
+	    "       caseaudit --version\n"
+	    "\n"
+	    "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+	    "\n"
+	    "The database is chosen by libpq's environment (PGHOST, PGPORT, PGDATABASE,\n"
+	    "PGUSER, PGSERVICE) or by --db CONNINFO on any command that uses it.\n"
+	    "\n"
+	    "exit status: 0 ok, 64 usage, 65 bad input data, 66 input file missing,\n"
+	    "69 database unavailable, 70 internal error, 74 output error, 75 retry later\n"
+	    "\n"
+	    "`caseaudit COMMAND --help` explains one command.\n");
+}
+
+static const command *
+find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+ca_cli_main(int argc, char **argv)
+{
+	const command *c;
+
+	/* Output order matters when stdout and stderr go to one terminal. */
+	setvbuf(stderr, NULL, _IONBF, 0);
+	if (argc < 2) {
+		overview(stderr);
+		return CA_EX_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("caseaudit %s\n", CASEAUDIT_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		if (argc > 2) {
+			if ((c = find(argv[2])) == NULL)
+				return ca_cli_usage(NULL, "unknown command '%s'", argv[2]);
+			return ca_cli_help(c->help);
+		}
+		overview(stdout);
+		return 0;
+	}
+	if ((c = find(argv[1])) == NULL)
+		return ca_cli_usage(NULL, "unknown command '%s'", argv[1]);
+	return c->run(argc - 1, argv + 1);
+}
+
+int
+ca_cli_fail(const ca_err *err)
+{
+	fprintf(stderr, "caseaudit: %s\n", err->msg[0] ? err->msg : "failed");
+	return err->code ? err->code : CA_EX_SOFTWARE;
+}
+
+int
+ca_cli_usage(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "caseaudit: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (command != NULL)
+		fprintf(stderr, "\nTry 'caseaudit %s --help'.\n", command);
+	else
+		fprintf(stderr, "\nTry 'caseaudit help'.\n");
+	return CA_EX_USAGE;
+}
+
+int
+ca_cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+ca_cli_help(const char *text)
+{
+	fputs(text, stdout);
+	return 0;
+}
+
+int
+ca_cli_connect(const char *conninfo, PGconn **conn)
+{
+	ca_err err = { 0 };
+
+	*conn = ca_db_connect(conninfo, &err);
+	if (*conn == NULL)
+		return ca_cli_fail(&err);
+	return 0;
+}

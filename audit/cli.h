@@ -1,0 +1,35 @@
+/*
+ * cli.h - the caseaudit command line: dispatch, help and shared helpers.
+ *
+ * Each command lives in its own cmd_NAME.c as
+ *     int ca_cmd_NAME(int argc, char **argv);   argv[0] is the command name
+ *     extern const char ca_help_NAME[];          the text of `--help`
+ * and is listed once in the table in cli.c.  A command returns its exit
+ * code (sysexits, see error.h) and never calls exit().
+ */
+#ifndef CASEAUDIT_CLI_H
+#define CASEAUDIT_CLI_H
+
+#include "error.h"
+
+int ca_cli_main(int argc, char **argv);
+
+/* Print "caseaudit: MESSAGE" to stderr and return err->code. */
+int ca_cli_fail(const ca_err *err);
+
+/* Print a usage error and a pointer to --help; returns CA_EX_USAGE. */
+int ca_cli_usage(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True when argv holds -h or --help before any "--". */
+int ca_cli_wants_help(int argc, char **argv);
+
+/* Print a command's help text to stdout; returns 0. */
+int ca_cli_help(const char *text);
+
+/* Connect (conninfo NULL: the libpq environment); on failure print the
+ * reason and return its code (69). */
+typedef struct pg_conn PGconn;
+int ca_cli_connect(const char *conninfo, PGconn **conn);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * utf8.h - checking that bytes are well-formed UTF-8.
+ *
+ * Everything caseaudit stores or matches is UTF-8; bytes that are not are
+ * reported where they stand rather than passed on to PostgreSQL (which
+ * would abort a whole COPY) or to PCRE2 (where they are undefined
+ * behaviour with checks off).
+ */
+#ifndef CASEAUDIT_UTF8_H
+#define CASEAUDIT_UTF8_H
+
+#include <stddef.h>
+
+enum ca_utf8_result {
+	CA_UTF8_OK = 0,
+	CA_UTF8_INVALID,   /* not well-formed (Unicode 15, table 3-7) */
+	CA_UTF8_NUL        /* a NUL byte: valid UTF-8, but never valid text here */
+};
+
+/* Check s[0..n).  On a problem, *where gets the byte offset of the first
+ * offending byte. */
+enum ca_utf8_result ca_utf8_check(const unsigned char *s, size_t n, size_t *where);
+
+#endif

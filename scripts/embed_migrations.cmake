@@ -1,0 +1,18 @@
+# Turns migrations/*.sql into a C array of {name, sql} so the program carries
+# its own schema.  Run by the build: cmake -DOUT=file.c -DFILES="a;b" -P this.
+set(body "/* Generated from the migrations directory by scripts/embed_migrations.cmake. */\n#include \"migrate.h\"\n#include <stddef.h>\n\n")
+set(table "const struct ca_migration ca_migrations_embedded[] = {\n")
+set(i 0)
+foreach(f IN LISTS FILES)
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} hex HEX)
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR len "${hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(APPEND body "static const unsigned char m${i}[] = {${bytes} 0x00};\n")
+  string(APPEND table "\t{\"${name}\", (const char *)m${i}, ${len}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND table "\t{NULL, NULL, 0}\n};\n")
+file(WRITE ${OUT}.tmp "${body}\n${table}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
