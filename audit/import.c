@@ -424,7 +424,10 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 		ca_strbuf_addf(b, " WHEN EXISTS (SELECT 1 FROM unnest(string_to_array(%s, ';')) r"
 		    " WHERE lower(btrim(r)) <> ALL (", v);
 		choices_sql_array(b, c->choices);
-		ca_strbuf_addf(b, ")) THEN 'unknown role in' || ca_show(%s) || ' (expected ", v);
+		ca_strbuf_addf(b, ")) THEN 'unknown role' || ca_show((SELECT btrim(r)"
+		    " FROM unnest(string_to_array(%s, ';')) r WHERE lower(btrim(r)) <> ALL (", v);
+		choices_sql_array(b, c->choices);
+		ca_strbuf_adds(b, ") LIMIT 1)) || ' (expected ");
 		choices_words(b, c->choices);
 		ca_strbuf_adds(b, ", separated by ;)'");
 		break;

@@ -1,0 +1,296 @@
+/*
+ * support.c - test databases and running the CLI; see support.h.
+ */
+#include "support.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "migrate.h"
+
+static PGconn *
+connect_to(const char *dbname)
+{
+	const char *keys[] = { "dbname", NULL };
+	const char *vals[] = { dbname, NULL };
+	PGconn *c = PQconnectdbParams(keys, vals, 0);
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "test: cannot connect to %s: %s", dbname, PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	PQclear(PQexec(c, "SET client_min_messages = warning"));
+	return c;
+}
+
+static int
+exec_ok(PGconn *c, const char *sql)
+{
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+
+	if (!ok)
+		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+static int
+db_exists(PGconn *c, const char *name)
+{
+	const char *p[1] = { name };
+	PGresult *r = PQexecParams(c, "SELECT 1 FROM pg_database WHERE datname = $1",
+	    1, NULL, p, NULL, NULL, 0);
+	int yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+
+	PQclear(r);
+	return yes;
+}
+
+/* Build the template once per schema version; concurrent test programs
+ * wait on an advisory lock, and the final rename marks it complete. */
+static int
+ensure_template(PGconn *admin, char *tpl, size_t size)
+{
+	char fp[65], sql[256], building[80];
+	ca_migrate_result res;
+	ca_err err = { 0 };
+	PGconn *c;
+	int rc = -1;
+
+	ca_migrations_fingerprint(fp);
+	snprintf(tpl, size, "caseaudit_tpl_%.16s", fp);
+	snprintf(building, sizeof building, "caseaudit_tplnew_%.16s", fp);
+	if (exec_ok(admin, "SELECT pg_advisory_lock(4242)") != 0)
+		return -1;
+	if (db_exists(admin, tpl)) {
+		rc = 0;
+		goto out;
+	}
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", building);
+	if (exec_ok(admin, sql) != 0)
+		goto out;
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'", building);
+	if (exec_ok(admin, sql) != 0)
+		goto out;
+	if ((c = connect_to(building)) == NULL)
+		goto out;
+	if (ca_migrate(c, NULL, NULL, &res, &err) != 0) {
+		fprintf(stderr, "test: migrating the template: %s\n", err.msg);
+		PQfinish(c);
+		goto out;
+	}
+	PQfinish(c);
+	snprintf(sql, sizeof sql, "ALTER DATABASE %s RENAME TO %s", building, tpl);
+	rc = exec_ok(admin, sql);
+out:
+	exec_ok(admin, "SELECT pg_advisory_unlock(4242)");
+	return rc;
+}
+
+static int
+create_from(const char *group, char *name, size_t size, int migrated)
+{
+	char tpl[80] = "template0", sql[256];
+	PGconn *admin = connect_to("postgres");
+	int rc = -1;
+
+	if (admin == NULL)
+		return -1;
+	if (!migrated || ensure_template(admin, tpl, sizeof tpl) == 0) {
+		snprintf(name, size, "caseaudit_t_%s_%ld", group, (long)getpid());
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+		exec_ok(admin, sql);
+		snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE %s", name, tpl);
+		rc = exec_ok(admin, sql);
+	}
+	PQfinish(admin);
+	return rc;
+}
+
+int
+test_db_create(const char *group, char *name, size_t size)
+{
+	return create_from(group, name, size, 1);
+}
+
+int
+test_db_create_empty(const char *group, char *name, size_t size)
+{
+	return create_from(group, name, size, 0);
+}
+
+void
+test_db_drop(const char *name)
+{
+	char sql[256];
+	PGconn *admin = connect_to("postgres");
+
+	if (admin == NULL)
+		return;
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	exec_ok(admin, sql);
+	PQfinish(admin);
+}
+
+PGconn *
+test_db_connect(const char *name)
+{
+	return connect_to(name);
+}
+
+char *
+test_db_value(PGconn *conn, const char *sql)
+{
+	PGresult *r = PQexec(conn, sql);
+	char *v = NULL;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		v = strdup(PQgetvalue(r, 0, 0));
+	else if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		fprintf(stderr, "test: %s: %s", sql, PQerrorMessage(conn));
+	PQclear(r);
+	return v;
+}
+
+long long
+test_db_count(PGconn *conn, const char *sql)
+{
+	char *v = test_db_value(conn, sql);
+	long long n = v ? atoll(v) : -1;
+
+	free(v);
+	return n;
+}
+
+/* Read both pipes until both close, so neither child stream can block. */
+static void
+drain(int fdout, int fderr, char **out, char **err)
+{
+	size_t len[2] = { 0, 0 }, cap[2] = { 4096, 4096 };
+	char *buf[2] = { malloc(4096), malloc(4096) };
+	struct pollfd p[2] = { { fdout, POLLIN, 0 }, { fderr, POLLIN, 0 } };
+	int open_fds = 2;
+
+	while (open_fds > 0) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (cap[i] - len[i] < 4096) {
+				cap[i] *= 2;
+				buf[i] = realloc(buf[i], cap[i]);
+			}
+			n = read(p[i].fd, buf[i] + len[i], cap[i] - len[i] - 1);
+			if (n <= 0) {
+				close(p[i].fd);
+				p[i].fd = -1;
+				open_fds--;
+			} else
+				len[i] += (size_t)n;
+		}
+	}
+	buf[0][len[0]] = '\0';
+	buf[1][len[1]] = '\0';
+	*out = buf[0];
+	*err = buf[1];
+}
+
+int
+test_run_cli(test_run *r, const char *db, const char *const *extra_env,
+    const char *const *argv)
+{
+	int po[2], pe[2], status;
+	pid_t pid;
+
+	memset(r, 0, sizeof *r);
+	if (pipe(po) != 0 || pipe(pe) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int n = 0;
+		char **args;
+
+		while (argv[n] != NULL)
+			n++;
+		args = calloc((size_t)n + 1, sizeof *args);
+		args[0] = (char *)CASEAUDIT_BIN;
+		for (int i = 1; i < n; i++)
+			args[i] = (char *)argv[i];
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+		if (db != NULL)
+			setenv("PGDATABASE", db, 1);
+		for (const char *const *e = extra_env; e != NULL && *e != NULL; e++)
+			putenv((char *)*e);
+		execv(CASEAUDIT_BIN, args);
+		_exit(127);
+	}
+	close(po[1]);
+	close(pe[1]);
+	drain(po[0], pe[0], &r->out, &r->err);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
+void
+test_run_free(test_run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+char *
+test_write_file(const char *name, const void *data, size_t len)
+{
+	char *dir = test_tempdir(), *path;
+	size_t n = strlen(dir) + strlen(name) + 2;
+	FILE *f;
+
+	path = malloc(n);
+	snprintf(path, n, "%s/%s", dir, name);
+	free(dir);
+	f = fopen(path, "wb");
+	if (f == NULL)
+		return path;
+	fwrite(data, 1, len, f);
+	fclose(f);
+	return path;
+}
+
+const char *
+test_fixture(const char *name)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof path, "%s/%s", CASEAUDIT_FIXTURES, name);
+	return path;
+}
+
+char *
+test_tempdir(void)
+{
+	char tmpl[] = "/tmp/caseaudit-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	return strdup(d ? d : "/tmp");
+}

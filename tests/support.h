@@ -1,0 +1,50 @@
+/*
+ * support.h - what the tests share: a fresh database per test group, and
+ * running the real caseaudit binary.
+ *
+ * Databases are cloned from a migrated template (CREATE DATABASE ...
+ * TEMPLATE), named after the migrations' fingerprint, so each group starts
+ * from a clean schema in milliseconds and a changed migration rebuilds the
+ * template.  The server is whatever the PG* environment names; scripts/test
+ * starts the private one.
+ */
+#ifndef CASEAUDIT_TEST_SUPPORT_H
+#define CASEAUDIT_TEST_SUPPORT_H
+
+#include <stddef.h>
+#include <libpq-fe.h>
+
+/* Create an empty, migrated database for a test group; its name is
+ * written to name (at least 64 bytes).  Returns 0, or -1 with a message on
+ * stderr. */
+int  test_db_create(const char *group, char *name, size_t size);
+/* The same, but an empty database with no schema at all. */
+int  test_db_create_empty(const char *group, char *name, size_t size);
+void test_db_drop(const char *name);
+PGconn *test_db_connect(const char *name);
+
+/* A single value from a query (with no parameters) as a malloc'd string,
+ * or NULL. */
+char *test_db_value(PGconn *conn, const char *sql);
+long long test_db_count(PGconn *conn, const char *sql);
+
+typedef struct test_run {
+	int status;        /* exit status, or 128+signal */
+	char *out, *err;   /* everything written, NUL-terminated */
+} test_run;
+
+/* Run the caseaudit binary with argv (argv[0] is ignored) against the
+ * database `db` (NULL: leave the environment alone).  extra_env is a
+ * NULL-terminated list of "NAME=value" to set, may be NULL. */
+int  test_run_cli(test_run *r, const char *db, const char *const *extra_env,
+    const char *const *argv);
+void test_run_free(test_run *r);
+
+/* Write data to a new temporary file; returns its malloc'd path. */
+char *test_write_file(const char *name, const void *data, size_t len);
+/* A path under the fixtures directory (static buffer). */
+const char *test_fixture(const char *name);
+/* A fresh temporary directory (malloc'd path). */
+char *test_tempdir(void);
+
+#endif
