@@ -84,7 +84,10 @@ ca_csv_open(ca_csv_reader **out, const char *path, size_t max_record, ca_err *er
 	r->line = 1;
 	r->rec_line = 1;
 	r->fields = 1;
-	ca_sha256_init(&r->sha);
+	if (ca_sha256_init(&r->sha) != 0) {
+		ca_csv_close(r);
+		return ca_err_set(err, CA_EX_SOFTWARE, "cannot start a SHA-256 digest");
+	}
 	*out = r;
 	return 0;
 }
@@ -96,6 +99,8 @@ ca_csv_close(ca_csv_reader *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	if (!r->digest_done)
+		ca_sha256_abandon(&r->sha);
 	free(r->in);
 	free(r->rec);
 	free(r);

@@ -54,15 +54,17 @@ typedef struct ca_import_kind {
 	const char *ref_column;        /* the key rows are upserted by */
 	const ca_import_column *columns;
 	int ncolumns;
-	/* Extra per-row checks as SQL VALUES rows ('column', CASE ... END)
-	 * over the staging row `s`, or NULL. */
-	const char *row_checks_sql;
-	/* One statement upserting the valid rows; $1 is the import id, $2 the
-	 * actor.  It reads ca_valid (the staging rows that passed) and returns
-	 * one row: inserted, updated. */
-	const char *upsert_sql;
-	/* Run before upsert_sql (organisations, teams), or NULL. */
+	/* An extra check across columns: a CASE expression over the staging
+	 * row `s` giving a problem or NULL, reported against row_check_column.
+	 * Date columns are there parsed as s.NAME__date.  NULL for none. */
+	const char *row_check_column;
+	const char *row_check_sql;
+	/* Run first: creates what the rows refer to (organisations, teams)
+	 * and the temporary view ca_src of the valid rows (ca_valid) typed. */
 	const char *prepare_sql;
+	/* One statement storing ca_src; $1 is the import id, $2 the actor.
+	 * Returns one row: inserted, updated. */
+	const char *upsert_sql;
 } ca_import_kind;
 
 extern const ca_import_kind ca_import_assessments;

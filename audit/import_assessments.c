@@ -24,24 +24,20 @@ static const ca_import_column columns[] = {
 };
 
 /* An assessment cannot be completed before it was asked for. */
-static const char row_checks[] =
-	"('completed_on', CASE WHEN ca_parse_date(btrim(s.completed_on))"
-	" < ca_parse_date(btrim(s.requested_on))"
-	" THEN 'is before requested_on' || ca_show(btrim(s.requested_on)) END)";
+static const char completed_check[] =
+	"CASE WHEN s.completed_on__date < s.requested_on__date"
+	" THEN 'is before requested_on' || ca_show(btrim(s.requested_on)) END";
 
+/*
+ * The valid rows, typed.  A temporary view rather than a CTE: the upsert
+ * reads it twice (new rows, changed rows) and a CTE would copy every
+ * narrative into a work file first.
+ */
 static const char prepare[] =
 	"INSERT INTO organisations (name)"
 	" SELECT DISTINCT btrim(provider) FROM ca_valid"
-	" ON CONFLICT (name) DO NOTHING";
-
-/*
- * One statement: the typed rows, the upsert, and an event with before and
- * after for each changed row.  Every part sees the same snapshot, so
- * `assessments o` below is the row as it was before this statement.
- * Unchanged rows are not touched at all (the WHERE of DO UPDATE).
- */
-static const char upsert[] =
-	"WITH src AS ("
+	" ON CONFLICT (name) DO NOTHING;"
+	"CREATE TEMP VIEW ca_src AS"
 	"  SELECT btrim(v.assessment_ref) AS assessment_ref, btrim(v.person_ref) AS person_ref,"
 	"   lower(btrim(v.assessment_type)) AS assessment_type, o.id AS provider_id,"
 	"   btrim(v.assessor_ref) AS assessor_ref,"
@@ -55,47 +51,57 @@ static const char upsert[] =
 	"   nullif(btrim(v.age_band), '') AS age_band, nullif(btrim(v.gender), '') AS gender,"
 	"   nullif(btrim(v.ethnicity), '') AS ethnicity,"
 	"   nullif(btrim(v.primary_support_reason), '') AS primary_support_reason"
-	"  FROM ca_valid v JOIN organisations o ON o.name = btrim(v.provider)"
-	"), up AS ("
-	"  INSERT INTO assessments AS a (assessment_ref, person_ref, assessment_type, provider_id,"
-	"   assessor_ref, requested_on, completed_on, summary, priority, eligible,"
-	"   direct_payment_offered, carer_identified, age_band, gender, ethnicity,"
-	"   primary_support_reason, import_id)"
-	"  SELECT src.*, $1::bigint FROM src"
-	"  ON CONFLICT (assessment_ref) DO UPDATE SET"
-	"   person_ref = EXCLUDED.person_ref, assessment_type = EXCLUDED.assessment_type,"
-	"   provider_id = EXCLUDED.provider_id, assessor_ref = EXCLUDED.assessor_ref,"
-	"   requested_on = EXCLUDED.requested_on, completed_on = EXCLUDED.completed_on,"
-	"   summary = EXCLUDED.summary, priority = EXCLUDED.priority, eligible = EXCLUDED.eligible,"
-	"   direct_payment_offered = EXCLUDED.direct_payment_offered,"
-	"   carer_identified = EXCLUDED.carer_identified, age_band = EXCLUDED.age_band,"
-	"   gender = EXCLUDED.gender, ethnicity = EXCLUDED.ethnicity,"
-	"   primary_support_reason = EXCLUDED.primary_support_reason,"
-	"   import_id = EXCLUDED.import_id, revision = a.revision + 1, updated_at = now()"
-	"  WHERE (a.person_ref, a.assessment_type, a.provider_id, a.assessor_ref, a.requested_on,"
+	"  FROM ca_valid v JOIN organisations o ON o.name = btrim(v.provider)";
+
+#define ASSESSMENT_COLUMNS \
+	"person_ref, assessment_type, provider_id, assessor_ref, requested_on," \
+	" completed_on, summary, priority, eligible, direct_payment_offered," \
+	" carer_identified, age_band, gender, ethnicity, primary_support_reason"
+
+/*
+ * One statement: plain inserts for new references (the import lock keeps
+ * other imports out, so no ON CONFLICT machinery is needed), updates only
+ * where something differs, and an event with before and after for each
+ * update.  Every part sees the same snapshot, so `assessments o` in `ev`
+ * is the row as it was before this statement.
+ */
+static const char upsert[] =
+	"WITH ins AS ("
+	"  INSERT INTO assessments (assessment_ref, " ASSESSMENT_COLUMNS ", import_id)"
+	"  SELECT n.*, $1::bigint FROM ca_src n"
+	"  WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.assessment_ref = n.assessment_ref)"
+	"  RETURNING 1"
+	"), upd AS ("
+	"  UPDATE assessments a SET (" ASSESSMENT_COLUMNS ", import_id, revision, updated_at)"
+	"   = (n.person_ref, n.assessment_type, n.provider_id, n.assessor_ref, n.requested_on,"
+	"   n.completed_on, n.summary, n.priority, n.eligible, n.direct_payment_offered,"
+	"   n.carer_identified, n.age_band, n.gender, n.ethnicity, n.primary_support_reason,"
+	"   $1::bigint, a.revision + 1, now())"
+	"  FROM ca_src n"
+	"  WHERE a.assessment_ref = n.assessment_ref"
+	"   AND (a.person_ref, a.assessment_type, a.provider_id, a.assessor_ref, a.requested_on,"
 	"   a.completed_on, a.summary, a.priority, a.eligible, a.direct_payment_offered,"
 	"   a.carer_identified, a.age_band, a.gender, a.ethnicity, a.primary_support_reason)"
-	"   IS DISTINCT FROM (EXCLUDED.person_ref, EXCLUDED.assessment_type, EXCLUDED.provider_id,"
-	"   EXCLUDED.assessor_ref, EXCLUDED.requested_on, EXCLUDED.completed_on, EXCLUDED.summary,"
-	"   EXCLUDED.priority, EXCLUDED.eligible, EXCLUDED.direct_payment_offered,"
-	"   EXCLUDED.carer_identified, EXCLUDED.age_band, EXCLUDED.gender, EXCLUDED.ethnicity,"
-	"   EXCLUDED.primary_support_reason)"
-	"  RETURNING a.*"
+	"   IS DISTINCT FROM (n.person_ref, n.assessment_type, n.provider_id, n.assessor_ref,"
+	"   n.requested_on, n.completed_on, n.summary, n.priority, n.eligible,"
+	"   n.direct_payment_offered, n.carer_identified, n.age_band, n.gender, n.ethnicity,"
+	"   n.primary_support_reason)"
+	"  RETURNING a.id, to_jsonb(a) AS after"
 	"), ev AS ("
 	"  INSERT INTO events (actor, action, entity, entity_id, before, after)"
-	"  SELECT $2, 'assessment.updated', 'assessment', up.assessment_ref,"
-	"   ca_jsonb_changed(to_jsonb(o), to_jsonb(up)), ca_jsonb_changed(to_jsonb(up), to_jsonb(o))"
-	"  FROM up JOIN assessments o ON o.id = up.id"
+	"  SELECT $2, 'assessment.updated', 'assessment', o.assessment_ref,"
+	"   ca_jsonb_changed(to_jsonb(o), upd.after), ca_jsonb_changed(upd.after, to_jsonb(o))"
+	"  FROM upd JOIN assessments o ON o.id = upd.id"
 	")"
-	" SELECT count(*) FILTER (WHERE o.id IS NULL), count(o.id)"
-	" FROM up LEFT JOIN assessments o ON o.id = up.id";
+	" SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)";
 
 const ca_import_kind ca_import_assessments = {
 	.kind = "assessments",
 	.ref_column = "assessment_ref",
 	.columns = columns,
 	.ncolumns = (int)(sizeof columns / sizeof columns[0]),
-	.row_checks_sql = row_checks,
+	.row_check_column = "completed_on",
+	.row_check_sql = completed_check,
 	.prepare_sql = prepare,
 	.upsert_sql = upsert,
 };

@@ -17,6 +17,9 @@ static const ca_import_column columns[] = {
 	{ "active", 0, CA_COL_YESNO, NULL, 0 },
 };
 
+/* Organisations and teams on first sight, then the valid rows typed (see
+ * import_assessments.c for why a view).  Roles are stored sorted and
+ * without repeats so that "auditor;psw" and "psw; auditor" are the same. */
 static const char prepare[] =
 	"INSERT INTO organisations (name)"
 	" SELECT DISTINCT btrim(organisation) FROM ca_valid"
@@ -25,13 +28,8 @@ static const char prepare[] =
 	" SELECT DISTINCT o.id, btrim(v.team) FROM ca_valid v"
 	"  JOIN organisations o ON o.name = btrim(v.organisation)"
 	" WHERE nullif(btrim(v.team), '') IS NOT NULL"
-	" ON CONFLICT (organisation_id, name) DO NOTHING";
-
-/* As for assessments: one statement, changes traced with before/after.
- * Roles are stored sorted and without repeats so that "auditor;psw" and
- * "psw; auditor" are the same. */
-static const char upsert[] =
-	"WITH src AS ("
+	" ON CONFLICT (organisation_id, name) DO NOTHING;"
+	"CREATE TEMP VIEW ca_src AS"
 	"  SELECT btrim(v.staff_ref) AS staff_ref, btrim(v.name) AS name, o.id AS organisation_id,"
 	"   t.id AS team_id,"
 	"   ARRAY(SELECT DISTINCT lower(btrim(r)) FROM unnest(string_to_array(v.role, ';')) r"
@@ -40,37 +38,40 @@ static const char upsert[] =
 	"   nullif(btrim(v.email), '') AS email,"
 	"   coalesce(ca_parse_yesno(v.active), true) AS active"
 	"  FROM ca_valid v JOIN organisations o ON o.name = btrim(v.organisation)"
-	"  LEFT JOIN teams t ON t.organisation_id = o.id AND t.name = btrim(v.team)"
-	"), up AS ("
-	"  INSERT INTO staff AS st (staff_ref, name, organisation_id, team_id, roles,"
-	"   max_open_audits, email, active, import_id)"
-	"  SELECT src.*, $1::bigint FROM src"
-	"  ON CONFLICT (staff_ref) DO UPDATE SET"
-	"   name = EXCLUDED.name, organisation_id = EXCLUDED.organisation_id,"
-	"   team_id = EXCLUDED.team_id, roles = EXCLUDED.roles,"
-	"   max_open_audits = EXCLUDED.max_open_audits, email = EXCLUDED.email,"
-	"   active = EXCLUDED.active, import_id = EXCLUDED.import_id,"
-	"   revision = st.revision + 1, updated_at = now()"
-	"  WHERE (st.name, st.organisation_id, st.team_id, st.roles, st.max_open_audits,"
-	"   st.email, st.active) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.organisation_id,"
-	"   EXCLUDED.team_id, EXCLUDED.roles, EXCLUDED.max_open_audits, EXCLUDED.email,"
-	"   EXCLUDED.active)"
-	"  RETURNING st.*"
+	"  LEFT JOIN teams t ON t.organisation_id = o.id AND t.name = btrim(v.team)";
+
+#define STAFF_COLUMNS "name, organisation_id, team_id, roles, max_open_audits, email, active"
+
+/* As for assessments: new rows inserted, changed rows updated and traced. */
+static const char upsert[] =
+	"WITH ins AS ("
+	"  INSERT INTO staff (staff_ref, " STAFF_COLUMNS ", import_id)"
+	"  SELECT n.*, $1::bigint FROM ca_src n"
+	"  WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.staff_ref = n.staff_ref)"
+	"  RETURNING 1"
+	"), upd AS ("
+	"  UPDATE staff s SET (" STAFF_COLUMNS ", import_id, revision, updated_at)"
+	"   = (n.name, n.organisation_id, n.team_id, n.roles, n.max_open_audits, n.email,"
+	"   n.active, $1::bigint, s.revision + 1, now())"
+	"  FROM ca_src n"
+	"  WHERE s.staff_ref = n.staff_ref"
+	"   AND (s.name, s.organisation_id, s.team_id, s.roles, s.max_open_audits, s.email, s.active)"
+	"   IS DISTINCT FROM (n.name, n.organisation_id, n.team_id, n.roles, n.max_open_audits,"
+	"   n.email, n.active)"
+	"  RETURNING s.id, to_jsonb(s) AS after"
 	"), ev AS ("
 	"  INSERT INTO events (actor, action, entity, entity_id, before, after)"
-	"  SELECT $2, 'staff.updated', 'staff', up.staff_ref,"
-	"   ca_jsonb_changed(to_jsonb(o), to_jsonb(up)), ca_jsonb_changed(to_jsonb(up), to_jsonb(o))"
-	"  FROM up JOIN staff o ON o.id = up.id"
+	"  SELECT $2, 'staff.updated', 'staff', o.staff_ref,"
+	"   ca_jsonb_changed(to_jsonb(o), upd.after), ca_jsonb_changed(upd.after, to_jsonb(o))"
+	"  FROM upd JOIN staff o ON o.id = upd.id"
 	")"
-	" SELECT count(*) FILTER (WHERE o.id IS NULL), count(o.id)"
-	" FROM up LEFT JOIN staff o ON o.id = up.id";
+	" SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)";
 
 const ca_import_kind ca_import_staff = {
 	.kind = "staff",
 	.ref_column = "staff_ref",
 	.columns = columns,
 	.ncolumns = (int)(sizeof columns / sizeof columns[0]),
-	.row_checks_sql = NULL,
 	.prepare_sql = prepare,
 	.upsert_sql = upsert,
 };

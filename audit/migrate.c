@@ -263,7 +263,11 @@ ca_migrations_fingerprint(char out[65])
 	ca_sha256 c;
 	char hex[65];
 
-	ca_sha256_init(&c);
+	if (ca_sha256_init(&c) != 0) {
+		memset(out, '0', 64);
+		out[64] = '\0';
+		return;
+	}
 	for (const struct ca_migration *m = ca_migrations_embedded; m->name; m++) {
 		digest(m, hex);
 		ca_sha256_update(&c, m->name, strlen(m->name));
