@@ -29,6 +29,7 @@ const char ca_help_import[] =
 	"  --skip-invalid   load the valid rows and keep the invalid ones, with their\n"
 	"                   line and reason, in import_rejects\n"
 	"  --format F       the summary as text (default) or json\n"
+	"  --verbose        log each step's time to standard error (key=value)\n"
 	"  --db CONNINFO    the database (default: libpq's PG* environment)\n"
 	"\n"
 	"assessment columns: assessment_ref, person_ref, assessment_type\n"
@@ -90,6 +91,7 @@ ca_cmd_import(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "skip-invalid", no_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -112,6 +114,9 @@ ca_cmd_import(int argc, char **argv)
 			break;
 		case 's':
 			opts.skip_invalid = 1;
+			break;
+		case 'v':
+			opts.log = stderr;
 			break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "csvscan.h"
 #include "db.h"
@@ -33,7 +34,28 @@ typedef struct import_run {
 	int ncols;                  /* columns in the file's header */
 	int *spec_of;               /* header position -> index in kind->columns */
 	ca_strbuf out;              /* COPY data waiting to be sent */
+	struct timespec step_start;
 } import_run;
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* One log line per finished step, key=value, when asked for (--verbose):
+ * where an import spends its time, and never anything from the rows. */
+static void
+step_done(import_run *run, const char *step)
+{
+	if (run->opts->log != NULL)
+		fprintf(run->opts->log, "import kind=%s step=%s seconds=%.3f records=%lld\n",
+		    run->kind->kind, step, seconds_since(&run->step_start), run->result->records);
+	clock_gettime(CLOCK_MONOTONIC, &run->step_start);
+}
 
 const ca_import_kind *
 ca_import_kind_named(const char *name)
@@ -598,6 +620,7 @@ load(import_run *run)
 	    (rc = ca_db_exec_script(run->conn, run->err, "preparing the rows",
 	    run->kind->prepare_sql)) != 0)
 		return rc;
+	step_done(run, "prepare");
 	res = ca_db_query(run->conn, run->err, "storing the rows", run->kind->upsert_sql, 2,
 	    (const char *[]){ id, run->opts->actor });
 	if (res == NULL)
@@ -605,6 +628,7 @@ load(import_run *run)
 	r->inserted = atoll(PQgetvalue(res, 0, 0));
 	r->updated = atoll(PQgetvalue(res, 0, 1));
 	PQclear(res);
+	step_done(run, "upsert");
 	r->unchanged = r->records - r->rejected - r->inserted - r->updated;
 
 	snprintf(counts[0], sizeof counts[0], "%lld", r->records);
@@ -672,8 +696,12 @@ run_import(import_run *run)
 		return rc;
 	r->bytes = ca_csv_bytes(run->csv);
 	ca_csv_digest(run->csv, r->sha256);
+	step_done(run, "stage");
 
-	if ((rc = validate(run)) != 0 || (rc = report_problems(run, &bad_rows)) != 0)
+	if ((rc = validate(run)) != 0)
+		return rc;
+	step_done(run, "validate");
+	if ((rc = report_problems(run, &bad_rows)) != 0)
 		return rc;
 	r->rejected = bad_rows;
 	if (bad_rows > 0 && !run->opts->skip_invalid)
@@ -683,6 +711,7 @@ run_import(import_run *run)
 		    run->opts->path, bad_rows, r->records, r->records - bad_rows);
 	if ((rc = record_import(run)) != 0)
 		return rc;
+	step_done(run, "rejects");
 	return load(run);
 }
 
@@ -706,10 +735,11 @@ ca_import(PGconn *conn, const ca_import_kind *kind, const ca_import_opts *opts,
 
 	if ((rc = ca_csv_open(&run.csv, o.path, o.max_record, err)) != 0)
 		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &run.step_start);
 	if ((rc = ca_db_begin(conn, err)) == 0) {
 		rc = run_import(&run);
-		if (rc == 0)
-			rc = ca_db_commit(conn, err);
+		if (rc == 0 && (rc = ca_db_commit(conn, err)) == 0)
+			step_done(&run, "commit");
 		if (rc != 0) {
 			ca_db_rollback(conn);
 			result->import_id = 0;

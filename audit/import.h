@@ -79,6 +79,7 @@ typedef struct ca_import_opts {
 	const char *actor;        /* who runs it, for imports and events */
 	size_t max_record;        /* 0: the default (16 MiB) */
 	FILE *problems;           /* where FILE:LINE: column: problem lines go */
+	FILE *log;                /* step timings as key=value lines, or NULL */
 } ca_import_opts;
 
 typedef struct ca_import_result {
