@@ -75,8 +75,10 @@ print_summary(const char *kind, const char *path, const ca_import_result *r, int
 		    r->updated, r->unchanged, r->rejected);
 		return;
 	}
-	printf("imported %s from %s (%lld records, %.1f MB, SHA-256 %.16s…) as import %lld\n",
-	    kind, path, r->records, (double)r->bytes / 1e6, r->sha256, r->import_id);
+	printf("imported %s from %s (%lld records, %.1f %s, SHA-256 %.16s…) as import %lld\n",
+	    kind, path, r->records,
+	    r->bytes >= 1000000 ? (double)r->bytes / 1e6 : (double)r->bytes / 1e3,
+	    r->bytes >= 1000000 ? "MB" : "kB", r->sha256, r->import_id);
 	printf("  inserted %lld, updated %lld, unchanged %lld, rejected %lld\n",
 	    r->inserted, r->updated, r->unchanged, r->rejected);
 	if (r->rejected > 0)
