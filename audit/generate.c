@@ -151,28 +151,6 @@ mix64(uint64_t x)
 
 /* Chances are integers per thousand, never doubles, so nothing rounds
  * differently on another machine. */
-static int
-pm(ca_rng *r, int permille)
-{
-	return (int)ca_rng_below(r, 1000) < permille;
-}
-
-static int
-weighted(ca_rng *r, const int *w, int n)
-{
-	int total = 0, x;
-
-	for (int i = 0; i < n; i++)
-		total += w[i];
-	x = (int)ca_rng_below(r, (uint64_t)total);
-	for (int i = 0; i < n; i++) {
-		if (x < w[i])
-			return i;
-		x -= w[i];
-	}
-	return n - 1;
-}
-
 /*
  * Days from request to completion: log-normal with a median of 42 days
  * (sigma 0.85), as quantiles at fixed points of a 1/65536 grid and read
@@ -347,9 +325,9 @@ static void
 draw_staff_name(ca_rng *r, const char **first, const char **surname)
 {
 	static const int pool_weight[CA_POOL_COUNT] = { 560, 120, 160, 110, 50 };
-	int pool = weighted(r, pool_weight, CA_POOL_COUNT);
-	int sex = pm(r, 20) ? CA_SEX_EITHER :
-	    pm(r, 760) ? CA_SEX_FEMALE : CA_SEX_MALE;
+	int pool = ca_rng_weighted(r, pool_weight, CA_POOL_COUNT);
+	int sex = ca_rng_permille(r, 20) ? CA_SEX_EITHER :
+	    ca_rng_permille(r, 760) ? CA_SEX_FEMALE : CA_SEX_MALE;
 
 	*first = ca_name_first(r, pool, sex);
 	*surname = ca_name_surname(r, pool);
@@ -439,7 +417,7 @@ build_roster(struct roster *ro, uint64_t seed, long assessments)
 	for (long i = 1; i < council_leads; i++) {
 		const char *team = council_teams[i % NITEMS(council_teams)];
 
-		if (add_staff(ro, &r, 0, pm(&r, 300) ? "auditor;assessor" :
+		if (add_staff(ro, &r, 0, ca_rng_permille(&r, 300) ? "auditor;assessor" :
 		    "auditor", team, NULL, NULL) != 0)
 			return -1;
 	}
@@ -451,7 +429,7 @@ build_roster(struct roster *ro, uint64_t seed, long assessments)
 		if (assessors < 2)
 			assessors = 2;
 		for (long i = 0; i < leads; i++)
-			if (add_staff(ro, &r, p + 1, pm(&r, 500) ?
+			if (add_staff(ro, &r, p + 1, ca_rng_permille(&r, 500) ?
 			    "auditor;assessor" : "auditor",
 			    "Practice Development", NULL, NULL) != 0)
 				return -1;
@@ -573,41 +551,41 @@ derive_person(const struct generator *g, int carer, long index,
 	ca_rng_seed(&r, mix64(g->seed ^ SALT_PEOPLE) ^ mix64(number + 1));
 	memset(out, 0, sizeof *out);
 
-	band = weighted(&r, carer ? age_weight_carer : age_weight_person,
+	band = ca_rng_weighted(&r, carer ? age_weight_carer : age_weight_person,
 	    CA_AGE_BANDS);
 	p->age_band = band;
 	p->age = (int)ca_rng_range(&r, age_low[band], age_high[band]);
-	p->gender = weighted(&r, gender_weight, 4);
-	out->ethnicity = weighted(&r, ethnicity_weight, ETH_COUNT);
-	pool = weighted(&r, name_pool_weight[out->ethnicity], CA_POOL_COUNT);
+	p->gender = ca_rng_weighted(&r, gender_weight, 4);
+	out->ethnicity = ca_rng_weighted(&r, ethnicity_weight, ETH_COUNT);
+	pool = ca_rng_weighted(&r, name_pool_weight[out->ethnicity], CA_POOL_COUNT);
 	p->pool = pool;
 
 	switch (p->gender) {
 	case CA_GENDER_FEMALE:
 		sex = CA_SEX_FEMALE;
 		if (band >= 4)
-			p->title = pm(&r, 650) ? "Mrs" : pm(&r, 700) ? "Ms" : "Miss";
+			p->title = ca_rng_permille(&r, 650) ? "Mrs" : ca_rng_permille(&r, 700) ? "Ms" : "Miss";
 		else
-			p->title = pm(&r, 350) ? "Mrs" : pm(&r, 770) ? "Ms" : "Miss";
+			p->title = ca_rng_permille(&r, 350) ? "Mrs" : ca_rng_permille(&r, 770) ? "Ms" : "Miss";
 		break;
 	case CA_GENDER_MALE:
 		sex = CA_SEX_MALE;
 		p->title = "Mr";
 		break;
 	case CA_GENDER_NONBINARY:
-		sex = pm(&r, 700) ? CA_SEX_EITHER :
-		    pm(&r, 500) ? CA_SEX_FEMALE : CA_SEX_MALE;
+		sex = ca_rng_permille(&r, 700) ? CA_SEX_EITHER :
+		    ca_rng_permille(&r, 500) ? CA_SEX_FEMALE : CA_SEX_MALE;
 		p->title = "Mx";
 		break;
 	default:
-		sex = pm(&r, 500) ? CA_SEX_FEMALE : CA_SEX_MALE;
-		p->title = pm(&r, 400) ? "Mx" : NULL;
+		sex = ca_rng_permille(&r, 500) ? CA_SEX_FEMALE : CA_SEX_MALE;
+		p->title = ca_rng_permille(&r, 400) ? "Mx" : NULL;
 		break;
 	}
 	p->first = ca_name_first(&r, pool, sex);
 	p->surname = ca_name_surname(&r, pool);
 	p->reason = carer ? CA_PSR_SOCIAL :
-	    weighted(&r, reason_weight[band], CA_PSR_COUNT);
+	    ca_rng_weighted(&r, reason_weight[band], CA_PSR_COUNT);
 
 	/* Born so as to be exactly p->age on the extract date. */
 	birth = months_before(g->as_of, 12 * p->age) -
@@ -839,7 +817,7 @@ draw_eligible(ca_rng *r, int type)
 		[CA_TYPE_REVIEW] = { 880, 60, 60 },
 		[CA_TYPE_CARER] = { 560, 380, 60 },
 	};
-	int x = weighted(r, w[type], 3);
+	int x = ca_rng_weighted(r, w[type], 3);
 
 	return x == 0 ? 1 : x == 1 ? 0 : -1;
 }
@@ -880,7 +858,7 @@ write_assessments(struct generator *g, const struct roster *ro,
 	for (long i = 0; i < o->assessments; i++) {
 		struct person pe;
 		ca_narr_case c;
-		int type = weighted(&r, type_weight, 3);
+		int type = ca_rng_weighted(&r, type_weight, 3);
 		int carer = type == CA_TYPE_CARER;
 		int prio, day_first;
 		long index, requested, completed, wait;
@@ -894,7 +872,7 @@ write_assessments(struct generator *g, const struct roster *ro,
 		assessor = &ro->v[ro->assessors[pe.partner]
 		    [ca_rng_below(&r, ro->nassessors[pe.partner])]];
 
-		prio = weighted(&r, priority_weight, 5);
+		prio = ca_rng_weighted(&r, priority_weight, 5);
 		requested = start + (long)ca_rng_below(&r,
 		    (uint64_t)(g->as_of - start + 1));
 		wait = draw_wait(&r) * pa->speed / 100 *
@@ -913,12 +891,12 @@ write_assessments(struct generator *g, const struct roster *ro,
 		if (c.waiting || c.eligible == -1)
 			c.direct_payment = -1;
 		else if (c.eligible == 1)
-			c.direct_payment = pm(&r, (carer ? 100 : 200) +
+			c.direct_payment = ca_rng_permille(&r, (carer ? 100 : 200) +
 			    pa->q.strengths / 2) ? 1 : 0;
 		else
-			c.direct_payment = pm(&r, 700) ? 0 : -1;
-		c.carer = carer || pm(&r, type == CA_TYPE_REVIEW ? 500 : 550);
-		day_first = pm(&r, 100);
+			c.direct_payment = ca_rng_permille(&r, 700) ? 0 : -1;
+		c.carer = carer || ca_rng_permille(&r, type == CA_TYPE_REVIEW ? 500 : 550);
+		day_first = ca_rng_permille(&r, 100);
 		ca_narrative_compose(narr, &r, &c, NULL);
 
 		w.len = 0;

@@ -290,32 +290,10 @@ ca_outcome_name(int outcome)
 
 /* True with a chance of pm in a thousand.  Integer draws keep the stream
  * free of floating point, so output cannot differ between machines. */
-static int
-pm(ca_rng *r, int permille)
-{
-	return (int)ca_rng_below(r, 1000) < permille;
-}
-
 static const char *
 vocab(ca_rng *r, const ca_bank *b)
 {
 	return b->v[ca_rng_below(r, b->n)];
-}
-
-static int
-weighted(ca_rng *r, const int *w, int n)
-{
-	int total = 0, x;
-
-	for (int i = 0; i < n; i++)
-		total += w[i];
-	x = (int)ca_rng_below(r, (uint64_t)total);
-	for (int i = 0; i < n; i++) {
-		if (x < w[i])
-			return i;
-		x -= w[i];
-	}
-	return n - 1;
 }
 
 /* ---- Text buffer ----------------------------------------------------- */
@@ -475,7 +453,7 @@ sentence(ca_narr *n, const char *tmpl)
 	 * for a name.
 	 */
 	if (by_name && n->last_by_name && n->pron != PRON_THEY &&
-	    pm(n->r, 450)) {
+	    ca_rng_permille(n->r, 450)) {
 		if (strncmp(tmpl, "{P}'s ", 6) == 0) {
 			put(n, pron_Their[n->pron], strlen(pron_Their[n->pron]));
 			tmpl += 5;
@@ -629,7 +607,7 @@ make_nhs(ca_narr *n)
 	} while (check == 10);
 	d[9] = (char)('0' + check);
 	d[10] = '\0';
-	if (pm(n->r, 500))
+	if (ca_rng_permille(n->r, 500))
 		snprintf(n->nhs, sizeof n->nhs, "%.3s %.3s %.4s", d, d + 3,
 		    d + 6);
 	else
@@ -699,11 +677,11 @@ make_email(ca_narr *n)
 		"example.com", "example.org", "example.net"
 	};
 	char first[40], last[40];
-	const char *who = pm(n->r, 500) ? n->relname : n->p->first;
+	const char *who = ca_rng_permille(n->r, 500) ? n->relname : n->p->first;
 
 	ca_name_fold(first, sizeof first, who);
 	ca_name_fold(last, sizeof last, n->p->surname);
-	if (pm(n->r, 400))
+	if (ca_rng_permille(n->r, 400))
 		snprintf(n->email, sizeof n->email, "%s.%s%d@%s", first, last,
 		    (int)ca_rng_range(n->r, 1, 99),
 		    domains[ca_rng_below(n->r, NITEMS(domains))]);
@@ -717,7 +695,7 @@ make_dob(ca_narr *n)
 {
 	const ca_narr_person *p = n->p;
 
-	if (pm(n->r, 750))
+	if (ca_rng_permille(n->r, 750))
 		snprintf(n->dob, sizeof n->dob, "%02d/%02d/%04d",
 		    p->birth_day, p->birth_month, p->birth_year);
 	else
@@ -777,17 +755,17 @@ choose_relation(ca_narr *n)
 	if (rel->kin == KIN_SPOUSE) {
 		/* Mostly opposite-sex couples, some same-sex; "partner"
 		 * whenever the person's gender is not female or male. */
-		int same = pm(n->r, 80);
+		int same = ca_rng_permille(n->r, 80);
 
 		if (p->gender == CA_GENDER_FEMALE)
 			sex = same ? CA_SEX_FEMALE : CA_SEX_MALE;
 		else if (p->gender == CA_GENDER_MALE)
 			sex = same ? CA_SEX_MALE : CA_SEX_FEMALE;
 		else
-			sex = pm(n->r, 500) ? CA_SEX_FEMALE : CA_SEX_MALE;
-		if (p->gender <= CA_GENDER_MALE && pm(n->r, 750))
+			sex = ca_rng_permille(n->r, 500) ? CA_SEX_FEMALE : CA_SEX_MALE;
+		if (p->gender <= CA_GENDER_MALE && ca_rng_permille(n->r, 750))
 			n->rel = sex == CA_SEX_FEMALE ? "wife" : "husband";
-		if (pm(n->r, 150))
+		if (ca_rng_permille(n->r, 150))
 			pool = (int)ca_rng_below(n->r, CA_POOL_COUNT);
 	}
 	n->relpron = sex == CA_SEX_FEMALE ? PRON_SHE : PRON_HE;
@@ -798,14 +776,14 @@ choose_relation(ca_narr *n)
 
 	n->rel_lives_with = rel->kin == KIN_SPOUSE ||
 	    (rel->kin == KIN_PARENT && p->age_band <= 1) ||
-	    (carer_case && pm(n->r, 600));
+	    (carer_case && ca_rng_permille(n->r, 600));
 	n->relsees = n->rel_lives_with ? "lives with {them}" :
 	    relative_visits[ca_rng_below(n->r, NITEMS(relative_visits))];
 	if (n->rel_lives_with)
 		snprintf(n->living, sizeof n->living, "with {their} {rel} {relname}");
-	else if (p->reason == CA_PSR_LEARNING && !carer_case && pm(n->r, 500))
+	else if (p->reason == CA_PSR_LEARNING && !carer_case && ca_rng_permille(n->r, 500))
 		snprintf(n->living, sizeof n->living, "in a supported living scheme");
-	else if (p->age_band <= 1 && pm(n->r, 400))
+	else if (p->age_band <= 1 && ca_rng_permille(n->r, 400))
 		snprintf(n->living, sizeof n->living, "with a friend");
 	else
 		snprintf(n->living, sizeof n->living, "alone");
@@ -837,7 +815,7 @@ set_scene(ca_narr *n, ca_rng *r, const ca_narr_case *c)
 	/* Younger people, and people with a learning disability, are more
 	 * often written about by first name. */
 	if (p->title != NULL &&
-	    pm(r, p->age_band <= 1 || p->reason == CA_PSR_LEARNING ? 250 : 700))
+	    ca_rng_permille(r, p->age_band <= 1 || p->reason == CA_PSR_LEARNING ? 250 : 700))
 		snprintf(n->pname, sizeof n->pname, "%s %s", p->title,
 		    p->surname);
 	else
@@ -847,10 +825,10 @@ set_scene(ca_narr *n, ca_rng *r, const ca_narr_case *c)
 	choose_relation(n);
 
 	n->friendrel = vocab(r, &ca_vocab_friendrel);
-	n->friendname = ca_name_first(r, pm(r, 600) ? CA_POOL_BRITISH :
-	    p->pool, pm(r, 700) ? CA_SEX_FEMALE : CA_SEX_MALE);
+	n->friendname = ca_name_first(r, ca_rng_permille(r, 600) ? CA_POOL_BRITISH :
+	    p->pool, ca_rng_permille(r, 700) ? CA_SEX_FEMALE : CA_SEX_MALE);
 	reason = c->type == CA_TYPE_CARER ?
-	    weighted(r, cared_for_reason_weight, CA_PSR_COUNT) : p->reason;
+	    ca_rng_weighted(r, cared_for_reason_weight, CA_PSR_COUNT) : p->reason;
 	if (reason < 0 || reason >= CA_PSR_COUNT)
 		reason = CA_PSR_PHYSICAL;
 	n->cond = vocab(r, &ca_vocab_cond[reason]);
@@ -861,11 +839,11 @@ set_scene(ca_narr *n, ca_rng *r, const ca_narr_case *c)
 	n->group = vocab(r, &ca_vocab_group);
 	/* Often the group and place go with the condition or the family:
 	 * a dementia café, the gurdwara. */
-	if (pm(r, 350))
+	if (ca_rng_permille(r, 350))
 		n->group = vocab(r, &ca_vocab_group_reason[reason]);
-	else if (p->pool >= 0 && p->pool < CA_POOL_COUNT && pm(r, 300))
+	else if (p->pool >= 0 && p->pool < CA_POOL_COUNT && ca_rng_permille(r, 300))
 		n->group = vocab(r, &ca_vocab_group_pool[p->pool]);
-	if (p->pool >= 0 && p->pool < CA_POOL_COUNT && pm(r, 250))
+	if (p->pool >= 0 && p->pool < CA_POOL_COUNT && ca_rng_permille(r, 250))
 		n->place = vocab(r, &ca_vocab_place_pool[p->pool]);
 	n->town = vocab(r, &ca_vocab_town);
 	n->equip = vocab(r, &ca_vocab_equip);
@@ -899,18 +877,18 @@ set_style(ca_narr *n)
 	const ca_narr_profile *q = n->c->profile;
 	ca_rng *r = n->r;
 
-	n->strengths = pm(r, q->strengths);
-	n->deficit = n->strengths ? pm(r, (1000 - q->strengths) / 4) :
-	    pm(r, 500 + (1000 - q->strengths) / 3);
-	n->good_record = pm(r, q->recording);
-	n->paragraphs = pm(r, n->good_record ? 300 : 100);
-	n->para_sep = pm(r, 700) ? "\n\n" : "\n";
+	n->strengths = ca_rng_permille(r, q->strengths);
+	n->deficit = n->strengths ? ca_rng_permille(r, (1000 - q->strengths) / 4) :
+	    ca_rng_permille(r, 500 + (1000 - q->strengths) / 3);
+	n->good_record = ca_rng_permille(r, q->recording);
+	n->paragraphs = ca_rng_permille(r, n->good_record ? 300 : 100);
+	n->para_sep = ca_rng_permille(r, 700) ? "\n\n" : "\n";
 	if (n->c->waiting)
 		n->level = LEVEL_SINGLE;
-	else if (pm(r, q->holistic))
+	else if (ca_rng_permille(r, q->holistic))
 		n->level = LEVEL_HOLISTIC;
 	else
-		n->level = pm(r, 550) ? LEVEL_SINGLE : LEVEL_MIDDLE;
+		n->level = ca_rng_permille(r, 550) ? LEVEL_SINGLE : LEVEL_MIDDLE;
 
 	switch (n->level) {
 	case LEVEL_SINGLE:
@@ -924,7 +902,7 @@ set_style(ca_narr *n)
 		break;
 	}
 	/* About one narrative in twenty-five names someone outright. */
-	if (pm(r, 40))
+	if (ca_rng_permille(r, 40))
 		n->f.pii = 1 + (int)ca_rng_below(r, CA_PII_DOB);
 	n->pii_at = (int)ca_rng_below(r, 4);
 }
@@ -944,7 +922,7 @@ choose_outcomes(ca_narr *n, int k, const int *weight)
 		}
 		if (total == 0)
 			break;
-		o = weighted(n->r, w, CA_OUT_COUNT);
+		o = ca_rng_weighted(n->r, w, CA_OUT_COUNT);
 		n->chosen |= BIT(o);
 		if (first < 0)
 			first = o;
@@ -1075,16 +1053,16 @@ say_risks(ca_narr *n)
 
 	switch (n->level) {
 	case LEVEL_SINGLE:
-		count = c->waiting ? 1 + pm(n->r, 300) : pm(n->r, 350);
-		negated = pm(n->r, 120);
+		count = c->waiting ? 1 + ca_rng_permille(n->r, 300) : ca_rng_permille(n->r, 350);
+		negated = ca_rng_permille(n->r, 120);
 		break;
 	case LEVEL_MIDDLE:
 		count = (int)ca_rng_below(n->r, 3);
-		negated = pm(n->r, 250);
+		negated = ca_rng_permille(n->r, 250);
 		break;
 	default:
 		count = 1 + (int)ca_rng_below(n->r, 3);
-		negated = pm(n->r, 450);
+		negated = ca_rng_permille(n->r, 450);
 		break;
 	}
 	for (int i = 0; i < count; i++) {
@@ -1095,9 +1073,9 @@ say_risks(ca_narr *n)
 			total += w[k];
 		if (total == 0)
 			break;
-		k = weighted(n->r, w, CA_RISK_COUNT);
+		k = ca_rng_weighted(n->r, w, CA_RISK_COUNT);
 		w[k] = 0;
-		say_risk(n, k, pm(n->r, c->profile->risk_plan) ?
+		say_risk(n, k, ca_rng_permille(n->r, c->profile->risk_plan) ?
 		    CA_MENTION_PLANNED : CA_MENTION_BARE);
 	}
 	if (negated) {
@@ -1107,12 +1085,12 @@ say_risks(ca_narr *n)
 		for (int k = 0; k < CA_RISK_COUNT; k++)
 			total += w[k];
 		if (total > 0)
-			say_risk(n, weighted(n->r, w, CA_RISK_COUNT),
+			say_risk(n, ca_rng_weighted(n->r, w, CA_RISK_COUNT),
 			    CA_MENTION_NEGATED);
 	}
 	/* Positive risk-taking is about the person's own choices. */
 	if (n->strengths && n->f.risks > 0 && c->type != CA_TYPE_CARER &&
-	    pm(n->r, 300))
+	    ca_rng_permille(n->r, 300))
 		say_strength(n, &ca_bank_positive_risk);
 }
 
@@ -1123,10 +1101,10 @@ say_carer(ca_narr *n)
 	int x;
 
 	say(n, &ca_bank_carer_role);
-	if ((n->strengths || n->good_record) && pm(n->r, 600))
+	if ((n->strengths || n->good_record) && ca_rng_permille(n->r, 600))
 		say(n, &ca_bank_carer_willing);
 	n->f.carer_offer = CA_CARER_NOT_OFFERED;
-	if (!pm(n->r, n->c->waiting ? q->carer_offer / 2 : q->carer_offer))
+	if (!ca_rng_permille(n->r, n->c->waiting ? q->carer_offer / 2 : q->carer_offer))
 		return;
 	x = (int)ca_rng_below(n->r, 100);
 	if (x < 50 && say(n, &ca_bank_carer_accepted))
@@ -1144,9 +1122,9 @@ say_recording(ca_narr *n)
 		say(n, &ca_bank_record_good);
 		if (room(n))
 			say(n, &ca_bank_record_good);
-	} else if (pm(n->r, 600)) {
+	} else if (ca_rng_permille(n->r, 600)) {
 		say(n, &ca_bank_record_poor);
-		if (pm(n->r, 300))
+		if (ca_rng_permille(n->r, 300))
 			say(n, &ca_bank_record_poor);
 	}
 }
@@ -1177,7 +1155,7 @@ compose_person(ca_narr *n)
 
 	if (first >= 0 && c->type == CA_TYPE_CARE_ACT) {
 		/* The single issue the referral was about leads. */
-		if (pm(n->r, 500))
+		if (ca_rng_permille(n->r, 500))
 			say(n, &ca_bank_open_single);
 		say_outcome(n, first, CA_FRAME_PRESENTING);
 	} else
@@ -1186,33 +1164,33 @@ compose_person(ca_narr *n)
 	plant_pii(n, 0);
 
 	paragraph(n);
-	if (n->deficit && pm(n->r, 500))
+	if (n->deficit && ca_rng_permille(n->r, 500))
 		say_deficit(n, &ca_bank_background_deficit);
-	else if (n->level != LEVEL_SINGLE || pm(n->r, 400))
+	else if (n->level != LEVEL_SINGLE || ca_rng_permille(n->r, 400))
 		say(n, &ca_bank_background);
 	if (n->strengths) {
-		if (pm(n->r, 850))
+		if (ca_rng_permille(n->r, 850))
 			say_quote(n, &ca_bank_quote_person);
-		if (room(n) && pm(n->r, 800))
+		if (room(n) && ca_rng_permille(n->r, 800))
 			say_strength(n, &ca_bank_matters);
-		if (room(n) && pm(n->r, 500))
+		if (room(n) && ca_rng_permille(n->r, 500))
 			say_strength(n, &ca_bank_skills);
-		if (room(n) && pm(n->r, 700))
+		if (room(n) && ca_rng_permille(n->r, 700))
 			say_strength(n, &ca_bank_network);
-		if (room(n) && pm(n->r, 450))
+		if (room(n) && ca_rng_permille(n->r, 450))
 			say_strength(n, &ca_bank_community);
-	} else if (pm(n->r, 120))
+	} else if (ca_rng_permille(n->r, 120))
 		say_quote(n, &ca_bank_quote_person);
 	if (n->deficit) {
 		say_deficit(n, &ca_bank_deficit);
-		if (pm(n->r, 400))
+		if (ca_rng_permille(n->r, 400))
 			say_deficit(n, &ca_bank_deficit);
 	}
 	plant_pii(n, 1);
 
 	paragraph(n);
 	say_outcomes(n);
-	if (n->level == LEVEL_HOLISTIC && pm(n->r, 700))
+	if (n->level == LEVEL_HOLISTIC && ca_rng_permille(n->r, 700))
 		say(n, &ca_bank_holistic);
 
 	/* The carer comes before the risks, which may be about them. */
@@ -1223,15 +1201,15 @@ compose_person(ca_narr *n)
 
 	paragraph(n);
 	say_risks(n);
-	if (pm(n->r, n->p->reason == CA_PSR_MEMORY ||
+	if (ca_rng_permille(n->r, n->p->reason == CA_PSR_MEMORY ||
 	    n->p->reason == CA_PSR_LEARNING ? 500 : 150))
 		say(n, &ca_bank_capacity);
-	if (pm(n->r, 60))
+	if (ca_rng_permille(n->r, 60))
 		say(n, &ca_bank_advocacy);
-	if (pm(n->r, 50))
+	if (ca_rng_permille(n->r, 50))
 		say(n, &ca_bank_safeguarding);
 	plant_pii(n, 2);
-	if (c->direct_payment == 1 && pm(n->r, 850))
+	if (c->direct_payment == 1 && ca_rng_permille(n->r, 850))
 		say_strength(n, &ca_bank_direct_payment);
 
 	paragraph(n);
@@ -1242,15 +1220,15 @@ compose_person(ca_narr *n)
 			say(n, &ca_bank_eligible_no);
 	} else if (c->eligible == 1) {
 		say(n, &ca_bank_eligible_yes);
-		if (room(n) && (n->good_record || pm(n->r, 400)))
+		if (room(n) && (n->good_record || ca_rng_permille(n->r, 400)))
 			say(n, &ca_bank_plan);
-		if (room(n) && n->good_record && pm(n->r, 500))
+		if (room(n) && n->good_record && ca_rng_permille(n->r, 500))
 			say(n, &ca_bank_plan);
 	} else if (c->eligible == 0)
 		say(n, &ca_bank_eligible_no);
-	if (!n->good_record && pm(n->r, 400))
+	if (!n->good_record && ca_rng_permille(n->r, 400))
 		say(n, &ca_bank_plan_poor);
-	if (n->strengths && room(n) && pm(n->r, 400))
+	if (n->strengths && room(n) && ca_rng_permille(n->r, 400))
 		say_strength(n, &ca_bank_checking);
 	say_recording(n);
 	plant_pii(n, 3);
@@ -1273,17 +1251,17 @@ compose_carer(ca_narr *n)
 	paragraph(n);
 	say(n, &ca_bank_carerself_role);
 	if (n->strengths) {
-		if (pm(n->r, 850))
+		if (ca_rng_permille(n->r, 850))
 			say_quote(n, &ca_bank_quote_carer);
-		if (room(n) && pm(n->r, 500))
+		if (room(n) && ca_rng_permille(n->r, 500))
 			say_strength(n, &ca_bank_network);
-		if (room(n) && pm(n->r, 400))
+		if (room(n) && ca_rng_permille(n->r, 400))
 			say_strength(n, &ca_bank_community);
-	} else if (pm(n->r, 100))
+	} else if (ca_rng_permille(n->r, 100))
 		say_quote(n, &ca_bank_quote_carer);
 	if (n->deficit) {
 		say_deficit(n, &ca_bank_deficit_carer);
-		if (pm(n->r, 300))
+		if (ca_rng_permille(n->r, 300))
 			say_deficit(n, &ca_bank_deficit_carer);
 	}
 	plant_pii(n, 1);
@@ -1295,18 +1273,18 @@ compose_carer(ca_narr *n)
 
 	paragraph(n);
 	say_risks(n);
-	if (pm(n->r, 20))
+	if (ca_rng_permille(n->r, 20))
 		say(n, &ca_bank_safeguarding);
 	plant_pii(n, 2);
 
-	if (c->direct_payment == 1 && pm(n->r, 700))
+	if (c->direct_payment == 1 && ca_rng_permille(n->r, 700))
 		say_strength(n, &ca_bank_carerself_dp);
 	paragraph(n);
 	if (c->eligible == 1)
 		say(n, &ca_bank_carerself_yes);
 	else if (c->eligible == 0)
 		say(n, &ca_bank_carerself_no);
-	if (n->strengths && room(n) && pm(n->r, 300))
+	if (n->strengths && room(n) && ca_rng_permille(n->r, 300))
 		say_strength(n, &ca_bank_checking);
 	say_recording(n);
 	plant_pii(n, 3);
@@ -1340,10 +1318,10 @@ compose_waiting(ca_narr *n)
 		say_outcome(n, first, CA_FRAME_PRESENTING);
 	}
 	say_outcomes(n);
-	if (n->strengths && pm(n->r, 400))
+	if (n->strengths && ca_rng_permille(n->r, 400))
 		say_quote(n, carer_case ? &ca_bank_quote_carer :
 		    &ca_bank_quote_person);
-	if (n->deficit && pm(n->r, 500))
+	if (n->deficit && ca_rng_permille(n->r, 500))
 		say_deficit(n, carer_case ? &ca_bank_deficit_carer :
 		    &ca_bank_deficit);
 	plant_pii(n, 1);

@@ -78,3 +78,25 @@ ca_rng_chance(ca_rng *r, double p)
 {
 	return ca_rng_unit(r) < p;
 }
+
+int
+ca_rng_permille(ca_rng *r, int permille)
+{
+	return (int)ca_rng_below(r, 1000) < permille;
+}
+
+int
+ca_rng_weighted(ca_rng *r, const int *weights, int n)
+{
+	int total = 0, x;
+
+	for (int i = 0; i < n; i++)
+		total += weights[i];
+	x = (int)ca_rng_below(r, (uint64_t)total);
+	for (int i = 0; i < n; i++) {
+		if (x < weights[i])
+			return i;
+		x -= weights[i];
+	}
+	return n - 1;
+}

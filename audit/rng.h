@@ -30,4 +30,11 @@ long     ca_rng_range(ca_rng *r, long lo, long hi);
 /* True with probability p. */
 int      ca_rng_chance(ca_rng *r, double p);
 
+/* True with probability permille / 1000: integer-only, so that what the
+ * synthetic caseload writes never depends on floating-point rounding. */
+int      ca_rng_permille(ca_rng *r, int permille);
+
+/* An index in [0, n) chosen with the given integer weights (sum > 0). */
+int      ca_rng_weighted(ca_rng *r, const int *weights, int n);
+
 #endif

@@ -121,6 +121,19 @@ copy_migrations(const char *dir, int edit_first)
 	}
 }
 
+static void
+write_text(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 /* An applied migration that was edited is refused, by name, exit 65. */
 static void
 edited_migration_is_refused(void **state)
@@ -142,20 +155,13 @@ edited_migration_is_refused(void **state)
 static void
 new_migration_from_directory_is_applied(void **state)
 {
-	char *dir = test_tempdir(), path[4096];
+	char *dir = test_tempdir();
 	test_run r;
-	FILE *f;
 
 	(void)state;
 	copy_migrations(dir, 0);
-	snprintf(path, sizeof path, "%s/9999_test_extra.sql", dir);
-	f = fopen(path, "w");
-	fputs("CREATE TABLE test_extra (x int);\n", f);
-	fclose(f);
-	snprintf(path, sizeof path, "%s/notes.txt", dir);
-	f = fopen(path, "w");
-	fputs("not a migration\n", f);
-	fclose(f);
+	write_text(dir, "9999_test_extra.sql", "CREATE TABLE test_extra (x int);\n");
+	write_text(dir, "notes.txt", "not a migration\n");
 	assert_int_equal(migrate_cli(dir, &r), 0);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "applied 9999_test_extra.sql"));
@@ -171,20 +177,13 @@ new_migration_from_directory_is_applied(void **state)
 static void
 failing_migration_rolls_back(void **state)
 {
-	char *dir = test_tempdir(), path[4096];
+	char *dir = test_tempdir();
 	test_run r;
-	FILE *f;
 
 	(void)state;
 	copy_migrations(dir, 0);
-	snprintf(path, sizeof path, "%s/9999_test_extra.sql", dir);
-	f = fopen(path, "w");
-	fputs("CREATE TABLE test_extra (x int);\n", f);
-	fclose(f);
-	snprintf(path, sizeof path, "%s/9998_broken.sql", dir);
-	f = fopen(path, "w");
-	fputs("CREATE TABLE half_done (x int);\nSELECT no_such_function();\n", f);
-	fclose(f);
+	write_text(dir, "9999_test_extra.sql", "CREATE TABLE test_extra (x int);\n");
+	write_text(dir, "9998_broken.sql", "CREATE TABLE half_done (x int);\nSELECT no_such_function();\n");
 	assert_int_equal(migrate_cli(dir, &r), 0);
 	assert_int_equal(r.status, 70);
 	assert_non_null(strstr(r.err, "9998_broken.sql"));
