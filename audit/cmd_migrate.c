@@ -61,6 +61,10 @@ ca_cmd_migrate(int argc, char **argv)
 	ca_db_close(conn);
 	if (rc != 0)
 		return ca_cli_fail(&err);
+	if (result.unknown > 0)
+		fprintf(stderr, "caseaudit: warning: the database has %d migration%s this program "
+		    "does not know (first: %s); it was migrated by a newer caseaudit\n",
+		    result.unknown, result.unknown == 1 ? "" : "s", result.first_unknown);
 	if (result.applied == 0)
 		printf("schema up to date (%d migrations applied)\n", result.present);
 	else

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -194,6 +195,13 @@ finish_record(ca_csv_reader *r, ca_csv_record *rec, int at_eof)
 	rec->problem_line = r->rec_line;
 	rec->problem_field = 0;
 
+	if (r->overflow) {
+		/* The bytes were cut, perhaps inside a character: say why, and
+		 * blame no column in particular. */
+		rec->problem = CA_CSV_TOO_LONG;
+		rec->problem_field = -1;
+		return;
+	}
 	switch (ca_utf8_check((const unsigned char *)r->rec, r->rec_len, &where)) {
 	case CA_UTF8_INVALID:
 		rec->problem = CA_CSV_BAD_UTF8;
@@ -206,10 +214,7 @@ finish_record(ca_csv_reader *r, ca_csv_record *rec, int at_eof)
 	case CA_UTF8_OK:
 		break;
 	}
-	if (rec->problem == CA_CSV_OK && r->overflow) {
-		rec->problem = CA_CSV_TOO_LONG;
-		rec->problem_line = r->rec_line;
-	} else if (rec->problem == CA_CSV_OK && at_eof && r->in_quote) {
+	if (rec->problem == CA_CSV_OK && at_eof && r->in_quote) {
 		rec->problem = CA_CSV_UNTERMINATED;
 		locate(r, r->rec_len, rec);
 		/* Point at the field whose quote never closed. */
@@ -275,7 +280,8 @@ ca_csv_next(ca_csv_reader *r, ca_csv_record *rec, ca_err *err)
 				r->in_quote = !r->in_quote;
 				r->was_quoted = 1;
 			} else if (c == ',') {
-				r->fields++;
+				if (r->fields < INT_MAX)
+					r->fields++;
 			} else if (c == '\n' && r->last_was_cr) {
 				/* The LF of a CRLF: the CR already counted the line. */
 				r->last_was_cr = 0;

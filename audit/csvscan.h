@@ -37,7 +37,7 @@ typedef struct ca_csv_record {
 	int fields;           /* commas outside quotes, plus one */
 	enum ca_csv_problem problem;
 	long problem_line;    /* physical line of the first problem */
-	int problem_field;    /* 0-based field in which it lies */
+	int problem_field;    /* 0-based field in which it lies, -1 for none */
 } ca_csv_record;
 
 typedef struct ca_csv_reader ca_csv_reader;

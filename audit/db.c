@@ -40,6 +40,15 @@ ca_db_connect(const char *conninfo, ca_err *err)
 		PQfinish(conn);
 		return NULL;
 	}
+	/* Narratives hold any character; a database in another encoding would
+	 * refuse some of them half-way through an import. */
+	msg = PQparameterStatus(conn, "server_encoding");
+	if (msg == NULL || strcmp(msg, "UTF8") != 0) {
+		ca_err_set(err, CA_EX_UNAVAILABLE, "the database uses the encoding %s; caseaudit "
+		    "needs a UTF8 database (createdb -E UTF8 -T template0 NAME)", msg ? msg : "unknown");
+		PQfinish(conn);
+		return NULL;
+	}
 	if (ca_db_exec_script(conn, err, "setting up the session", session_setup) != 0) {
 		PQfinish(conn);
 		return NULL;
@@ -126,7 +135,8 @@ ca_db_exec_script(PGconn *conn, ca_err *err, const char *what, const char *sql)
 int
 ca_db_begin(PGconn *conn, ca_err *err)
 {
-	return ca_db_exec(conn, err, "starting a transaction", "BEGIN", 0, NULL);
+	return ca_db_exec(conn, err, "starting a transaction",
+	    "BEGIN ISOLATION LEVEL READ COMMITTED", 0, NULL);
 }
 
 int

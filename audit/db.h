@@ -33,6 +33,8 @@ int ca_db_exec(PGconn *conn, ca_err *err, const char *what,
 /* Run SQL text that may hold several statements (migrations), no params. */
 int ca_db_exec_script(PGconn *conn, ca_err *err, const char *what, const char *sql);
 
+/* BEGIN at READ COMMITTED whatever the server's default: units of work
+ * that first wait on a lock must see what the previous holder committed. */
 int  ca_db_begin(PGconn *conn, ca_err *err);
 int  ca_db_commit(PGconn *conn, ca_err *err);
 /* Roll back if a transaction is open; safe to call on any path. */

@@ -21,8 +21,9 @@
 #define COPY_FLUSH (256 * 1024)
 
 /* One lock for all imports: they create organisations and teams and must
- * not interleave their upserts.  "caseimpt" in ASCII. */
-#define IMPORT_LOCK_KEY "7161132908866498676"
+ * not interleave their upserts.  "caseimpt" in ASCII, as a big-endian
+ * 64-bit integer. */
+#define IMPORT_LOCK_KEY "7161131761893470324"
 
 typedef struct import_run {
 	PGconn *conn;
@@ -181,6 +182,19 @@ normalise_name(char *s)
 			*p = (char)(*p - 'A' + 'a');
 }
 
+/* Shaped like our column names: lowercase letters, digits and
+ * underscores, at most 40.  ("Mrs Jones" is not.) */
+static int
+plain_name(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return n <= 40;
+}
+
 static void
 expected_columns(const ca_import_kind *kind, ca_strbuf *b)
 {
@@ -195,7 +209,7 @@ read_header(import_run *run, const ca_csv_record *rec)
 	const ca_import_kind *kind = run->kind;
 	ca_strbuf sql, msg;
 	PGresult *res = NULL;
-	int *seen = NULL, bad = 0, rc;
+	int *seen = NULL, bad = 0, known = 0, rc;
 
 	if (rec->problem != CA_CSV_OK) {
 		report(run, rec->line, "header", ca_csv_problem_text(rec->problem));
@@ -226,10 +240,35 @@ read_header(import_run *run, const ca_csv_record *rec)
 		rc = run->err->code;
 		goto out;
 	}
+	if (PQntuples(res) != 1) {
+		/* A header line of \. ends COPY before any row. */
+		report(run, rec->line, "header", "is not a row of column names");
+		rc = ca_err_set(run->err, CA_EX_DATAERR, "%s: the header row is unreadable",
+		    run->opts->path);
+		goto out;
+	}
 	run->spec_of = calloc((size_t)run->ncols, sizeof *run->spec_of);
 	seen = calloc((size_t)kind->ncolumns, sizeof *seen);
 	if (run->spec_of == NULL || seen == NULL) {
 		rc = ca_err_set(run->err, CA_EX_SOFTWARE, "out of memory");
+		goto out;
+	}
+	for (int i = 0; i < run->ncols; i++) {
+		char name[256];
+
+		snprintf(name, sizeof name, "%s", PQgetisnull(res, 0, i) ? "" : PQgetvalue(res, 0, i));
+		normalise_name(name);
+		if (spec_index(kind, name) >= 0)
+			known++;
+	}
+	if (known == 0) {
+		/* No column name we know: most likely the file has no header and
+		 * this is a record, whose fields must not be echoed. */
+		report(run, rec->line, "header", "names none of the expected columns; "
+		    "the first row must be a header naming them");
+		rc = ca_err_set(run->err, CA_EX_DATAERR,
+		    "%s: the header row does not match the %s format; nothing was imported",
+		    run->opts->path, kind->kind);
 		goto out;
 	}
 	for (int i = 0; i < run->ncols; i++) {
@@ -241,6 +280,11 @@ read_header(import_run *run, const ca_csv_record *rec)
 		j = spec_index(kind, name);
 		run->spec_of[i] = j;
 		snprintf(where, sizeof where, "column %d", i + 1);
+		/* A name is echoed only when it looks like a column name: it is
+		 * what the user must find and fix, but a stray value must not be
+		 * printed, nor a line break that forges another report line. */
+		if (!plain_name(name))
+			snprintf(name, sizeof name, "%s", where);
 		if (name[0] == '\0') {
 			report(run, rec->line, where, "has no name");
 			bad = 1;
@@ -249,8 +293,6 @@ read_header(import_run *run, const ca_csv_record *rec)
 			ca_strbuf_adds(&msg, "unknown column (expected: ");
 			expected_columns(kind, &msg);
 			ca_strbuf_adds(&msg, ")");
-			/* The name itself is what the user must find and fix; it is a
-			 * header, not a person's data. */
 			report(run, rec->line, name, msg.data);
 			bad = 1;
 		} else if (seen[j]++) {
@@ -316,7 +358,8 @@ stage_broken(import_run *run, const ca_csv_record *rec, const char *problem)
 	const char *column = NULL;
 	size_t keep = rec->len < RAW_KEEP ? rec->len : RAW_KEEP;
 
-	if (rec->problem != CA_CSV_OK && rec->problem_field < run->ncols)
+	if (rec->problem != CA_CSV_OK && rec->problem_field >= 0 &&
+	    rec->problem_field < run->ncols)
 		column = run->kind->columns[run->spec_of[rec->problem_field]].name;
 	ca_strbuf_addf(&run->out, "%ld,", rec->line);
 	add_quoted(&run->out, problem);
@@ -345,10 +388,15 @@ stream_records(import_run *run)
 	while ((got = ca_csv_next(run->csv, &rec, run->err)) == 1) {
 		run->result->records++;
 		if (rec.problem != CA_CSV_OK) {
-			snprintf(problem, sizeof problem, "%s", ca_csv_problem_text(rec.problem));
 			if (rec.problem == CA_CSV_TOO_LONG)
 				snprintf(problem, sizeof problem, "record is longer than %zu MB",
 				    run->opts->max_record / (1024 * 1024));
+			else if (rec.problem_line != rec.line)
+				/* Deep in a multi-line narrative: say where. */
+				snprintf(problem, sizeof problem, "%s, on line %ld",
+				    ca_csv_problem_text(rec.problem), rec.problem_line);
+			else
+				snprintf(problem, sizeof problem, "%s", ca_csv_problem_text(rec.problem));
 			stage_broken(run, &rec, problem);
 		} else if (rec.fields != run->ncols) {
 			snprintf(problem, sizeof problem, "has %d fields but the header has %d",
@@ -430,22 +478,22 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 	case CA_COL_CHOICE:
 		ca_strbuf_addf(b, " WHEN lower(%s) <> ALL (", v);
 		choices_sql_array(b, c->choices);
-		ca_strbuf_addf(b, ") THEN 'unknown value' || ca_show(%s) || ' (expected ", v);
+		ca_strbuf_addf(b, ") THEN 'unknown value' || ca_show_code(%s) || ' (expected ", v);
 		choices_words(b, c->choices);
 		ca_strbuf_adds(b, ")'");
 		break;
 	case CA_COL_DATE:
 		ca_strbuf_addf(b,
 		    " WHEN s.%s__date IS NULL AND %s ~ '^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})$'"
-		    " THEN 'no such date' || ca_show(%s)"
-		    " WHEN s.%s__date IS NULL THEN 'not a date' || ca_show(%s) ||"
+		    " THEN 'no such date' || ca_show_date(%s)"
+		    " WHEN s.%s__date IS NULL THEN 'not a date' || ca_show_date(%s) ||"
 		    " ' (expected YYYY-MM-DD or DD/MM/YYYY)'"
-		    " WHEN s.%s__date > current_date THEN 'is in the future' || ca_show(%s)",
+		    " WHEN s.%s__date > current_date THEN 'is in the future' || ca_show_date(%s)",
 		    c->name, v, v, c->name, v, c->name, v);
 		break;
 	case CA_COL_YESNO:
 		ca_strbuf_addf(b, " WHEN lower(%s) NOT IN ('yes', 'no')"
-		    " THEN 'expected yes, no or empty, not' || ca_show(%s)", v, v);
+		    " THEN 'expected yes, no or empty, not' || ca_show_code(%s)", v, v);
 		break;
 	case CA_COL_COUNT:
 		/* Two arms: CASE guarantees the cast runs only on digits. */
@@ -457,11 +505,15 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 		    " THEN 'is not an email address'", v);
 		break;
 	case CA_COL_ROLES:
+		/* Empty pieces ("auditor;") are ignored, as ca_src ignores them. */
+		ca_strbuf_addf(b, " WHEN NOT EXISTS (SELECT 1 FROM unnest(string_to_array(%s, ';')) r"
+		    " WHERE btrim(r) <> '') THEN 'names no role'", v);
 		ca_strbuf_addf(b, " WHEN EXISTS (SELECT 1 FROM unnest(string_to_array(%s, ';')) r"
-		    " WHERE lower(btrim(r)) <> ALL (", v);
+		    " WHERE btrim(r) <> '' AND lower(btrim(r)) <> ALL (", v);
 		choices_sql_array(b, c->choices);
-		ca_strbuf_addf(b, ")) THEN 'unknown role' || ca_show((SELECT btrim(r)"
-		    " FROM unnest(string_to_array(%s, ';')) r WHERE lower(btrim(r)) <> ALL (", v);
+		ca_strbuf_addf(b, ")) THEN 'unknown role' || ca_show_code((SELECT btrim(r)"
+		    " FROM unnest(string_to_array(%s, ';')) r WHERE btrim(r) <> ''"
+		    " AND lower(btrim(r)) <> ALL (", v);
 		choices_sql_array(b, c->choices);
 		ca_strbuf_adds(b, ") LIMIT 1)) || ' (expected ");
 		choices_words(b, c->choices);

@@ -26,12 +26,14 @@ static const ca_import_column columns[] = {
 /* An assessment cannot be completed before it was asked for. */
 static const char completed_check[] =
 	"CASE WHEN s.completed_on__date < s.requested_on__date"
-	" THEN 'is before requested_on' || ca_show(btrim(s.requested_on)) END";
+	" THEN 'is before requested_on' || ca_show_date(btrim(s.requested_on)) END";
 
 /*
  * The valid rows, typed.  A temporary view rather than a CTE: the upsert
  * reads it twice (new rows, changed rows) and a CTE would copy every
- * narrative into a work file first.
+ * narrative into a work file first.  Nothing here may throw (no casts of
+ * raw text): the planner may compute it for rows validation rejected
+ * before it filters them out.
  */
 static const char prepare[] =
 	"INSERT INTO organisations (name)"

@@ -19,7 +19,9 @@ static const ca_import_column columns[] = {
 
 /* Organisations and teams on first sight, then the valid rows typed (see
  * import_assessments.c for why a view).  Roles are stored sorted and
- * without repeats so that "auditor;psw" and "psw; auditor" are the same. */
+ * without repeats so that "auditor;psw" and "psw; auditor" are the same.
+ * Nothing in ca_src may throw: the planner is free to compute it for rows
+ * that validation rejected before it filters them out. */
 static const char prepare[] =
 	"INSERT INTO organisations (name)"
 	" SELECT DISTINCT btrim(organisation) FROM ca_valid"
@@ -34,7 +36,8 @@ static const char prepare[] =
 	"   t.id AS team_id,"
 	"   ARRAY(SELECT DISTINCT lower(btrim(r)) FROM unnest(string_to_array(v.role, ';')) r"
 	"         WHERE btrim(r) <> '' ORDER BY 1) AS roles,"
-	"   coalesce(nullif(btrim(v.max_open_audits), '')::integer, 0) AS max_open_audits,"
+	"   CASE WHEN btrim(v.max_open_audits) ~ '^[0-9]{1,9}$'"
+	"    THEN btrim(v.max_open_audits)::integer ELSE 0 END AS max_open_audits,"
 	"   nullif(btrim(v.email), '') AS email,"
 	"   coalesce(ca_parse_yesno(v.active), true) AS active"
 	"  FROM ca_valid v JOIN organisations o ON o.name = btrim(v.organisation)"

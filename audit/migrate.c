@@ -10,9 +10,11 @@
 
 #include "db.h"
 #include "sha256.h"
+#include "strbuf.h"
 
-/* "caseaudi" in ASCII: the advisory lock key every migrate run takes. */
-#define MIGRATE_LOCK_KEY "7161132899597870185"
+/* "caseaudi" in ASCII as a big-endian 64-bit integer: the advisory lock
+ * key every migrate run takes. */
+#define MIGRATE_LOCK_KEY "7161131761759773801"
 
 typedef struct migration_set {
 	struct ca_migration *items;
@@ -159,6 +161,33 @@ static const char *bootstrap_sql =
 	" sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),"
 	" applied_at timestamptz NOT NULL DEFAULT now())";
 
+/* Migrations the database has that this program does not: the database
+ * was migrated by a newer caseaudit. */
+static int
+count_unknown(PGconn *conn, const migration_set *s, ca_migrate_result *result, ca_err *err)
+{
+	ca_strbuf names;
+	PGresult *res;
+
+	ca_strbuf_init(&names);
+	ca_strbuf_adds(&names, "{");
+	for (size_t i = 0; i < s->n; i++)
+		ca_strbuf_addf(&names, "%s\"%s\"", i ? "," : "", s->items[i].name);
+	ca_strbuf_adds(&names, "}");
+	res = ca_strbuf_failed(&names) ? NULL : ca_db_query(conn, err, "reading schema_migrations",
+	    "SELECT name FROM schema_migrations WHERE name <> ALL ($1::text[]) ORDER BY name",
+	    1, (const char *[]){ names.data });
+	ca_strbuf_free(&names);
+	if (res == NULL)
+		return err->code ? err->code : ca_err_set(err, CA_EX_SOFTWARE, "out of memory");
+	result->unknown = PQntuples(res);
+	if (result->unknown > 0)
+		snprintf(result->first_unknown, sizeof result->first_unknown, "%s",
+		    PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
 /* Refuse to go on if any applied migration's file has changed since. */
 static int
 check_applied(PGconn *conn, const migration_set *s, int *applied, ca_err *err)
@@ -236,7 +265,8 @@ ca_migrate(PGconn *conn, const char *dir, FILE *out,
 		goto unlock;
 	}
 	if ((rc = ca_db_exec(conn, err, "creating schema_migrations", bootstrap_sql, 0, NULL)) != 0 ||
-	    (rc = check_applied(conn, &set, applied, err)) != 0)
+	    (rc = check_applied(conn, &set, applied, err)) != 0 ||
+	    (rc = count_unknown(conn, &set, result, err)) != 0)
 		goto unlock;
 	for (size_t i = 0; i < set.n; i++) {
 		if (applied[i]) {

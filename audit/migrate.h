@@ -29,6 +29,9 @@ extern const struct ca_migration ca_migrations_embedded[];
 typedef struct ca_migrate_result {
 	int applied;   /* newly applied by this run */
 	int present;   /* already applied before */
+	int unknown;   /* applied to the database but not known to this program
+	                * (a newer caseaudit migrated it) */
+	char first_unknown[128];
 } ca_migrate_result;
 
 /* Apply pending migrations from dir (NULL: the embedded ones).  Progress

@@ -160,13 +160,20 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE lower(btrim(t)) WHEN 'yes' THEN true WHEN 'no' THEN false END
 $$;
 
--- A value quoted for an error message, only when it is short and plainly
--- not personal data (a code, a date); otherwise nothing.  Messages about
--- bad rows must never leak a name or a narrative that landed in the wrong
--- column.
-CREATE FUNCTION ca_show(t text) RETURNS text
+-- A value quoted for an error message, only when its shape says it cannot
+-- be personal data; otherwise nothing.  Messages about bad rows must never
+-- leak a name or a narrative that landed in the wrong column, so "Jane
+-- Smith" in the priority column is reported without its value.
+--   ca_show_code: a lowercase code such as "reassessment" or "whenever";
+--   ca_show_date: digits and date separators, such as "31/02/2024".
+CREATE FUNCTION ca_show_code(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN t ~ '^[A-Za-z0-9 _./:+-]{1,32}$' THEN ' "' || t || '"' ELSE '' END
+    SELECT CASE WHEN t ~ '^[a-z][a-z0-9_]{0,23}$' THEN ' "' || t || '"' ELSE '' END
+$$;
+
+CREATE FUNCTION ca_show_date(t text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN t ~ '^[0-9][0-9/.-]{0,11}$' THEN ' "' || t || '"' ELSE '' END
 $$;
 
 -- The keys of a whose values differ in b, leaving out bookkeeping columns:

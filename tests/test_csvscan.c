@@ -168,6 +168,30 @@ too_long_records_are_cut(void **state)
 	scanned_free(&s);
 }
 
+/* Cut inside a two-byte character: still "too long", not "invalid UTF-8",
+ * and no column is blamed. */
+static void
+too_long_is_not_misreported_as_bad_utf8(void **state)
+{
+	size_t chars = 1500;
+	char *data = malloc(2 * chars + 16), *p;
+	scanned s;
+
+	(void)state;
+	p = data + sprintf(data, "a\n");
+	for (size_t i = 0; i < chars; i++) {
+		*p++ = (char)0xC3;
+		*p++ = (char)0xA9;   /* é */
+	}
+	*p++ = '\n';
+	scan(data, (size_t)(p - data), 1001, &s);
+	free(data);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.problem[1], CA_CSV_TOO_LONG);
+	assert_int_equal(s.problem_field[1], -1);
+	scanned_free(&s);
+}
+
 /* Records larger than the read buffer, with CRLF split across reads. */
 static void
 records_span_read_buffers(void **state)
@@ -229,6 +253,7 @@ main(void)
 		cmocka_unit_test(problems_are_located),
 		cmocka_unit_test(field_counts),
 		cmocka_unit_test(too_long_records_are_cut),
+		cmocka_unit_test(too_long_is_not_misreported_as_bad_utf8),
 		cmocka_unit_test(records_span_read_buffers),
 		cmocka_unit_test(missing_file_is_noinput),
 	};
