@@ -56,6 +56,22 @@ db_exists(PGconn *c, const char *name)
 	return yes;
 }
 
+/* Templates of earlier schemas are of no further use. */
+static void
+drop_old_templates(PGconn *admin, const char *keep)
+{
+	const char *p[1] = { keep };
+	PGresult *r = PQexecParams(admin, "SELECT datname FROM pg_database"
+	    " WHERE datname LIKE 'caseaudit\\_tpl\\_%' AND datname <> $1", 1, NULL, p, NULL, NULL, 0);
+	char sql[256];
+
+	for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++) {
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", PQgetvalue(r, i, 0));
+		exec_ok(admin, sql);
+	}
+	PQclear(r);
+}
+
 /* Build the template once per schema version; concurrent test programs
  * wait on an advisory lock, and the final rename marks it complete. */
 static int
@@ -92,6 +108,8 @@ ensure_template(PGconn *admin, char *tpl, size_t size)
 	PQfinish(c);
 	snprintf(sql, sizeof sql, "ALTER DATABASE %s RENAME TO %s", building, tpl);
 	rc = exec_ok(admin, sql);
+	if (rc == 0)
+		drop_old_templates(admin, tpl);
 out:
 	exec_ok(admin, "SELECT pg_advisory_unlock(4242)");
 	return rc;
