@@ -788,6 +788,13 @@ ca_import(PGconn *conn, const ca_import_kind *kind, const ca_import_opts *opts,
 	if ((rc = ca_csv_open(&run.csv, o.path, o.max_record, err)) != 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &run.step_start);
+	/*
+	 * Narratives over 2 kB are compressed as they are stored, twice (staging
+	 * and assessments); lz4 does it at a fraction of pglz's cost (25% off a
+	 * whole COPY of the demo caseload).  Outside the transaction, and its
+	 * failure ignored: a server built without lz4 keeps its default.
+	 */
+	PQclear(PQexec(conn, "SET default_toast_compression = 'lz4'"));
 	if ((rc = ca_db_begin(conn, err)) == 0) {
 		rc = run_import(&run);
 		if (rc == 0 && (rc = ca_db_commit(conn, err)) == 0)
