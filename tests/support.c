@@ -166,6 +166,46 @@ test_db_connect(const char *name)
 	return connect_to(name);
 }
 
+test_group_db test_group;
+
+/* Named after the test program, so concurrent groups never collide. */
+static int
+group_open(int migrated)
+{
+	const char *prog = program_invocation_short_name;
+
+	if (strncmp(prog, "test_", 5) == 0)
+		prog += 5;
+	if (create_from(prog, test_group.name, sizeof test_group.name, migrated) != 0)
+		return -1;
+	test_group.conn = connect_to(test_group.name);
+	return test_group.conn ? 0 : -1;
+}
+
+int
+test_group_setup(void **state)
+{
+	(void)state;
+	return group_open(1);
+}
+
+int
+test_group_setup_empty(void **state)
+{
+	(void)state;
+	return group_open(0);
+}
+
+int
+test_group_teardown(void **state)
+{
+	(void)state;
+	PQfinish(test_group.conn);
+	test_group.conn = NULL;
+	test_db_drop(test_group.name);
+	return 0;
+}
+
 char *
 test_db_value(PGconn *conn, const char *sql)
 {

@@ -23,6 +23,18 @@ int  test_db_create_empty(const char *group, char *name, size_t size);
 void test_db_drop(const char *name);
 PGconn *test_db_connect(const char *name);
 
+/* The database of the running test group, for the group fixtures below:
+ * pass test_group_setup (migrated) or test_group_setup_empty (no schema)
+ * and test_group_teardown to cmocka_run_group_tests_name. */
+typedef struct test_group_db {
+	char name[80];
+	PGconn *conn;
+} test_group_db;
+extern test_group_db test_group;
+int test_group_setup(void **state);
+int test_group_setup_empty(void **state);
+int test_group_teardown(void **state);
+
 /* A single value from a query (with no parameters) as a malloc'd string,
  * or NULL. */
 char *test_db_value(PGconn *conn, const char *sql);

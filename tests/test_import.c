@@ -16,28 +16,6 @@
 
 #include "support.h"
 
-static char dbname[80];
-static PGconn *conn;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	if (test_db_create("import", dbname, sizeof dbname) != 0)
-		return -1;
-	conn = test_db_connect(dbname);
-	return conn ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	PQfinish(conn);
-	test_db_drop(dbname);
-	return 0;
-}
-
 /* Run `caseaudit import KIND PATH [extra]` and return the exit status;
  * stdout is kept in last_out for assertions. */
 static char last_out[4096];
@@ -49,7 +27,7 @@ import(const char *kind, const char *path, const char *extra)
 	test_run r;
 	int status;
 
-	if (test_run_cli(&r, dbname, NULL, argv) != 0)
+	if (test_run_cli(&r, test_group.name, NULL, argv) != 0)
 		return -1;
 	status = r.status;
 	snprintf(last_out, sizeof last_out, "%s", r.out);
@@ -70,41 +48,41 @@ good_extract_is_stored_exactly(void **state)
 	assert_non_null(strstr(last_out, "inserted 4, updated 0, unchanged 0, rejected 0"));
 
 	/* Both date forms, the open case, booleans and quoting. */
-	v = test_db_value(conn, "SELECT string_agg(assessment_ref || '=' || requested_on || '/'"
+	v = test_db_value(test_group.conn, "SELECT string_agg(assessment_ref || '=' || requested_on || '/'"
 	    " || coalesce(completed_on::text, 'waiting'), ' ' ORDER BY assessment_ref) FROM assessments");
 	assert_string_equal(v, "AS-0001=2026-01-05/2026-02-16 AS-0002=2026-01-05/waiting "
 	    "AS-0003=2026-03-01/2026-04-15 AS-0004=2026-02-01/2026-02-01");
 	free(v);
-	v = test_db_value(conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-0001'");
+	v = test_db_value(test_group.conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-0001'");
 	assert_string_equal(v, "Mrs Jones said \"I want to get back to my allotment\". "
 	    "She manages meals, but washing is hard.");
 	free(v);
-	v = test_db_value(conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-0003'");
+	v = test_db_value(test_group.conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-0003'");
 	assert_string_equal(v, "Carer for her husband.\nSecond paragraph, with a comma.");
 	free(v);
-	v = test_db_value(conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-0004'");
+	v = test_db_value(test_group.conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-0004'");
 	assert_string_equal(v, "Siân and Łukasz visited; cost £25 – fine 😀");
 	free(v);
-	v = test_db_value(conn, "SELECT eligible || ',' || direct_payment_offered || ',' ||"
+	v = test_db_value(test_group.conn, "SELECT eligible || ',' || direct_payment_offered || ',' ||"
 	    " carer_identified || ',' || priority FROM assessments WHERE assessment_ref = 'AS-0001'");
 	assert_string_equal(v, "true,true,false,medium");
 	free(v);
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM assessments"
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM assessments"
 	    " WHERE assessment_ref = 'AS-0004' AND priority IS NULL AND direct_payment_offered IS NULL"
 	    " AND age_band IS NULL"), 1);
 
 	/* Providers created on first sight, staff roles sorted, teams made. */
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM organisations"), 3);
-	v = test_db_value(conn, "SELECT roles::text FROM staff WHERE staff_ref = 'ST-0100'");
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM organisations"), 3);
+	v = test_db_value(test_group.conn, "SELECT roles::text FROM staff WHERE staff_ref = 'ST-0100'");
 	assert_string_equal(v, "{auditor,psw}");
 	free(v);
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM staff s JOIN teams t"
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM staff s JOIN teams t"
 	    " ON t.id = s.team_id WHERE t.name = 'Principal Social Worker''s Office'"), 1);
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT max_open_audits FROM staff WHERE staff_ref = 'ST-0002'"), 8);
 
 	/* The import is recorded with its digest and counts. */
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM imports WHERE kind = 'assessments'"
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM imports WHERE kind = 'assessments'"
 	    " AND inserted = 4 AND rows_read = 4 AND file_sha256 ~ '^[0-9a-f]{64}$'"
 	    " AND file_bytes > 0"), 1);
 }
@@ -117,12 +95,12 @@ reimport_in_another_shape_changes_nothing(void **state)
 	long long events;
 
 	(void)state;
-	events = test_db_count(conn, "SELECT count(*) FROM events WHERE action = 'assessment.updated'");
+	events = test_db_count(test_group.conn, "SELECT count(*) FROM events WHERE action = 'assessment.updated'");
 	assert_int_equal(import("assessments", test_fixture("assessments_bom_crlf_reordered.csv"), NULL), 0);
 	assert_non_null(strstr(last_out, "inserted 0, updated 0, unchanged 4, rejected 0"));
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT count(*) FROM events WHERE action = 'assessment.updated'"), events);
-	assert_int_equal(test_db_count(conn, "SELECT max(revision) FROM assessments"), 1);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT max(revision) FROM assessments"), 1);
 }
 
 static void
@@ -137,7 +115,7 @@ changed_record_is_updated_with_trail(void **state)
 	(void)state;
 	assert_int_equal(import("assessments", path, NULL), 0);
 	assert_non_null(strstr(last_out, "inserted 0, updated 1, unchanged 0, rejected 0"));
-	v = test_db_value(conn, "SELECT before::text || ' -> ' || after::text FROM events"
+	v = test_db_value(test_group.conn, "SELECT before::text || ' -> ' || after::text FROM events"
 	    " WHERE action = 'assessment.updated' AND entity_id = 'AS-0002'");
 	/* Only what changed; the columns absent from the file became empty. */
 	assert_non_null(v);
@@ -146,7 +124,7 @@ changed_record_is_updated_with_trail(void **state)
 	assert_non_null(strstr(v, "\"summary\": \"Still waiting for a visit.\""));
 	assert_null(strstr(v, "person_ref"));
 	free(v);
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT revision FROM assessments WHERE assessment_ref = 'AS-0002'"), 2);
 	unlink(path);
 	free(path);
@@ -174,17 +152,17 @@ hostile_content_is_only_data(void **state)
 	free(data);
 	assert_int_equal(import("assessments", path, NULL), 0);
 	assert_non_null(strstr(last_out, "inserted 3"));
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM organisations"
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM organisations"
 	    " WHERE name = 'Robert''); DROP TABLE assessments;--'"), 1);
-	v = test_db_value(conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-H1'");
+	v = test_db_value(test_group.conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-H1'");
 	assert_string_equal(v, "'; DELETE FROM events; -- \"\\.\"\n\\.\nmore");
 	free(v);
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT length(summary) FROM assessments WHERE assessment_ref = 'AS-H2'"), (long long)big);
-	v = test_db_value(conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-H3'");
+	v = test_db_value(test_group.conn, "SELECT summary FROM assessments WHERE assessment_ref = 'AS-H3'");
 	assert_string_equal(v, "مرحبا שלום 你好");
 	free(v);
-	assert_true(test_db_count(conn, "SELECT count(*) FROM events") > 0);
+	assert_true(test_db_count(test_group.conn, "SELECT count(*) FROM events") > 0);
 	unlink(path);
 	free(path);
 }
@@ -203,7 +181,7 @@ killed_import_leaves_nothing(void **state)
 {
 	size_t rows = 200000;
 	char *dir = test_tempdir(), path[4096];
-	long long before = test_db_count(conn, "SELECT count(*) FROM assessments");
+	long long before = test_db_count(test_group.conn, "SELECT count(*) FROM assessments");
 	FILE *f;
 	pid_t pid;
 
@@ -219,7 +197,7 @@ killed_import_leaves_nothing(void **state)
 	if (pid == 0) {
 		char *argv[] = { (char *)CASEAUDIT_BIN, "import", "assessments", path, NULL };
 
-		setenv("PGDATABASE", dbname, 1);
+		setenv("PGDATABASE", test_group.name, 1);
 		execv(CASEAUDIT_BIN, argv);
 		_exit(127);
 	}
@@ -227,11 +205,11 @@ killed_import_leaves_nothing(void **state)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	/* The server notices the dead client and rolls back. */
-	for (int i = 0; i < 50 && test_db_count(conn,
+	for (int i = 0; i < 50 && test_db_count(test_group.conn,
 	    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'caseaudit'") > 0; i++)
 		usleep(100 * 1000);
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM assessments"), before);
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM assessments"), before);
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT count(*) FROM organisations WHERE name = 'Killed Care'"), 0);
 	unlink(path);
 	rmdir(dir);
@@ -250,5 +228,5 @@ main(void)
 		cmocka_unit_test(killed_import_leaves_nothing),
 	};
 
-	return cmocka_run_group_tests_name("import", tests, setup, teardown);
+	return cmocka_run_group_tests_name("import", tests, test_group_setup, test_group_teardown);
 }

@@ -15,9 +15,6 @@
 
 #include "support.h"
 
-static char dbname[80];
-static PGconn *conn;
-
 typedef struct bad_case {
 	const char *kind;
 	const char *fixture;
@@ -92,30 +89,11 @@ static const bad_case cases[] = {
 	    "staff_bad_role.csv:4: name: required value is empty" } },
 };
 
-static int
-group_setup(void **state)
-{
-	(void)state;
-	if (test_db_create("errors", dbname, sizeof dbname) != 0)
-		return -1;
-	conn = test_db_connect(dbname);
-	return conn ? 0 : -1;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	PQfinish(conn);
-	test_db_drop(dbname);
-	return 0;
-}
-
 /* Every table an import may touch, as one fingerprint. */
 static char *
 database_state(void)
 {
-	return test_db_value(conn,
+	return test_db_value(test_group.conn,
 	    "SELECT (SELECT count(*) FROM assessments) || '/' || (SELECT count(*) FROM staff)"
 	    " || '/' || (SELECT count(*) FROM organisations) || '/' || (SELECT count(*) FROM teams)"
 	    " || '/' || (SELECT count(*) FROM imports) || '/' || (SELECT count(*) FROM import_rejects)"
@@ -136,7 +114,7 @@ each_bad_file_is_refused_precisely(void **state)
 		test_run r;
 
 		snprintf(path, sizeof path, "%s", test_fixture(c->fixture));
-		assert_int_equal(test_run_cli(&r, dbname, NULL, argv), 0);
+		assert_int_equal(test_run_cli(&r, test_group.name, NULL, argv), 0);
 		after = database_state();
 		print_message("%s\n%s", c->fixture, r.err);
 		assert_int_equal(r.status, 65);
@@ -180,14 +158,14 @@ skip_invalid_keeps_rejects(void **state)
 
 	(void)state;
 	snprintf(path, sizeof path, "%s", test_fixture("staff_bad_role.csv"));
-	assert_int_equal(test_run_cli(&r, dbname, NULL, argv), 0);
+	assert_int_equal(test_run_cli(&r, test_group.name, NULL, argv), 0);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "inserted 0, updated 0, unchanged 0, rejected 3"));
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM staff"), 0);
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM staff"), 0);
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT count(DISTINCT line) FROM import_rejects r JOIN imports i ON i.id = r.import_id"
 	    " WHERE i.kind = 'staff' AND i.rejected = 3"), 3);
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT count(*) FROM import_rejects WHERE line = 3 AND column_name = 'email'"
 	    " AND reason = 'is not an email address' AND record->>'staff_ref' = 'ST-2'"), 1);
 	test_run_free(&r);
@@ -195,9 +173,9 @@ skip_invalid_keeps_rejects(void **state)
 	/* Broken bytes are kept raw, since they have no fields. */
 	snprintf(path, sizeof path, "%s", test_fixture("bad_utf8.csv"));
 	argv[2] = "assessments";
-	assert_int_equal(test_run_cli(&r, dbname, NULL, argv), 0);
+	assert_int_equal(test_run_cli(&r, test_group.name, NULL, argv), 0);
 	assert_int_equal(r.status, 0);
-	assert_int_equal(test_db_count(conn,
+	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT count(*) FROM import_rejects WHERE line = 2 AND column_name = 'summary'"
 	    " AND record IS NULL AND position('\\xe9'::bytea IN raw) > 0"), 1);
 	test_run_free(&r);
@@ -214,10 +192,10 @@ role_lists_with_empty_pieces(void **state)
 
 	(void)state;
 	snprintf(path, sizeof path, "%s", test_fixture("staff_roles_edge.csv"));
-	assert_int_equal(test_run_cli(&r, dbname, NULL, argv), 0);
+	assert_int_equal(test_run_cli(&r, test_group.name, NULL, argv), 0);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.err, "staff_roles_edge.csv:3: role: names no role"));
-	v = test_db_value(conn, "SELECT roles::text FROM staff WHERE staff_ref = 'ST-1'");
+	v = test_db_value(test_group.conn, "SELECT roles::text FROM staff WHERE staff_ref = 'ST-1'");
 	assert_string_equal(v, "{auditor}");
 	free(v);
 	test_run_free(&r);
@@ -239,12 +217,12 @@ rejected_rows_never_break_the_upsert(void **state)
 	test_run r;
 
 	(void)state;
-	assert_int_equal(test_run_cli(&r, dbname, NULL, argv), 0);
+	assert_int_equal(test_run_cli(&r, test_group.name, NULL, argv), 0);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "inserted 1, updated 0, unchanged 0, rejected 2"));
 	assert_null(strstr(r.err, "abc"));
-	assert_int_equal(test_db_count(conn, "SELECT max_open_audits FROM staff WHERE staff_ref = 'ST-3'"), 4);
-	assert_int_equal(test_db_count(conn, "SELECT max_open_audits FROM staff WHERE staff_ref = 'ST-1'"), 5);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT max_open_audits FROM staff WHERE staff_ref = 'ST-3'"), 4);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT max_open_audits FROM staff WHERE staff_ref = 'ST-1'"), 5);
 	test_run_free(&r);
 	unlink(path);
 	free(path);
@@ -260,10 +238,10 @@ server_default_isolation_does_not_matter(void **state)
 	test_run r;
 
 	(void)state;
-	assert_int_equal(test_run_cli(&r, dbname, env, argv), 0);
+	assert_int_equal(test_run_cli(&r, test_group.name, env, argv), 0);
 	assert_int_equal(r.status, 0);
 	test_run_free(&r);
-	assert_int_equal(test_run_cli(&r, dbname, env, argv), 0);
+	assert_int_equal(test_run_cli(&r, test_group.name, env, argv), 0);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "unchanged 4"));
 	test_run_free(&r);
@@ -304,5 +282,5 @@ main(void)
 		cmocka_unit_test(non_utf8_database_is_refused),
 	};
 
-	return cmocka_run_group_tests_name("import_errors", tests, group_setup, group_teardown);
+	return cmocka_run_group_tests_name("import_errors", tests, test_group_setup, test_group_teardown);
 }

@@ -16,28 +16,6 @@
 #include "migrate.h"
 #include "support.h"
 
-static char dbname[80];
-static PGconn *conn;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	if (test_db_create_empty("migrate", dbname, sizeof dbname) != 0)
-		return -1;
-	conn = test_db_connect(dbname);
-	return conn ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	PQfinish(conn);
-	test_db_drop(dbname);
-	return 0;
-}
-
 static int
 embedded_count(void)
 {
@@ -53,7 +31,7 @@ migrate_cli(const char *dir, test_run *r)
 {
 	const char *argv[] = { "caseaudit", "migrate", dir ? "--dir" : NULL, dir, NULL };
 
-	return test_run_cli(r, dbname, NULL, argv);
+	return test_run_cli(r, test_group.name, NULL, argv);
 }
 
 /* Two processes race on an empty database; both succeed, each migration
@@ -79,9 +57,9 @@ concurrent_first_runs_are_safe(void **state)
 		assert_true(WIFEXITED(status));
 		assert_int_equal(WEXITSTATUS(status), 0);
 	}
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM schema_migrations"
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM schema_migrations"
 	    " WHERE sha256 ~ '^[0-9a-f]{64}$'"), embedded_count());
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM information_schema.tables"
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM information_schema.tables"
 	    " WHERE table_name IN ('organisations', 'teams', 'staff', 'assessments', 'imports',"
 	    " 'import_rejects', 'events')"), 7);
 }
@@ -90,14 +68,14 @@ static void
 second_run_is_a_no_op(void **state)
 {
 	test_run r;
-	char *before = test_db_value(conn, "SELECT string_agg(name || applied_at, ',') FROM schema_migrations");
+	char *before = test_db_value(test_group.conn, "SELECT string_agg(name || applied_at, ',') FROM schema_migrations");
 	char *after;
 
 	(void)state;
 	assert_int_equal(migrate_cli(NULL, &r), 0);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "schema up to date"));
-	after = test_db_value(conn, "SELECT string_agg(name || applied_at, ',') FROM schema_migrations");
+	after = test_db_value(test_group.conn, "SELECT string_agg(name || applied_at, ',') FROM schema_migrations");
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
@@ -187,8 +165,8 @@ failing_migration_rolls_back(void **state)
 	assert_int_equal(migrate_cli(dir, &r), 0);
 	assert_int_equal(r.status, 70);
 	assert_non_null(strstr(r.err, "9998_broken.sql"));
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"), 0);
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM schema_migrations WHERE name = '9998_broken.sql'"), 0);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM pg_tables WHERE tablename = 'half_done'"), 0);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM schema_migrations WHERE name = '9998_broken.sql'"), 0);
 	test_run_free(&r);
 	free(dir);
 }
@@ -196,7 +174,7 @@ failing_migration_rolls_back(void **state)
 static int
 statement_fails(const char *sql)
 {
-	PGresult *res = PQexec(conn, sql);
+	PGresult *res = PQexec(test_group.conn, sql);
 	int failed = PQresultStatus(res) == PGRES_FATAL_ERROR &&
 	    strstr(PQresultErrorMessage(res), "append-only") != NULL;
 
@@ -208,12 +186,12 @@ static void
 events_are_append_only(void **state)
 {
 	(void)state;
-	PQclear(PQexec(conn, "INSERT INTO events (actor, action, entity) VALUES ('test', 'test.made', 'test')"));
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM events WHERE actor = 'test'"), 1);
+	PQclear(PQexec(test_group.conn, "INSERT INTO events (actor, action, entity) VALUES ('test', 'test.made', 'test')"));
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM events WHERE actor = 'test'"), 1);
 	assert_true(statement_fails("UPDATE events SET actor = 'someone else'"));
 	assert_true(statement_fails("DELETE FROM events"));
 	assert_true(statement_fails("TRUNCATE events"));
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM events WHERE actor = 'test'"), 1);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM events WHERE actor = 'test'"), 1);
 }
 
 static void
@@ -222,11 +200,11 @@ dates_parse_both_forms_and_refuse_impossible_ones(void **state)
 	char *v;
 
 	(void)state;
-	v = test_db_value(conn, "SELECT concat_ws(',', ca_parse_date('2024-02-29'), ca_parse_date('29/02/2024'),"
+	v = test_db_value(test_group.conn, "SELECT concat_ws(',', ca_parse_date('2024-02-29'), ca_parse_date('29/02/2024'),"
 	    " ca_parse_date('1/2/2026'), ca_parse_date('2000-02-29'))");
 	assert_string_equal(v, "2024-02-29,2024-02-29,2026-02-01,2000-02-29");
 	free(v);
-	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM unnest(ARRAY['31/02/2024',"
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM unnest(ARRAY['31/02/2024',"
 	    " '29/02/2023', '1900-02-29', '2024-13-01', '2024-00-10', '00/01/2024', '32/01/2024',"
 	    " '2024-1-5', '24/1/24', 'yesterday', '', '٣١/٠١/٢٠٢٤', '2024-02-30', '31/04/2024'])"
 	    " AS t WHERE ca_parse_date(t) IS NULL"), 14);
@@ -245,5 +223,5 @@ main(void)
 		cmocka_unit_test(dates_parse_both_forms_and_refuse_impossible_ones),
 	};
 
-	return cmocka_run_group_tests_name("migrate", tests, setup, teardown);
+	return cmocka_run_group_tests_name("migrate", tests, test_group_setup_empty, test_group_teardown);
 }
