@@ -13,7 +13,9 @@
 int ca_cmd_migrate(int argc, char **argv);
 int ca_cmd_import(int argc, char **argv);
 int ca_cmd_demo(int argc, char **argv);
+int ca_cmd_redact(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
+extern const char ca_help_redact[];
 
 typedef struct command {
 	const char *name;
@@ -27,6 +29,8 @@ static const command commands[] = {
 	    ca_cmd_migrate, ca_help_migrate },
 	{ "import", "import assessments or staff from a CSV extract",
 	    ca_cmd_import, ca_help_import },
+	{ "redact", "mask personal data in text (standard input to output)",
+	    ca_cmd_redact, ca_help_redact },
 	{ "demo", "generate a synthetic caseload for demonstrations and tests",
 	    ca_cmd_demo, ca_help_demo },
 };

@@ -569,25 +569,9 @@ say_quote(ca_narr *n, const ca_bank *quotes)
 
 /* ---- Personal data ----------------------------------------------------- */
 
-int
-ca_nhs_number_valid(const char *s)
-{
-	int sum = 0, check;
-
-	for (int i = 0; i < 10; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	if (s[10] != '\0')
-		return 0;
-	for (int i = 0; i < 9; i++)
-		sum += (s[i] - '0') * (10 - i);
-	check = 11 - sum % 11;
-	if (check == 11)
-		check = 0;
-	return check != 10 && check == s[9] - '0';
-}
-
-/* An NHS number in the 999 range, which the NHS never issues. */
+/* An NHS number in the 999 range, which the NHS never issues.  The check
+ * digit is computed here; redact.c's ca_nhs_check_digit_ok is the one
+ * validator, and the generator's tests hold every planted number to it. */
 static void
 make_nhs(ca_narr *n)
 {
@@ -706,17 +690,17 @@ make_dob(ca_narr *n)
 static void
 plant_pii(ca_narr *n, int section)
 {
-	if (n->f.pii == CA_PII_NONE || section != n->pii_at)
+	if (n->f.pii == CA_PLANT_NONE || section != n->pii_at)
 		return;
 	switch (n->f.pii) {
-	case CA_PII_NHS_NUMBER: make_nhs(n); break;
-	case CA_PII_PHONE: make_phone(n); break;
-	case CA_PII_POSTCODE: make_postcode(n); break;
-	case CA_PII_EMAIL: make_email(n); break;
-	case CA_PII_DOB: make_dob(n); break;
+	case CA_PLANT_NHS_NUMBER: make_nhs(n); break;
+	case CA_PLANT_PHONE: make_phone(n); break;
+	case CA_PLANT_POSTCODE: make_postcode(n); break;
+	case CA_PLANT_EMAIL: make_email(n); break;
+	case CA_PLANT_DOB: make_dob(n); break;
 	}
 	if (!say(n, &ca_bank_pii[n->f.pii]))
-		n->f.pii = CA_PII_NONE;
+		n->f.pii = CA_PLANT_NONE;
 }
 
 /* ---- Setting the scene ----------------------------------------------- */
@@ -903,7 +887,7 @@ set_style(ca_narr *n)
 	}
 	/* About one narrative in twenty-five names someone outright. */
 	if (ca_rng_permille(r, 40))
-		n->f.pii = 1 + (int)ca_rng_below(r, CA_PII_DOB);
+		n->f.pii = 1 + (int)ca_rng_below(r, CA_PLANT_DOB);
 	n->pii_at = (int)ca_rng_below(r, 4);
 }
 

@@ -90,13 +90,13 @@ enum ca_carer_offer {
 };
 
 /* Personal data planted for redaction to find. */
-enum ca_pii {
-	CA_PII_NONE,
-	CA_PII_NHS_NUMBER,
-	CA_PII_PHONE,
-	CA_PII_POSTCODE,
-	CA_PII_EMAIL,
-	CA_PII_DOB
+enum ca_plant_pii {
+	CA_PLANT_NONE,
+	CA_PLANT_NHS_NUMBER,
+	CA_PLANT_PHONE,
+	CA_PLANT_POSTCODE,
+	CA_PLANT_EMAIL,
+	CA_PLANT_DOB
 };
 
 /* A partner's practice, as chances per thousand cases. */
@@ -141,7 +141,7 @@ typedef struct ca_narr_facts {
 	int risks_planned;   /* of which with a plan or mitigation */
 	int risks_negated;   /* "no concerns about falls" */
 	int carer_offer;     /* enum ca_carer_offer */
-	int pii;             /* enum ca_pii */
+	int pii;             /* enum ca_plant_pii */
 	int words;
 	int paragraphs;
 } ca_narr_facts;
@@ -175,11 +175,5 @@ int ca_narrative_expand(ca_narr *n, ca_rng *r, const ca_narr_case *c,
 /* The outcome's name as the regulations word it, e.g. "managing toilet
  * needs". */
 const char *ca_outcome_name(int outcome);
-
-/*
- * True when TEN_DIGITS is ten ASCII digits whose last is the NHS
- * modulus 11 check digit of the first nine.
- */
-int ca_nhs_number_valid(const char *ten_digits);
 
 #endif

@@ -969,13 +969,13 @@ static const char *const pii_dob[] = {
 
 static const char *const pii_none[] = { "" };
 
-const ca_bank ca_bank_pii[CA_PII_DOB + 1] = {
-	[CA_PII_NONE] = BANK(pii_none),
-	[CA_PII_NHS_NUMBER] = BANK(pii_nhs),
-	[CA_PII_PHONE] = BANK(pii_phone),
-	[CA_PII_POSTCODE] = BANK(pii_postcode),
-	[CA_PII_EMAIL] = BANK(pii_email),
-	[CA_PII_DOB] = BANK(pii_dob),
+const ca_bank ca_bank_pii[CA_PLANT_DOB + 1] = {
+	[CA_PLANT_NONE] = BANK(pii_none),
+	[CA_PLANT_NHS_NUMBER] = BANK(pii_nhs),
+	[CA_PLANT_PHONE] = BANK(pii_phone),
+	[CA_PLANT_POSTCODE] = BANK(pii_postcode),
+	[CA_PLANT_EMAIL] = BANK(pii_email),
+	[CA_PLANT_DOB] = BANK(pii_dob),
 };
 
 /* ---- Vocabularies -------------------------------------------------- */

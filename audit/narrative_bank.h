@@ -89,7 +89,7 @@ extern const ca_bank
 	ca_bank_record_good, ca_bank_record_poor,
 	ca_bank_triage,
 	ca_bank_filler,
-	ca_bank_pii[CA_PII_DOB + 1];
+	ca_bank_pii[CA_PLANT_DOB + 1];
 
 /* Slot vocabularies. */
 extern const ca_bank

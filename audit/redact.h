@@ -9,11 +9,36 @@
  * "born" ...) as [date of birth].  Ordinary dates, assessment references and
  * money amounts are left alone.  Patterns are PCRE2, compiled once (UTF,
  * UCP, JIT where available), with match limits.
+ *
+ * What counts, in detail:
+ *   NHS number   943 476 5919, 943-476-5919, 9434765919 (one separator,
+ *                the same twice); not inside a longer run of digits or
+ *                letters, and only with a valid check digit.
+ *   postcode     A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA and
+ *                GIR 0AA, with or without the space, any case, using only
+ *                the letters each position allows; a lower-case ordinal
+ *                as the inward code ("B2 4th") is not one.
+ *   phone        01/02/03/05/07/08 national numbers of an allowed length,
+ *                +44, (+44), 0044 and "+44 (0)" forms, groups separated by
+ *                spaces or hyphens, area code in brackets.
+ *   email        local@domain.tld (domain of two labels or more).
+ *   date of birth  after DOB, D.O.B., date of birth, born, born on, b.
+ *                (optionally followed by ":", "-", ",", "is", "was", "on",
+ *                "the"): 12/03/1941, 12-03-1941, 12.03.1941, 12/03/41,
+ *                1941-03-12, 12 March 1941, 12th March 1941, 12th of March
+ *                1941, March 12, 1941 (and abbreviated months).  Only the
+ *                date is masked: "DOB [date of birth]".
+ *
+ * Overlapping candidates are joined: the span covers all of them, so no
+ * byte any rule flagged is ever left showing, and is labelled with the
+ * kind of the longest (the earliest of equally long ones, then the first
+ * in ca_pii_kind order).  Spans that merely touch stay separate.
  */
 #ifndef CASEAUDIT_REDACT_H
 #define CASEAUDIT_REDACT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "strbuf.h"
@@ -33,25 +58,45 @@ typedef struct ca_pii_span {
 
 typedef struct ca_redactor ca_redactor;
 
+/* The PCRE2 match limit each search starts with.  No sane text comes near
+ * it; it exists so that a badly edited pattern fails loudly. */
+#define CA_REDACT_MATCH_LIMIT 10000000u
+
 /* Compile the patterns.  One redactor per thread; reuse it. */
 int  ca_redactor_new(ca_redactor **out, ca_err *err);
 void ca_redactor_free(ca_redactor *r);
 
-/* The personal data in text[0..len) (which must be valid UTF-8: check with
- * ca_utf8_check first), as sorted, non-overlapping spans in a malloc'd
- * array the caller frees.  Returns 0, or an error (65 for invalid UTF-8,
- * 70 when a match limit was hit: the text could not be fully checked, and
- * callers must then treat it as not redactable, never as clean). */
+/* The personal data in text[0..len), as sorted, non-overlapping spans in a
+ * malloc'd array the caller frees (NULL when there are none).  The text
+ * must be valid UTF-8; it is checked once here (ca_utf8_check) before any
+ * pattern runs without checks.  NUL bytes are allowed.  Returns 0, or an
+ * error (65 for invalid UTF-8, with the offset of the first bad byte; 70
+ * when a match limit was hit: the text could not be fully checked, and
+ * callers must then treat it as not redactable, never as clean).  On error
+ * *spans is NULL and *nspans 0.  Messages never quote the text. */
 int  ca_redact_find(ca_redactor *r, const char *text, size_t len,
     ca_pii_span **spans, size_t *nspans, ca_err *err);
 
-/* Append text with every span replaced by its label to out. */
+/* Append text with every span replaced by its label to out.  On error
+ * nothing is appended (except when out of memory). */
 int  ca_redact(ca_redactor *r, const char *text, size_t len, ca_strbuf *out, ca_err *err);
 
 /* "[NHS number]", "[postcode]", "[phone]", "[email]", "[date of birth]". */
 const char *ca_pii_label(ca_pii_kind kind);
 
-/* True when ten ASCII digits carry a valid NHS modulus-11 check digit. */
+/* "nhs_number", "postcode", "phone", "email", "date_of_birth": the names
+ * machine-readable output uses. */
+const char *ca_pii_name(ca_pii_kind kind);
+
+/* True when ten ASCII digits carry a valid NHS modulus-11 check digit.
+ * Exactly digits[0..9] are read; no terminator is needed. */
 int  ca_nhs_check_digit_ok(const char digits[10]);
+
+/* Tuning, mostly for tests: change the match limit; use the interpreter
+ * even where JIT code exists (the path taken when PCRE2 has no JIT); and
+ * whether JIT is in use. */
+void ca_redactor_set_match_limit(ca_redactor *r, uint32_t limit);
+void ca_redactor_set_jit(ca_redactor *r, int on);
+int  ca_redactor_uses_jit(const ca_redactor *r);
 
 #endif
