@@ -13,9 +13,11 @@
 int ca_cmd_migrate(int argc, char **argv);
 int ca_cmd_import(int argc, char **argv);
 int ca_cmd_demo(int argc, char **argv);
+int ca_cmd_forms(int argc, char **argv);
+int ca_cmd_screen(int argc, char **argv);
 int ca_cmd_redact(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
-extern const char ca_help_redact[];
+extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
 
 typedef struct command {
 	const char *name;
@@ -29,6 +31,10 @@ static const command commands[] = {
 	    ca_cmd_migrate, ca_help_migrate },
 	{ "import", "import assessments or staff from a CSV extract",
 	    ca_cmd_import, ca_help_import },
+	{ "forms", "load, list and show audit checklists and screening rules",
+	    ca_cmd_forms, ca_help_forms },
+	{ "screen", "screen assessment narratives with the text rules",
+	    ca_cmd_screen, ca_help_screen },
 	{ "redact", "mask personal data in text (standard input to output)",
 	    ca_cmd_redact, ca_help_redact },
 	{ "demo", "generate a synthetic caseload for demonstrations and tests",

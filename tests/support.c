@@ -309,6 +309,102 @@ test_run_cli(test_run *r, const char *db, const char *const *extra_env,
 	return 0;
 }
 
+int
+test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
+    const char *const *argv, const void *in, size_t inlen)
+{
+	int pi[2], po[2], pe[2], status, open_fds = 2;
+	size_t len[2] = { 0, 0 }, cap[2] = { 4096, 4096 }, sent = 0;
+	char *buf[2];
+	struct pollfd p[3];
+	pid_t pid;
+
+	memset(r, 0, sizeof *r);
+	if (pipe(pi) != 0 || pipe(po) != 0 || pipe(pe) != 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int n = 0;
+		char **args;
+
+		while (argv[n] != NULL)
+			n++;
+		args = calloc((size_t)n + 1, sizeof *args);
+		args[0] = (char *)CASEAUDIT_BIN;
+		for (int i = 1; i < n; i++)
+			args[i] = (char *)argv[i];
+		dup2(pi[0], 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(pi[0]); close(pi[1]); close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+		if (db != NULL)
+			setenv("PGDATABASE", db, 1);
+		for (const char *const *e = extra_env; e != NULL && *e != NULL; e++)
+			putenv((char *)*e);
+		execv(CASEAUDIT_BIN, args);
+		_exit(127);
+	}
+	close(pi[0]);
+	close(po[1]);
+	close(pe[1]);
+	/* A program that stops reading must not make the test hang on a
+	 * write, nor kill it with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	fcntl(pi[1], F_SETFL, fcntl(pi[1], F_GETFL) | O_NONBLOCK);
+	buf[0] = malloc(cap[0]);
+	buf[1] = malloc(cap[1]);
+	p[0] = (struct pollfd){ po[0], POLLIN, 0 };
+	p[1] = (struct pollfd){ pe[0], POLLIN, 0 };
+	p[2] = (struct pollfd){ inlen > 0 ? pi[1] : -1, POLLOUT, 0 };
+	if (inlen == 0)
+		close(pi[1]);
+	while (open_fds > 0 || p[2].fd >= 0) {
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[2].fd >= 0 && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t w = write(p[2].fd, (const char *)in + sent, inlen - sent);
+
+			if (w > 0)
+				sent += (size_t)w;
+			if ((w < 0 && errno != EAGAIN && errno != EINTR) || sent == inlen) {
+				close(p[2].fd);
+				p[2].fd = -1;
+			}
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (cap[i] - len[i] < 4096) {
+				cap[i] *= 2;
+				buf[i] = realloc(buf[i], cap[i]);
+			}
+			n = read(p[i].fd, buf[i] + len[i], cap[i] - len[i] - 1);
+			if (n <= 0) {
+				close(p[i].fd);
+				p[i].fd = -1;
+				open_fds--;
+			} else
+				len[i] += (size_t)n;
+		}
+	}
+	buf[0][len[0]] = '\0';
+	buf[1][len[1]] = '\0';
+	r->out = buf[0];
+	r->err = buf[1];
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
 void
 test_run_free(test_run *r)
 {

@@ -51,6 +51,11 @@ typedef struct test_run {
 int  test_run_cli(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv);
 void test_run_free(test_run *r);
+/* The same, with in[0..inlen) fed to the program's standard input (then
+ * closed), written while its output is read so that neither side blocks
+ * whatever the sizes. */
+int  test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
+    const char *const *argv, const void *in, size_t inlen);
 
 /* Write data to a new temporary file; returns its malloc'd path. */
 char *test_write_file(const char *name, const void *data, size_t len);

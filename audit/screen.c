@@ -1,0 +1,1198 @@
+/*
+ * screen.c - the screening engine; see screen.h for what a result means.
+ *
+ * Speed comes from not running what cannot match: one pass of the rule
+ * set's literal automaton says which prefilter strings the text holds, and
+ * a pattern none of whose strings occur is skipped.  The patterns that do
+ * run use JIT code, one match-data block and one JIT stack, all reused, and
+ * the text's UTF-8 is checked once so PCRE2 never checks it again.
+ *
+ * The last part screens stored assessments in batches and keeps the
+ * results (screen.h says how); it is the one place that writes screenings.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include "screen.h"
+
+#include <libpq-fe.h>
+#include <pcre2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "redact.h"
+#include "utf8.h"
+#include "yamltree.h"
+
+const char *const ca_flag_ids[CA_FLAG_COUNT] = {
+	"single_issue", "no_person_voice", "deficit_language", "risk_without_plan",
+	"carer_without_offer", "safeguarding_concern", "personal_data",
+};
+
+const char *const ca_flag_meanings[CA_FLAG_COUNT] = {
+	"two eligibility outcomes or fewer are covered",
+	"nothing of the person's own words, wishes or what matters to them",
+	"deficit terms outnumber strengths terms",
+	"a risk is named but no assessment, plan, contingency or mitigation",
+	"a carer is named but no carer's assessment offered, accepted or declined",
+	"a safeguarding concern is recorded: check it was acted on at once",
+	"holds an identifier that redaction would mask",
+};
+
+/* "personal_data.nhs_number" ... by ca_pii_kind. */
+static const char *const pii_rules[] = {
+	"personal_data.nhs_number", "personal_data.postcode", "personal_data.phone",
+	"personal_data.email", "personal_data.date_of_birth",
+};
+#define NPII (sizeof pii_rules / sizeof pii_rules[0])
+
+typedef struct span {
+	size_t start, end;
+} span;
+
+struct ca_screener {
+	const ca_ruleset *rs;
+	pcre2_match_data *md;
+	pcre2_jit_stack *jit;
+	pcre2_match_context *mctx;
+	ca_redactor *redactor;
+	int prefilter, personal_data, use_jit;
+	unsigned char *present;           /* per prefilter string */
+	size_t npresent;
+	ca_literal_hits hits;             /* where they occur */
+	size_t *litlen;                   /* per string, its length */
+	size_t *bucket;                   /* hits grouped by string: ends */
+	size_t *bstart;                   /* string i's ends: bucket[bstart[i]..bstart[i+1]) */
+	size_t capbucket;
+	size_t *cands;                    /* where an anchored pattern is tried */
+	size_t capcands;
+	/* Which patterns a present string lets run: patterns numbered in rule
+	 * order; string i's are lit_pats[lit_first[i]..lit_first[i + 1]). */
+	size_t npatterns;
+	size_t *lit_first;
+	size_t *lit_pats;
+	unsigned char *runnable;
+	span *spans;                      /* scratch for negation and counting */
+	size_t *maxend;
+	size_t capspans;
+	size_t ran, skipped;
+	size_t capmatches, caplimits;
+	ca_screen_result res;
+};
+
+int
+ca_flag_named(const char *id)
+{
+	for (int i = 0; i < CA_FLAG_COUNT; i++)
+		if (strcmp(id, ca_flag_ids[i]) == 0)
+			return i;
+	return -1;
+}
+
+void
+ca_screener_free(ca_screener *s)
+{
+	if (s == NULL)
+		return;
+	pcre2_match_data_free(s->md);
+	pcre2_match_context_free(s->mctx);
+	pcre2_jit_stack_free(s->jit);
+	ca_redactor_free(s->redactor);
+	free(s->present);
+	free(s->hits.v);
+	free(s->litlen);
+	free(s->bucket);
+	free(s->bstart);
+	free(s->cands);
+	free(s->lit_first);
+	free(s->lit_pats);
+	free(s->runnable);
+	free(s->spans);
+	free(s->maxend);
+	free(s->res.matches);
+	free(s->res.limits);
+	free(s);
+}
+
+/* The inverted index from prefilter strings to patterns, so that after the
+ * scan only the strings found are looked at, not every pattern's list. */
+static int
+index_patterns(ca_screener *s)
+{
+	size_t nrules = ca_ruleset_count(s->rs), g = 0, refs = 0;
+
+	for (size_t r = 0; r < nrules; r++) {
+		const ca_rule *rule = ca_ruleset_rule(s->rs, r);
+
+		s->npatterns += rule->npatterns;
+		for (size_t p = 0; p < rule->npatterns; p++)
+			refs += rule->patterns[p].nliterals;
+	}
+	s->lit_first = calloc(s->npresent + 1, sizeof *s->lit_first);
+	s->lit_pats = calloc(refs ? refs : 1, sizeof *s->lit_pats);
+	s->runnable = calloc(s->npatterns ? s->npatterns : 1, 1);
+	if (s->lit_first == NULL || s->lit_pats == NULL || s->runnable == NULL)
+		return -1;
+	for (size_t r = 0; r < nrules; r++) {
+		const ca_rule *rule = ca_ruleset_rule(s->rs, r);
+
+		for (size_t p = 0; p < rule->npatterns; p++)
+			for (size_t k = 0; k < rule->patterns[p].nliterals; k++)
+				s->lit_first[rule->patterns[p].literals[k] + 1]++;
+	}
+	for (size_t i = 0; i < s->npresent; i++)
+		s->lit_first[i + 1] += s->lit_first[i];
+	for (size_t r = 0; r < nrules; r++) {
+		const ca_rule *rule = ca_ruleset_rule(s->rs, r);
+
+		for (size_t p = 0; p < rule->npatterns; p++, g++)
+			for (size_t k = 0; k < rule->patterns[p].nliterals; k++)
+				s->lit_pats[s->lit_first[rule->patterns[p].literals[k]]++] = g;
+	}
+	for (size_t i = s->npresent; i > 0; i--)
+		s->lit_first[i] = s->lit_first[i - 1];
+	s->lit_first[0] = 0;
+	return 0;
+}
+
+int
+ca_screener_new(const ca_ruleset *rs, ca_screener **out, ca_err *err)
+{
+	ca_screener *s = calloc(1, sizeof *s);
+	int rc;
+
+	*out = NULL;
+	if (s == NULL)
+		return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+	s->rs = rs;
+	s->prefilter = 1;
+	s->personal_data = 1;
+	s->use_jit = 1;
+	s->npresent = ca_ruleset_literal_count(rs);
+	/* One ovector pair is all screening reads: the whole match. */
+	s->md = pcre2_match_data_create(1, NULL);
+	s->mctx = pcre2_match_context_copy((pcre2_match_context *)ca_ruleset_match_context(rs));
+	s->jit = pcre2_jit_stack_create(CA_SCREEN_JIT_STACK_MIN, CA_SCREEN_JIT_STACK_MAX, NULL);
+	s->present = calloc(s->npresent ? s->npresent : 1, 1);
+	s->litlen = calloc(s->npresent ? s->npresent : 1, sizeof *s->litlen);
+	s->bstart = calloc(s->npresent + 1, sizeof *s->bstart);
+	/* Beyond this many occurrences (a huge text), patterns scan instead
+	 * of being anchored: the positions would cost more than they save. */
+	s->hits.max = CA_SCREEN_MAX_HITS;
+	if (s->md == NULL || s->mctx == NULL || s->present == NULL || s->litlen == NULL ||
+	    s->bstart == NULL) {
+		ca_screener_free(s);
+		return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+	}
+	/* Without a JIT stack of its own, JIT code would use 32 kB on the
+	 * machine stack; with JIT unavailable the stack is simply unused. */
+	if (s->jit != NULL)
+		pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+	for (size_t i = 0; i < s->npresent; i++)
+		s->litlen[i] = strlen(ca_ruleset_literal(rs, i));
+	if (index_patterns(s) != 0) {
+		ca_screener_free(s);
+		return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+	}
+	if ((rc = ca_redactor_new(&s->redactor, err)) != 0) {
+		ca_screener_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+ca_screener_set_prefilter(ca_screener *s, int on)
+{
+	s->prefilter = on;
+}
+
+void
+ca_screener_set_jit(ca_screener *s, int on)
+{
+	s->use_jit = on;
+}
+
+void
+ca_screener_set_personal_data(ca_screener *s, int on)
+{
+	s->personal_data = on;
+}
+
+void
+ca_screener_stats(const ca_screener *s, size_t *patterns_run, size_t *patterns_skipped)
+{
+	if (patterns_run != NULL)
+		*patterns_run = s->ran;
+	if (patterns_skipped != NULL)
+		*patterns_skipped = s->skipped;
+}
+
+static int
+add_match(ca_screener *s, const char *rule, const char *category, int index,
+    size_t start, size_t end)
+{
+	ca_screen_result *r = &s->res;
+
+	if (r->nmatches == s->capmatches) {
+		size_t cap = s->capmatches ? s->capmatches * 2 : 64;
+		ca_screen_match *m = realloc(r->matches, cap * sizeof *m);
+
+		if (m == NULL)
+			return -1;
+		r->matches = m;
+		s->capmatches = cap;
+	}
+	r->matches[r->nmatches++] = (ca_screen_match){ rule, category, index, start, end };
+	return 0;
+}
+
+static int
+add_limit(ca_screener *s, const char *rule, size_t pattern, const char *limit)
+{
+	ca_screen_result *r = &s->res;
+
+	if (r->nlimits == s->caplimits) {
+		size_t cap = s->caplimits ? s->caplimits * 2 : 8;
+		ca_screen_limit *l = realloc(r->limits, cap * sizeof *l);
+
+		if (l == NULL)
+			return -1;
+		r->limits = l;
+		s->caplimits = cap;
+	}
+	r->limits[r->nlimits++] = (ca_screen_limit){ rule, pattern, limit };
+	return 0;
+}
+
+static const char *
+limit_name(int rc)
+{
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT: return "match_limit";
+	case PCRE2_ERROR_DEPTHLIMIT: return "depth_limit";
+	case PCRE2_ERROR_HEAPLIMIT: return "heap_limit";
+	case PCRE2_ERROR_JIT_STACKLIMIT: return "jit_stack";
+	case PCRE2_ERROR_NOMEMORY: return "memory";
+	}
+	return NULL;
+}
+
+/* Order by start, then end, then rule: the order results are listed in. */
+static int
+by_place(const void *a, const void *b)
+{
+	const ca_screen_match *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return (x->rule_index > y->rule_index) - (x->rule_index < y->rule_index);
+}
+
+/* What one PCRE2 call at offset off gave: 0 a match (recorded; go on at
+ * *next), 1 no match, 2 a limit hit (recorded; the pattern stops here), or
+ * an error code. */
+static int
+take(ca_screener *s, const ca_rule *rule, int index, size_t p, int rc, size_t off,
+    size_t *next, size_t *found, ca_err *err)
+{
+	PCRE2_SIZE *ov;
+
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 1;
+	if (rc < 0) {
+		PCRE2_UCHAR msg[160];
+		const char *what = limit_name(rc);
+
+		if (what != NULL)
+			return add_limit(s, rule->id, p + 1, what) != 0 ?
+			    ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory") : 2;
+		pcre2_get_error_message(rc, msg, sizeof msg);
+		return ca_err_set(err, CA_EX_SOFTWARE, "screening: rule %s, pattern %zu: %s",
+		    rule->id, p + 1, (const char *)msg);
+	}
+	ov = pcre2_get_ovector_pointer(s->md);
+	if (ov[1] > ov[0]) {
+		if (add_match(s, rule->id, ca_category_ids[rule->category], index, ov[0], ov[1]) != 0)
+			return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+		(*found)++;
+	}
+	*next = ov[1] > off ? ov[1] : off + 1;
+	return 0;
+}
+
+/* The start of the character before byte offset off. */
+static size_t
+char_back(const char *text, size_t off)
+{
+	while (off > 0) {
+		off--;
+		if (((unsigned char)text[off] & 0xC0) != 0x80)
+			break;
+	}
+	return off;
+}
+
+static int
+by_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Candidates come nearly sorted and few: insertion sort, qsort if many. */
+static void
+sort_sizes(size_t *v, size_t n)
+{
+	if (n > 64) {
+		qsort(v, n, sizeof *v, by_size);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		size_t x = v[i], j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Where an anchored pattern could start a match: up to anchor_back
+ * characters before each occurrence of its strings, in order, each once.
+ * Returns how many, or (size_t)-1 when scanning the text would be cheaper
+ * (or memory ran out: scanning is always correct). */
+static size_t
+candidates(ca_screener *s, const ca_rule_pattern *pat, const char *text, size_t len)
+{
+	/* An anchored attempt costs about as much as scanning 32 bytes. */
+	size_t limit = len / 32 + 4, n = 0, k = 0;
+
+	for (size_t a = 0; a < pat->nanchors; a++) {
+		unsigned lit = pat->anchors[a];
+
+		for (size_t h = s->bstart[lit]; h < s->bstart[lit + 1]; h++) {
+			size_t at = s->bucket[h], first = n;
+
+			for (size_t c = 0; c < s->litlen[lit]; c++)
+				at = char_back(text, at);
+			for (size_t back = 0; ; back++) {
+				if (n == limit)
+					return (size_t)-1;
+				if (n == s->capcands) {
+					size_t cap = s->capcands ? s->capcands * 2 : 64;
+					size_t *v = realloc(s->cands, cap * sizeof *v);
+
+					if (v == NULL)
+						return (size_t)-1;
+					s->cands = v;
+					s->capcands = cap;
+				}
+				s->cands[n++] = at;
+				if (back == pat->anchor_back || at == 0)
+					break;
+				at = char_back(text, at);
+			}
+			/* this occurrence's places were added from the right: put
+			 * them in order, so the list needs little sorting */
+			for (size_t i = first, j = n - 1; i < j; i++, j--) {
+				size_t t = s->cands[i];
+
+				s->cands[i] = s->cands[j];
+				s->cands[j] = t;
+			}
+		}
+	}
+	if (n > 1) {
+		sort_sizes(s->cands, n);
+		for (size_t i = 0; i < n; i++)
+			if (k == 0 || s->cands[i] != s->cands[k - 1])
+				s->cands[k++] = s->cands[i];
+		n = k;
+	}
+	return n;
+}
+
+/* Matches are appended rule by rule, each rule's in order: a short list
+ * sorts fastest by insertion. */
+static void
+sort_matches(ca_screen_match *m, size_t n)
+{
+	if (n > 256) {
+		qsort(m, n, sizeof *m, by_place);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		ca_screen_match x = m[i];
+		size_t j = i;
+
+		for (; j > 0 && by_place(&m[j - 1], &x) > 0; j--)
+			m[j] = m[j - 1];
+		m[j] = x;
+	}
+}
+
+/* All matches of one pattern, left to right, as a scan of the whole text
+ * would find them; *found counts those of the rule so far, for the cap.
+ * Returns 0, 1 when the rule's cap was reached, or an error. */
+static int
+run_pattern(ca_screener *s, const ca_rule *rule, int index, size_t p,
+    const char *text, size_t len, size_t *found, ca_err *err)
+{
+	const ca_rule_pattern *pat = &rule->patterns[p];
+	size_t off = 0, n = (size_t)-1;
+	int rc;
+
+	/* Anchored: a match can only start just before an occurrence of the
+	 * pattern's strings, so the pattern is tried there and nowhere else.
+	 * Trying those places in order, each no earlier than the end of the
+	 * last match, finds exactly the matches a scan would. */
+	if (s->prefilter && pat->anchored != NULL && !s->hits.overflow)
+		n = candidates(s, pat, text, len);
+	if (n != (size_t)-1) {
+		for (size_t i = 0; i < n; i++) {
+			if (s->cands[i] < off)
+				continue;
+			if (*found >= CA_SCREEN_MAX_MATCHES)
+				goto cap;
+			rc = s->use_jit && pat->anchored_jit ?
+			    pcre2_jit_match(pat->anchored, (PCRE2_SPTR)text, len, s->cands[i], 0,
+			    s->md, s->mctx) :
+			    pcre2_match(pat->anchored, (PCRE2_SPTR)text, len, s->cands[i],
+			    PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, s->md, s->mctx);
+			rc = take(s, rule, index, p, rc, s->cands[i], &off, found, err);
+			if (rc == 2)
+				return 0;
+			if (rc != 0 && rc != 1)
+				return rc;
+		}
+		return 0;
+	}
+	while (off < len) {
+		size_t next = off;
+
+		if (*found >= CA_SCREEN_MAX_MATCHES)
+			goto cap;
+		/* pcre2_jit_match skips the checks already made: UTF-8 once
+		 * per text, options once per pattern. */
+		rc = pat->jit && s->use_jit ?
+		    pcre2_jit_match(pat->code, (PCRE2_SPTR)text, len, off, 0, s->md, s->mctx) :
+		    pcre2_match(pat->code, (PCRE2_SPTR)text, len, off,
+		    PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, s->md, s->mctx);
+		if ((rc = take(s, rule, index, p, rc, off, &next, found, err)) != 0)
+			return rc == 1 || rc == 2 ? 0 : rc;
+		/* An empty match (\K, lookarounds) moves on one character. */
+		while (next < len && ((unsigned char)text[next] & 0xC0) == 0x80)
+			next++;
+		off = next;
+	}
+	return 0;
+cap:
+	if (add_limit(s, rule->id, 0, "too_many_matches") != 0)
+		return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+	return 1;
+}
+
+/* Where several patterns of one rule matched the same words, keep one:
+ * the first to start (the longest of those). */
+static size_t
+dedupe_rule(ca_screen_match *m, size_t n)
+{
+	size_t k = 0;
+
+	if (n < 2)
+		return n;
+	sort_matches(m, n);
+	for (size_t i = 0; i < n; i++) {
+		if (k > 0 && m[i].start < m[k - 1].end) {
+			if (m[i].start == m[k - 1].start && m[i].end > m[k - 1].end)
+				m[k - 1].end = m[i].end;
+			continue;
+		}
+		m[k++] = m[i];
+	}
+	return k;
+}
+
+static int
+reserve_spans(ca_screener *s, size_t n)
+{
+	span *sp;
+	size_t *me;
+
+	if (n <= s->capspans)
+		return 0;
+	sp = realloc(s->spans, n * sizeof *sp);
+	if (sp == NULL)
+		return -1;
+	s->spans = sp;
+	me = realloc(s->maxend, n * sizeof *me);
+	if (me == NULL)
+		return -1;
+	s->maxend = me;
+	s->capspans = n;
+	return 0;
+}
+
+/* Does any span in sp[0..n) (sorted by start, with maxend the running
+ * maximum of ends) overlap [start, end)? */
+static int
+overlaps(const span *sp, const size_t *maxend, size_t n, size_t start, size_t end)
+{
+	size_t lo = 0, hi = n;
+
+	/* spans that start before end: sp[0..lo) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sp[mid].start < end)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && maxend[lo - 1] > start;
+}
+
+/* Cancel matches of negated categories that overlap a negation. */
+static int
+apply_negation(ca_screener *s)
+{
+	ca_screen_result *r = &s->res;
+	unsigned negated = 0;
+
+	for (size_t i = 0; i < r->nmatches; i++)
+		if (r->matches[i].rule_index >= 0)
+			negated |= ca_ruleset_rule(s->rs, (size_t)r->matches[i].rule_index)->negates;
+	if (negated == 0)
+		return 0;
+	if (reserve_spans(s, r->nmatches) != 0)
+		return -1;
+	for (int cat = 0; cat < CA_CAT_COUNT; cat++) {
+		size_t n = 0, k = 0;
+
+		if (!(negated & (1u << cat)))
+			continue;
+		/* matches are sorted by start, so the spans are too */
+		for (size_t i = 0; i < r->nmatches; i++) {
+			const ca_screen_match *m = &r->matches[i];
+
+			if (m->rule_index >= 0 &&
+			    (ca_ruleset_rule(s->rs, (size_t)m->rule_index)->negates & (1u << cat))) {
+				s->spans[n] = (span){ m->start, m->end };
+				s->maxend[n] = n > 0 && s->maxend[n - 1] > m->end ? s->maxend[n - 1] : m->end;
+				n++;
+			}
+		}
+		for (size_t i = 0; i < r->nmatches; i++) {
+			const ca_screen_match *m = &r->matches[i];
+
+			if (m->rule_index >= 0 &&
+			    ca_ruleset_rule(s->rs, (size_t)m->rule_index)->category == (ca_rule_category)cat &&
+			    overlaps(s->spans, s->maxend, n, m->start, m->end))
+				continue;
+			r->matches[k++] = *m;
+		}
+		r->nmatches = k;
+	}
+	return 0;
+}
+
+/* Terms per category (distinct places), outcomes, and the flags. */
+static void
+count(ca_screener *s)
+{
+	ca_screen_result *r = &s->res;
+	size_t lastend[CA_CAT_COUNT] = { 0 };
+	int seen[CA_CAT_COUNT] = { 0 };
+
+	for (size_t i = 0; i < r->nmatches; i++) {
+		const ca_screen_match *m = &r->matches[i];
+		const ca_rule *rule;
+
+		if (m->rule_index < 0)
+			continue;
+		rule = ca_ruleset_rule(s->rs, (size_t)m->rule_index);
+		if (rule->category == CA_CAT_OUTCOME && rule->outcome >= 0)
+			r->outcomes |= 1u << rule->outcome;
+		/* sorted by start: a match that begins before the last one of
+		 * its category ended is the same place again */
+		if (seen[rule->category] && m->start < lastend[rule->category]) {
+			if (m->end > lastend[rule->category])
+				lastend[rule->category] = m->end;
+			continue;
+		}
+		seen[rule->category] = 1;
+		lastend[rule->category] = m->end;
+		r->terms[rule->category]++;
+	}
+	for (int o = 0; o < CA_OUTCOME_COUNT; o++)
+		r->outcome_count += (r->outcomes >> o) & 1u;
+	r->strengths_terms = r->terms[CA_CAT_STRENGTHS];
+	r->deficit_terms = r->terms[CA_CAT_DEFICIT];
+	if (r->outcome_count <= 2)
+		r->flags |= 1u << CA_FLAG_SINGLE_ISSUE;
+	if (r->terms[CA_CAT_PERSON_VOICE] == 0)
+		r->flags |= 1u << CA_FLAG_NO_PERSON_VOICE;
+	if (r->deficit_terms > r->strengths_terms)
+		r->flags |= 1u << CA_FLAG_DEFICIT_LANGUAGE;
+	if (r->terms[CA_CAT_RISK] > 0 && r->terms[CA_CAT_RISK_PLAN] == 0)
+		r->flags |= 1u << CA_FLAG_RISK_WITHOUT_PLAN;
+	if (r->terms[CA_CAT_CARER] > 0 && r->terms[CA_CAT_CARER_OFFER] == 0)
+		r->flags |= 1u << CA_FLAG_CARER_WITHOUT_OFFER;
+	if (r->terms[CA_CAT_SAFEGUARDING] > 0)
+		r->flags |= 1u << CA_FLAG_SAFEGUARDING_CONCERN;
+}
+
+static int
+find_personal_data(ca_screener *s, const char *text, size_t len, ca_err *err)
+{
+	ca_pii_span *spans = NULL;
+	size_t n = 0;
+	ca_err e = { 0 };
+	int rc = ca_redact_find(s->redactor, text, len, &spans, &n, &e);
+
+	if (rc == CA_EX_SOFTWARE) {
+		/* A limit hit: the text could not be fully checked, so it is
+		 * not known to be clean.  Flag it; say why. */
+		free(spans);
+		s->res.flags |= 1u << CA_FLAG_PERSONAL_DATA;
+		return add_limit(s, "personal_data", 0, "match_limit") != 0 ?
+		    ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory") : 0;
+	}
+	if (rc != 0) {
+		free(spans);
+		*err = e;
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = (size_t)spans[i].kind < NPII ? (size_t)spans[i].kind : 0;
+
+		if (add_match(s, pii_rules[k], "personal_data", -1, spans[i].start, spans[i].end) != 0) {
+			free(spans);
+			return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+		}
+	}
+	free(spans);
+	s->res.personal_data = (int)n;
+	if (n > 0)
+		s->res.flags |= 1u << CA_FLAG_PERSONAL_DATA;
+	return 0;
+}
+
+/* The occurrences grouped by string (a counting sort, which keeps each
+ * string's in text order), for candidates(). */
+static int
+group_hits(ca_screener *s)
+{
+	const ca_literal_hits *h = &s->hits;
+
+	memset(s->bstart, 0, (s->npresent + 1) * sizeof *s->bstart);
+	if (h->overflow)
+		return 0;
+	if (h->n > s->capbucket) {
+		size_t *b = realloc(s->bucket, h->n * sizeof *b);
+
+		if (b == NULL)
+			return -1;
+		s->bucket = b;
+		s->capbucket = h->n;
+	}
+	for (size_t i = 0; i < h->n; i++)
+		s->bstart[h->v[i].literal + 1]++;
+	for (size_t i = 0; i < s->npresent; i++)
+		s->bstart[i + 1] += s->bstart[i];
+	/* place each at its string's next free slot; bstart[i] then ends at
+	 * where string i + 1 begins, so shift back once done */
+	for (size_t i = 0; i < h->n; i++)
+		s->bucket[s->bstart[h->v[i].literal]++] = h->v[i].end;
+	for (size_t i = s->npresent; i > 0; i--)
+		s->bstart[i] = s->bstart[i - 1];
+	s->bstart[0] = 0;
+	return 0;
+}
+
+int
+ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result **out,
+    ca_err *err)
+{
+	ca_screen_result *r = &s->res;
+	size_t where, nrules = ca_ruleset_count(s->rs);
+	int rc;
+
+	*out = NULL;
+	r->outcomes = 0;
+	r->outcome_count = 0;
+	memset(r->terms, 0, sizeof r->terms);
+	r->strengths_terms = r->deficit_terms = r->personal_data = 0;
+	r->flags = 0;
+	r->nmatches = 0;
+	r->nlimits = 0;
+	/* NUL bytes are text to PCRE2; only malformed UTF-8 is refused. */
+	if (ca_utf8_check((const unsigned char *)text, len, &where) == CA_UTF8_INVALID)
+		return ca_err_set(err, CA_EX_DATAERR, "screening: the text is not valid UTF-8 "
+		    "(byte %zu)", where);
+	if (s->prefilter && s->npresent > 0) {
+		memset(s->present, 0, s->npresent);
+		if (ca_ruleset_find_literals(s->rs, text, len, s->present, &s->hits) != 0 ||
+		    group_hits(s) != 0)
+			return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+		memset(s->runnable, 0, s->npatterns);
+		for (size_t i = 0; i < s->npresent; i++)
+			if (s->present[i])
+				for (size_t k = s->lit_first[i]; k < s->lit_first[i + 1]; k++)
+					s->runnable[s->lit_pats[k]] = 1;
+	}
+	for (size_t i = 0, g = 0; i < nrules; i++) {
+		const ca_rule *rule = ca_ruleset_rule(s->rs, i);
+		size_t first = r->nmatches, found = 0, p;
+
+		for (p = 0; p < rule->npatterns; p++, g++) {
+			const ca_rule_pattern *pat = &rule->patterns[p];
+
+			if (s->prefilter && pat->nliterals > 0 && !s->runnable[g]) {
+				s->skipped++;
+				continue;
+			}
+			s->ran++;
+			rc = run_pattern(s, rule, (int)i, p, text, len, &found, err);
+			if (rc == 1) {
+				/* the rule's match cap: its other patterns are not run
+				 * (and the loop's own step is skipped by the break) */
+				g += rule->npatterns - p;
+				break;
+			}
+			if (rc != 0)
+				return rc;
+		}
+		if (rule->npatterns > 1)
+			r->nmatches = first + dedupe_rule(r->matches + first, r->nmatches - first);
+	}
+	if (s->personal_data && (rc = find_personal_data(s, text, len, err)) != 0)
+		return rc;
+	sort_matches(r->matches, r->nmatches);
+	if (apply_negation(s) != 0)
+		return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+	count(s);
+	*out = r;
+	return 0;
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+void
+ca_screen_json_string(ca_strbuf *out, const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+	const unsigned char *run = p;
+
+	ca_strbuf_add(out, "\"", 1);
+	for (; *p; p++) {
+		const char *esc = NULL;
+
+		switch (*p) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			if (*p >= 0x20 && *p != 0x7F)
+				continue;
+		}
+		ca_strbuf_add(out, run, (size_t)(p - run));
+		if (esc != NULL)
+			ca_strbuf_adds(out, esc);
+		else
+			ca_strbuf_addf(out, "\\u%04x", *p);
+		run = p + 1;
+	}
+	ca_strbuf_add(out, run, (size_t)(p - run));
+	ca_strbuf_add(out, "\"", 1);
+}
+
+void
+ca_screen_json(const ca_screen_result *r, ca_strbuf *out)
+{
+	int first = 1;
+
+	ca_strbuf_adds(out, "{\"outcomes\": [");
+	for (int o = 0; o < CA_OUTCOME_COUNT; o++)
+		if (r->outcomes & (1u << o)) {
+			if (!first)
+				ca_strbuf_adds(out, ", ");
+			ca_screen_json_string(out, ca_outcome_ids[o]);
+			first = 0;
+		}
+	ca_strbuf_addf(out, "], \"outcome_count\": %d, \"strengths_terms\": %d, "
+	    "\"deficit_terms\": %d, \"flags\": [", r->outcome_count, r->strengths_terms,
+	    r->deficit_terms);
+	first = 1;
+	for (int f = 0; f < CA_FLAG_COUNT; f++)
+		if (r->flags & (1u << f)) {
+			if (!first)
+				ca_strbuf_adds(out, ", ");
+			ca_screen_json_string(out, ca_flag_ids[f]);
+			first = 0;
+		}
+	ca_strbuf_adds(out, "], \"matches\": [");
+	for (size_t i = 0; i < r->nmatches; i++) {
+		const ca_screen_match *m = &r->matches[i];
+
+		ca_strbuf_adds(out, i ? ", {\"rule\": " : "{\"rule\": ");
+		ca_screen_json_string(out, m->rule);
+		ca_strbuf_adds(out, ", \"category\": ");
+		ca_screen_json_string(out, m->category);
+		ca_strbuf_addf(out, ", \"start\": %zu, \"end\": %zu}", m->start, m->end);
+	}
+	ca_strbuf_adds(out, "], \"limit_hits\": [");
+	for (size_t i = 0; i < r->nlimits; i++) {
+		const ca_screen_limit *l = &r->limits[i];
+
+		ca_strbuf_adds(out, i ? ", {\"rule\": " : "{\"rule\": ");
+		ca_screen_json_string(out, l->rule);
+		ca_strbuf_addf(out, ", \"pattern\": %zu, \"limit\": ", l->pattern);
+		ca_screen_json_string(out, l->limit);
+		ca_strbuf_adds(out, "}");
+	}
+	ca_strbuf_adds(out, "]}");
+}
+
+/* ---- Screening stored assessments ---------------------------------------- */
+
+/* Rows per FETCH: narratives may be up to 16 MB each, so a few at a time. */
+#define FETCH_ROWS "50"
+
+static double
+seconds_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int
+ca_screen_load_rules(PGconn *conn, FILE *problems, ca_ruleset **rs, long long *id, ca_err *err)
+{
+	ca_yaml_doc *doc = NULL;
+	PGresult *res;
+	char name[64];
+	int rc;
+
+	*rs = NULL;
+	*id = 0;
+	res = ca_db_query(conn, err, "reading the screening rules",
+	    "SELECT id, source FROM screening_rule_sets ORDER BY id DESC LIMIT 1", 0, NULL);
+	if (res == NULL)
+		return err->code;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 0;
+	}
+	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	/* Messages about a stored set name it by its id. */
+	snprintf(name, sizeof name, "screening rule set %lld", *id);
+	rc = ca_yaml_parse(name, PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1), &doc, err);
+	PQclear(res);
+	if (rc == 0)
+		rc = ca_ruleset_from_yaml(doc, problems, rs, err);
+	ca_yaml_free(doc);
+	return rc;
+}
+
+void
+ca_screen_run_free(ca_screen_run *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->nlimits; i++)
+		free(r->limits[i].assessment_ref);
+	free(r->limits);
+	ca_ruleset_free(r->rules);
+	memset(r, 0, sizeof *r);
+}
+
+static const char select_pending[] =
+	"DECLARE screen_batch NO SCROLL CURSOR FOR"
+	" SELECT a.id, a.assessment_ref, a.revision, a.summary"
+	" FROM assessments a"
+	" WHERE a.id > $1::bigint"
+	"   AND ($3::boolean OR NOT EXISTS (SELECT 1 FROM screenings s"
+	"        WHERE s.rule_set_id = $2::bigint AND s.assessment_id = a.id"
+	"          AND s.assessment_revision = a.revision))"
+	" ORDER BY a.id LIMIT $4::bigint";
+
+/* A later narrative is never overwritten by an earlier one: two runs at
+ * once may each have read a different revision. */
+static const char store_results[] =
+	"INSERT INTO screenings (assessment_id, rule_set_id, assessment_revision, outcomes,"
+	"  outcome_count, strengths_terms, deficit_terms, flags, matches, limit_hits)"
+	" SELECT (r->>'assessment_id')::bigint, $2::bigint, (r->>'assessment_revision')::integer,"
+	"  ARRAY(SELECT jsonb_array_elements_text(r->'result'->'outcomes')),"
+	"  (r->'result'->>'outcome_count')::integer, (r->'result'->>'strengths_terms')::integer,"
+	"  (r->'result'->>'deficit_terms')::integer,"
+	"  ARRAY(SELECT jsonb_array_elements_text(r->'result'->'flags')),"
+	"  r->'result'->'matches', r->'result'->'limit_hits'"
+	" FROM jsonb_array_elements($1::jsonb) AS r"
+	" ON CONFLICT (assessment_id, rule_set_id) DO UPDATE SET"
+	"  assessment_revision = EXCLUDED.assessment_revision, outcomes = EXCLUDED.outcomes,"
+	"  outcome_count = EXCLUDED.outcome_count, strengths_terms = EXCLUDED.strengths_terms,"
+	"  deficit_terms = EXCLUDED.deficit_terms, flags = EXCLUDED.flags,"
+	"  matches = EXCLUDED.matches, limit_hits = EXCLUDED.limit_hits, screened_at = now()"
+	" WHERE screenings.assessment_revision <= EXCLUDED.assessment_revision";
+
+/* Note the limit hits of one assessment: logged by reference (never by
+ * text) and kept for the summary. */
+static int
+note_limits(const ca_screen_run_opts *o, ca_screen_run *run, const char *ref,
+    const ca_screen_result *r)
+{
+	if (r->nlimits == 0)
+		return 0;
+	run->limit_assessments++;
+	for (size_t i = 0; i < r->nlimits; i++) {
+		const ca_screen_limit *l = &r->limits[i];
+		const ca_rule *rule = ca_ruleset_find(run->rules, l->rule);
+		ca_screen_run_limit *keep;
+
+		if (o->log != NULL)
+			fprintf(o->log, "screen event=limit_hit assessment_ref=%s rule=%s pattern=%zu "
+			    "limit=%s\n", ref, l->rule, l->pattern, l->limit);
+		if (run->nlimits == CA_SCREEN_RUN_MAX_LIMITS)
+			continue;
+		keep = realloc(run->limits, (run->nlimits + 1) * sizeof *keep);
+		if (keep == NULL)
+			return -1;
+		run->limits = keep;
+		keep = &run->limits[run->nlimits];
+		/* the rule id must outlive this result: borrow it from the
+		 * rule set, which the run owns */
+		keep->rule = rule != NULL ? rule->id : "personal_data";
+		keep->pattern = l->pattern;
+		keep->limit = l->limit;
+		if ((keep->assessment_ref = strdup(ref)) == NULL)
+			return -1;
+		run->nlimits++;
+	}
+	return 0;
+}
+
+/* One batch in one transaction; *rows gets how many it held. */
+static int
+screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_screen_run *run,
+    long long *last, long long *rows, ca_strbuf *chunk, ca_err *err)
+{
+	char last_s[32], rsid_s[32], batch_s[32];
+	const char *params[4] = { last_s, rsid_s, o->all ? "true" : "false", batch_s };
+	int rc;
+
+	*rows = 0;
+	snprintf(last_s, sizeof last_s, "%lld", *last);
+	snprintf(rsid_s, sizeof rsid_s, "%lld", run->rule_set_id);
+	snprintf(batch_s, sizeof batch_s, "%ld", o->batch > 0 ? o->batch : 1000L);
+	if ((rc = ca_db_begin(conn, err)) != 0 ||
+	    (rc = ca_db_exec(conn, err, "finding assessments to screen", select_pending, 4,
+	    params)) != 0)
+		goto fail;
+	for (;;) {
+		PGresult *res = ca_db_query(conn, err, "reading assessments to screen",
+		    "FETCH " FETCH_ROWS " FROM screen_batch", 0, NULL);
+		const char *store_params[2];
+		int n;
+
+		if (res == NULL) {
+			rc = err->code;
+			goto fail;
+		}
+		if ((n = PQntuples(res)) == 0) {
+			PQclear(res);
+			break;
+		}
+		ca_strbuf_reset(chunk);
+		ca_strbuf_adds(chunk, "[");
+		for (int i = 0; i < n; i++) {
+			const char *ref = PQgetvalue(res, i, 1);
+			const ca_screen_result *r;
+			size_t len = (size_t)PQgetlength(res, i, 3);
+
+			if ((rc = ca_screen(sc, PQgetvalue(res, i, 3), len, &r, err)) != 0) {
+				ca_err_prefix(err, "%s: ", ref);
+				PQclear(res);
+				goto fail;
+			}
+			ca_strbuf_addf(chunk, "%s{\"assessment_id\": %s, \"assessment_revision\": %s, "
+			    "\"result\": ", i ? ", " : "", PQgetvalue(res, i, 0), PQgetvalue(res, i, 2));
+			ca_screen_json(r, chunk);
+			ca_strbuf_adds(chunk, "}");
+			run->screened++;
+			run->bytes += len;
+			for (int f = 0; f < CA_FLAG_COUNT; f++)
+				run->flags[f] += (r->flags >> f) & 1u;
+			if (note_limits(o, run, ref, r) != 0) {
+				PQclear(res);
+				rc = ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+				goto fail;
+			}
+			*last = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		}
+		PQclear(res);
+		ca_strbuf_adds(chunk, "]");
+		if (ca_strbuf_failed(chunk)) {
+			rc = ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+			goto fail;
+		}
+		store_params[0] = chunk->data;
+		store_params[1] = rsid_s;
+		if ((rc = ca_db_exec(conn, err, "storing screening results", store_results, 2,
+		    store_params)) != 0)
+			goto fail;
+		*rows += n;
+	}
+	if ((rc = ca_db_commit(conn, err)) != 0)
+		goto fail;
+	return 0;
+fail:
+	ca_db_rollback(conn);
+	return rc;
+}
+
+int
+ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, ca_err *err)
+{
+	long long last = 0, rows, total = 0;
+	ca_screener *sc = NULL;
+	ca_strbuf chunk;
+	PGresult *res;
+	double t0 = seconds_now();
+	long batch = o->batch > 0 ? o->batch : 1000L;
+	int rc;
+
+	memset(run, 0, sizeof *run);
+	ca_strbuf_init(&chunk);
+	if ((rc = ca_screen_load_rules(conn, o->problems, &run->rules, &run->rule_set_id, err)) != 0)
+		return rc;
+	if (run->rules == NULL)
+		return ca_err_set(err, CA_EX_NOINPUT, "screen: no screening rules are stored yet; "
+		    "load them with `caseaudit forms load forms/screening.yaml`");
+	if ((rc = ca_screener_new(run->rules, &sc, err)) != 0)
+		return rc;
+	for (int n = 1; ; n++) {
+		double tb = seconds_now();
+		long long before = run->screened;
+
+		if ((rc = screen_batch(conn, sc, o, run, &last, &rows, &chunk, err)) != 0)
+			goto out;
+		if (o->log != NULL && o->verbose && rows > 0)
+			fprintf(o->log, "screen event=batch batch=%d assessments=%lld bytes=%llu "
+			    "seconds=%.3f\n", n, run->screened - before, run->bytes, seconds_now() - tb);
+		if (rows < batch)
+			break;
+	}
+	run->seconds = seconds_now() - t0;
+	res = ca_db_query(conn, err, "counting assessments", "SELECT count(*) FROM assessments",
+	    0, NULL);
+	if (res == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	run->up_to_date = total > run->screened ? total - run->screened : 0;
+	if (run->screened > 0) {
+		char rsid[32], screened[32], hits[32];
+
+		snprintf(rsid, sizeof rsid, "%lld", run->rule_set_id);
+		snprintf(screened, sizeof screened, "%lld", run->screened);
+		snprintf(hits, sizeof hits, "%lld", run->limit_assessments);
+		rc = ca_db_exec(conn, err, "recording the screening run",
+		    "INSERT INTO events (actor, action, entity, entity_id, after)"
+		    " VALUES ($1, 'screening.run', 'screening_rule_set', $2,"
+		    "  jsonb_build_object('screened', $3::bigint, 'all', $4::boolean,"
+		    "   'limit_hit_assessments', $5::bigint))", 5,
+		    (const char *[]){ o->actor ? o->actor : "unknown", rsid, screened,
+		    o->all ? "true" : "false", hits });
+	}
+out:
+	ca_screener_free(sc);
+	ca_strbuf_free(&chunk);
+	return rc;
+}
+
+void
+ca_screen_providers_free(ca_screen_provider *rows, size_t n)
+{
+	for (size_t i = 0; rows != NULL && i < n; i++)
+		free(rows[i].name);
+	free(rows);
+}
+
+int
+ca_screen_by_provider(PGconn *conn, long long rule_set_id, ca_screen_provider **rows,
+    size_t *n, ca_err *err)
+{
+	char rsid[32];
+	const char *params[1] = { rsid };
+	PGresult *res, *flags = NULL;
+	ca_screen_provider *v = NULL;
+	size_t count = 0;
+	int rc = 0;
+
+	*rows = NULL;
+	*n = 0;
+	snprintf(rsid, sizeof rsid, "%lld", rule_set_id);
+	/* Only screenings of the narrative as it now stands count. */
+	res = ca_db_query(conn, err, "summarising screening by provider",
+	    "SELECT o.name, count(*)"
+	    " FROM screenings s"
+	    " JOIN assessments a ON a.id = s.assessment_id AND a.revision = s.assessment_revision"
+	    " JOIN organisations o ON o.id = a.provider_id"
+	    " WHERE s.rule_set_id = $1::bigint"
+	    " GROUP BY o.name ORDER BY o.name", 1, params);
+	if (res == NULL)
+		return err->code;
+	flags = ca_db_query(conn, err, "summarising screening by provider",
+	    "SELECT o.name, f.flag, count(*)"
+	    " FROM screenings s"
+	    " JOIN assessments a ON a.id = s.assessment_id AND a.revision = s.assessment_revision"
+	    " JOIN organisations o ON o.id = a.provider_id"
+	    " CROSS JOIN LATERAL unnest(s.flags) AS f(flag)"
+	    " WHERE s.rule_set_id = $1::bigint"
+	    " GROUP BY o.name, f.flag", 1, params);
+	if (flags == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	count = (size_t)PQntuples(res);
+	if (count > 0 && (v = calloc(count, sizeof *v)) == NULL) {
+		rc = ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++) {
+		if ((v[i].name = strdup(PQgetvalue(res, (int)i, 0))) == NULL) {
+			ca_screen_providers_free(v, count);
+			v = NULL;
+			rc = ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
+			goto out;
+		}
+		v[i].screened = strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+	}
+	for (int j = 0; j < PQntuples(flags); j++) {
+		int f = ca_flag_named(PQgetvalue(flags, j, 1));
+
+		for (size_t i = 0; f >= 0 && i < count; i++)
+			if (strcmp(v[i].name, PQgetvalue(flags, j, 0)) == 0)
+				v[i].flags[f] = strtoll(PQgetvalue(flags, j, 2), NULL, 10);
+	}
+	*rows = v;
+	*n = count;
+out:
+	PQclear(res);
+	PQclear(flags);
+	return rc;
+}
