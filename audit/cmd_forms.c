@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "cli.h"
 #include "db.h"
 #include "forms.h"
@@ -97,15 +97,6 @@ static const char help_show[] =
 	"69 database unavailable, 70 internal error\n";
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
-
-/* The operating-system account: who loaded a version, for the record. */
-static const char *
-actor(void)
-{
-	struct passwd *pw = getpwuid(geteuid());
-
-	return pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
-}
 
 static int
 parse_format(const char *cmd, const char *arg, enum format *f)
@@ -378,7 +369,7 @@ stored_rules(PGconn *conn, ca_ruleset **rs, char *label, size_t size, ca_err *er
 static int
 store_all(PGconn *conn, input *in, size_t n, int dry_run, ca_strbuf *out, ca_err *err)
 {
-	const char *who = actor();
+	const char *who = ca_os_user();
 	int rc;
 
 	/* Rules first: the events trail then reads in the order of cause. */
@@ -530,18 +521,6 @@ report:
 
 /* ---- output helpers ------------------------------------------------------- */
 
-/* Columns a UTF-8 string takes on a terminal: one per character.  (Wide
- * East Asian characters take two; checklists are English text.) */
-static size_t
-display_width(const char *s)
-{
-	size_t w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
-	return w;
-}
-
 /* s cut to at most `width` columns, with an ellipsis when cut. */
 static void
 fit(char *buf, size_t size, const char *s, size_t width)
@@ -550,7 +529,7 @@ fit(char *buf, size_t size, const char *s, size_t width)
 
 	for (const char *p = s; *p && o + 4 < size; p++) {
 		if (((unsigned char)*p & 0xC0) != 0x80) {
-			if (cols + 1 == width && display_width(p) > 1) {
+			if (cols + 1 == width && ca_display_width(p) > 1) {
 				memcpy(buf + o, "…", 3);
 				o += 3;
 				break;
@@ -565,7 +544,7 @@ fit(char *buf, size_t size, const char *s, size_t width)
 static void
 pad(const char *s, size_t width)
 {
-	size_t w = display_width(s);
+	size_t w = ca_display_width(s);
 
 	fputs(s, stdout);
 	while (w++ < width)
@@ -575,17 +554,7 @@ pad(const char *s, size_t width)
 static void
 csv_field(const char *s, int last)
 {
-	if (strpbrk(s, ",\"\n\r") != NULL) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
+	ca_csv_field(stdout, s);
 	putchar(last ? '\n' : ',');
 }
 
@@ -645,7 +614,7 @@ terminal_width(void)
 static void
 wrap(size_t lead, const char *label, size_t indent, const char *text, size_t width)
 {
-	size_t col = lead + display_width(label);
+	size_t col = lead + ca_display_width(label);
 	const char *p = text;
 	int fresh = 1;            /* nothing of the text on this line yet */
 
@@ -761,18 +730,18 @@ forms_list(PGconn *conn, enum format fmt)
 		printf("No checklists are loaded yet (caseaudit forms load forms/*.yaml).\n");
 	} else {
 		for (int c = 0; c < 7; c++)
-			widths[c] = display_width(heads[c]);
+			widths[c] = ca_display_width(heads[c]);
 		for (size_t i = 0; i < n; i++) {
 			char t[256], a[128];
 
 			fit(t, sizeof t, rows[i].title, 44);
 			applies_readable(a, sizeof a, rows[i].applies_to, ", ");
-			if (display_width(rows[i].name) > widths[0])
-				widths[0] = display_width(rows[i].name);
-			if (display_width(t) > widths[1])
-				widths[1] = display_width(t);
-			if (display_width(a) > widths[4])
-				widths[4] = display_width(a);
+			if (ca_display_width(rows[i].name) > widths[0])
+				widths[0] = ca_display_width(rows[i].name);
+			if (ca_display_width(t) > widths[1])
+				widths[1] = ca_display_width(t);
+			if (ca_display_width(a) > widths[4])
+				widths[4] = ca_display_width(a);
 		}
 		for (int c = 0; c < 7; c++) {
 			pad(heads[c], c == 6 ? 0 : widths[c] + 2);

@@ -2,12 +2,13 @@
  * cmd_import.c - `caseaudit import assessments|staff FILE`.
  */
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "output.h"
+#include "strbuf.h"
 #include "cli.h"
 #include "db.h"
 #include "import.h"
@@ -45,34 +46,24 @@ const char ca_help_import[] =
 	"exit status: 0 imported, 64 usage, 65 invalid data (nothing changed),\n"
 	"66 file missing, 69 database unavailable, 70 internal error\n";
 
-/* The operating-system account: who ran the import, for the record. */
-static const char *
-actor(void)
-{
-	struct passwd *pw = getpwuid(geteuid());
-
-	return pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
-}
-
 static void
 print_summary(const char *kind, const char *path, const ca_import_result *r, int json)
 {
 	if (json) {
-		/* The path is the user's own argument; escape it for JSON. */
-		printf("{\"kind\": \"%s\", \"file\": \"", kind);
-		for (const char *p = path; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				printf("\\%c", *p);
-			else if ((unsigned char)*p < 0x20)
-				printf("\\u%04x", *p);
-			else
-				putchar(*p);
-		}
-		printf("\", \"import_id\": %lld, \"sha256\": \"%s\", \"bytes\": %llu, "
+		ca_strbuf b;
+
+		ca_strbuf_init(&b);
+		ca_strbuf_adds(&b, "{\"kind\": ");
+		ca_json_string(&b, kind);
+		ca_strbuf_adds(&b, ", \"file\": ");
+		ca_json_string(&b, path);
+		ca_strbuf_addf(&b, ", \"import_id\": %lld, \"sha256\": \"%s\", \"bytes\": %llu, "
 		    "\"records\": %lld, \"inserted\": %lld, \"updated\": %lld, "
 		    "\"unchanged\": %lld, \"rejected\": %lld}\n",
 		    r->import_id, r->sha256, r->bytes, r->records, r->inserted,
 		    r->updated, r->unchanged, r->rejected);
+		fputs(ca_strbuf_failed(&b) ? "{}\n" : b.data, stdout);
+		ca_strbuf_free(&b);
 		return;
 	}
 	printf("imported %s from %s (%lld records, %.1f %s, SHA-256 %.16s…) as import %lld\n",
@@ -138,7 +129,7 @@ ca_cmd_import(int argc, char **argv)
 		return ca_cli_usage("import", "cannot import '%s': expected assessments or staff",
 		    argv[optind]);
 	opts.path = argv[optind + 1];
-	opts.actor = actor();
+	opts.actor = ca_os_user();
 	opts.problems = stderr;
 	if (access(opts.path, R_OK) != 0) {
 		ca_err_set(&err, CA_EX_NOINPUT, "cannot read %s: no such file or not readable",

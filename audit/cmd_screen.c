@@ -3,12 +3,12 @@
  * input, or the stored assessments that need it, with the screening rules.
  */
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "cli.h"
 #include "db.h"
 #include "rules.h"
@@ -78,14 +78,6 @@ const char ca_help_screen[] =
 #define MAX_STDIN (64u * 1024u * 1024u)
 
 enum format { FMT_DEFAULT, FMT_TABLE, FMT_CSV, FMT_JSON, FMT_TEXT };
-
-static const char *
-actor(void)
-{
-	struct passwd *pw = getpwuid(geteuid());
-
-	return pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
-}
 
 static int
 read_stdin(ca_strbuf *b, ca_err *err)
@@ -243,22 +235,6 @@ done:
 /* ---- stored assessments --------------------------------------------------- */
 
 static void
-csv_field(const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static void
 print_json(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 {
 	ca_strbuf b;
@@ -278,11 +254,11 @@ print_json(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 		const ca_screen_run_limit *l = &run->limits[i];
 
 		ca_strbuf_adds(&b, i ? ", {\"assessment_ref\": " : "{\"assessment_ref\": ");
-		ca_screen_json_string(&b, l->assessment_ref);
+		ca_json_string(&b, l->assessment_ref);
 		ca_strbuf_adds(&b, ", \"rule\": ");
-		ca_screen_json_string(&b, l->rule);
+		ca_json_string(&b, l->rule);
 		ca_strbuf_addf(&b, ", \"pattern\": %zu, \"limit\": ", l->pattern);
-		ca_screen_json_string(&b, l->limit);
+		ca_json_string(&b, l->limit);
 		ca_strbuf_adds(&b, "}");
 	}
 	ca_strbuf_addf(&b, "], \"assessments\": %lld, \"flags\": {", all);
@@ -291,7 +267,7 @@ print_json(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 	ca_strbuf_adds(&b, "}, \"providers\": [");
 	for (size_t i = 0; i < np; i++) {
 		ca_strbuf_adds(&b, i ? ", {\"provider\": " : "{\"provider\": ");
-		ca_screen_json_string(&b, p[i].name);
+		ca_json_string(&b, p[i].name);
 		ca_strbuf_addf(&b, ", \"screened\": %lld, \"flags\": {", p[i].screened);
 		for (int f = 0; f < CA_FLAG_COUNT; f++)
 			ca_strbuf_addf(&b, "%s\"%s\": %lld", f ? ", " : "", ca_flag_ids[f],
@@ -312,7 +288,7 @@ print_csv(const ca_screen_provider *p, size_t np)
 		printf(",%s", ca_flag_ids[f]);
 	putchar('\n');
 	for (size_t i = 0; i < np; i++) {
-		csv_field(p[i].name);
+		ca_csv_field(stdout, p[i].name);
 		printf(",%lld", p[i].screened);
 		for (int f = 0; f < CA_FLAG_COUNT; f++)
 			printf(",%lld", p[i].flags[f]);
@@ -326,17 +302,6 @@ percent(long long part, long long whole)
 	return whole > 0 ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-/* Width of a UTF-8 string in characters, for aligning columns. */
-static int
-width(const char *s)
-{
-	int w = 0;
-
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
-	return w;
-}
-
 static void
 print_table(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 {
@@ -347,8 +312,8 @@ print_table(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 		all += p[i].screened;
 		for (int f = 0; f < CA_FLAG_COUNT; f++)
 			flags[f] += p[i].flags[f];
-		if (width(p[i].name) > namew)
-			namew = width(p[i].name);
+		if ((int)ca_display_width(p[i].name) > namew)
+			namew = (int)ca_display_width(p[i].name);
 	}
 	printf("screened %lld assessment%s (%.1f MB) with rule set %lld in %.2f s",
 	    run->screened, run->screened == 1 ? "" : "s", (double)run->bytes / 1e6,
@@ -376,7 +341,7 @@ print_table(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 		const char *name = i < np ? p[i].name : "all";
 		const long long *fl = i < np ? p[i].flags : flags;
 
-		printf("%s%*s %8lld", name, namew - width(name), "", i < np ? p[i].screened : all);
+		printf("%s%*s %8lld", name, namew - (int)ca_display_width(name), "", i < np ? p[i].screened : all);
 		for (int f = 0; f < CA_FLAG_COUNT; f++)
 			printf(" %*lld", (int)strlen(ca_flag_ids[f]), fl[f]);
 		putchar('\n');
@@ -386,7 +351,7 @@ print_table(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 static int
 screen_stored(const char *conninfo, int all, long batch, int verbose, enum format fmt)
 {
-	ca_screen_run_opts o = { .all = all, .batch = batch, .actor = actor(),
+	ca_screen_run_opts o = { .all = all, .batch = batch, .actor = ca_os_user(),
 		.problems = stderr, .log = stderr, .verbose = verbose };
 	ca_screen_run run = { 0 };
 	ca_screen_provider *prov = NULL;

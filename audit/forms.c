@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "output.h"
 #include "utf8.h"
 
 const char *const ca_form_domains[] = {
@@ -1051,52 +1052,6 @@ ca_form_first_prompt(const ca_form *f)
 }
 
 /* ---- canonical JSON ----------------------------------------------------- */
-
-void
-ca_json_string(ca_strbuf *b, const char *s)
-{
-	const char *run = s;
-
-	ca_strbuf_add(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		const char *esc = NULL;
-		char u[8];
-
-		if (ch == '"')
-			esc = "\\\"";
-		else if (ch == '\\')
-			esc = "\\\\";
-		else if (ch == '\n')
-			esc = "\\n";
-		else if (ch == '\t')
-			esc = "\\t";
-		else if (ch == '\r')
-			esc = "\\r";
-		else if (ch < 0x20 || ch == 0x7f) {
-			snprintf(u, sizeof u, "\\u%04x", ch);
-			esc = u;
-		}
-		if (esc == NULL)
-			continue;
-		ca_strbuf_add(b, run, (size_t)(s - run));
-		ca_strbuf_adds(b, esc);
-		run = s + 1;
-	}
-	ca_strbuf_add(b, run, (size_t)(s - run));
-	ca_strbuf_add(b, "\"", 1);
-}
-
-/* One spelling per value: whole numbers without a point, others with the
- * fewest digits that are still exact for numbers people write (0.5, 1.25). */
-void
-ca_json_number(ca_strbuf *b, double v)
-{
-	if (v == (double)(long long)v && v > -1e15 && v < 1e15)
-		ca_strbuf_addf(b, "%lld", (long long)v);
-	else
-		ca_strbuf_addf(b, "%.10g", v);
-}
 
 static void
 key(ca_strbuf *b, const char *k, int first)

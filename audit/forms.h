@@ -141,9 +141,6 @@ int  ca_form_digest(const ca_form *form, ca_strbuf *json, char sha[CA_SHA256_HEX
  * structure belongs to rules.c. */
 int  ca_yaml_digest(const ca_yaml_doc *doc, char sha[CA_SHA256_HEX_LEN + 1]);
 
-/* JSON text for s (quoted, escaped) and for a number written canonically. */
-void ca_json_string(ca_strbuf *b, const char *s);
-void ca_json_number(ca_strbuf *b, double v);
 
 /* ---- storing and reading versions (forms_store.c) --------------------- */
 

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "output.h"
 #include "db.h"
 #include "redact.h"
 #include "utf8.h"
@@ -786,37 +787,6 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
 /* ---- JSON ---------------------------------------------------------------- */
 
 void
-ca_screen_json_string(ca_strbuf *out, const char *str)
-{
-	const unsigned char *p = (const unsigned char *)str;
-	const unsigned char *run = p;
-
-	ca_strbuf_add(out, "\"", 1);
-	for (; *p; p++) {
-		const char *esc = NULL;
-
-		switch (*p) {
-		case '"': esc = "\\\""; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		case '\t': esc = "\\t"; break;
-		default:
-			if (*p >= 0x20 && *p != 0x7F)
-				continue;
-		}
-		ca_strbuf_add(out, run, (size_t)(p - run));
-		if (esc != NULL)
-			ca_strbuf_adds(out, esc);
-		else
-			ca_strbuf_addf(out, "\\u%04x", *p);
-		run = p + 1;
-	}
-	ca_strbuf_add(out, run, (size_t)(p - run));
-	ca_strbuf_add(out, "\"", 1);
-}
-
-void
 ca_screen_json(const ca_screen_result *r, ca_strbuf *out)
 {
 	int first = 1;
@@ -826,7 +796,7 @@ ca_screen_json(const ca_screen_result *r, ca_strbuf *out)
 		if (r->outcomes & (1u << o)) {
 			if (!first)
 				ca_strbuf_adds(out, ", ");
-			ca_screen_json_string(out, ca_outcome_ids[o]);
+			ca_json_string(out, ca_outcome_ids[o]);
 			first = 0;
 		}
 	ca_strbuf_addf(out, "], \"outcome_count\": %d, \"strengths_terms\": %d, "
@@ -837,7 +807,7 @@ ca_screen_json(const ca_screen_result *r, ca_strbuf *out)
 		if (r->flags & (1u << f)) {
 			if (!first)
 				ca_strbuf_adds(out, ", ");
-			ca_screen_json_string(out, ca_flag_ids[f]);
+			ca_json_string(out, ca_flag_ids[f]);
 			first = 0;
 		}
 	ca_strbuf_adds(out, "], \"matches\": [");
@@ -845,9 +815,9 @@ ca_screen_json(const ca_screen_result *r, ca_strbuf *out)
 		const ca_screen_match *m = &r->matches[i];
 
 		ca_strbuf_adds(out, i ? ", {\"rule\": " : "{\"rule\": ");
-		ca_screen_json_string(out, m->rule);
+		ca_json_string(out, m->rule);
 		ca_strbuf_adds(out, ", \"category\": ");
-		ca_screen_json_string(out, m->category);
+		ca_json_string(out, m->category);
 		ca_strbuf_addf(out, ", \"start\": %zu, \"end\": %zu}", m->start, m->end);
 	}
 	ca_strbuf_adds(out, "], \"limit_hits\": [");
@@ -855,9 +825,9 @@ ca_screen_json(const ca_screen_result *r, ca_strbuf *out)
 		const ca_screen_limit *l = &r->limits[i];
 
 		ca_strbuf_adds(out, i ? ", {\"rule\": " : "{\"rule\": ");
-		ca_screen_json_string(out, l->rule);
+		ca_json_string(out, l->rule);
 		ca_strbuf_addf(out, ", \"pattern\": %zu, \"limit\": ", l->pattern);
-		ca_screen_json_string(out, l->limit);
+		ca_json_string(out, l->limit);
 		ca_strbuf_adds(out, "}");
 	}
 	ca_strbuf_adds(out, "]}");

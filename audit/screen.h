@@ -129,8 +129,6 @@ int  ca_screen(ca_screener *s, const char *text, size_t len,
  *  N, "limit": ...}, ...]} */
 void ca_screen_json(const ca_screen_result *r, ca_strbuf *out);
 
-/* A JSON string (quoted, escaped) appended to out. */
-void ca_screen_json_string(ca_strbuf *out, const char *s);
 
 /* The flag with this id, or -1. */
 int  ca_flag_named(const char *id);

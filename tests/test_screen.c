@@ -21,6 +21,7 @@
 #include "generate.h"
 #include "narrative.h"
 #include "rng.h"
+#include "output.h"
 #include "rules.h"
 #include "screen.h"
 #include "sha256.h"
@@ -444,7 +445,7 @@ test_json_strings(void **state)
 
 	(void)state;
 	ca_strbuf_init(&b);
-	ca_screen_json_string(&b, "a\"b\\c\nd\re\tf\x01g\x7fh – é");
+	ca_json_string(&b, "a\"b\\c\nd\re\tf\x01g\x7fh – é");
 	assert_string_equal(b.data, "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007fh – é\"");
 	ca_strbuf_free(&b);
 }
