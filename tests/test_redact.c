@@ -74,7 +74,7 @@ static void
 remove_dir(char *dir)
 {
 	static const char *const files[] = {
-		"stdin.txt", "assessments.csv", "staff.csv", "README.md"
+		"assessments.csv", "staff.csv", "README.md"
 	};
 	char path[4096];
 
@@ -193,29 +193,13 @@ next_rand(uint32_t *x)
 	return *x;
 }
 
-/* Run `caseaudit redact ARGS` with standard input read from a file
- * holding input. */
+/* Run `caseaudit redact ARGS` with input on its standard input. */
 static void
 run_redact(fx *f, const void *input, size_t len, const char *a1, const char *a2)
 {
 	const char *argv[] = { "caseaudit", "redact", a1, a2, NULL };
-	char *path = test_write_file("stdin.txt", input, len);
-	char *slash = strrchr(path, '/');
-	int saved, fd;
 
-	*slash = '\0';
-	f->dir = strdup(path);
-	*slash = '/';
-	saved = dup(STDIN_FILENO);
-	fd = open(path, O_RDONLY);
-	free(path);
-	assert_true(saved >= 0 && fd >= 0);
-	/* The child inherits standard input; ours is put back at once. */
-	dup2(fd, STDIN_FILENO);
-	close(fd);
-	assert_int_equal(test_run_cli(&f->run, NULL, NULL, argv), 0);
-	dup2(saved, STDIN_FILENO);
-	close(saved);
+	assert_int_equal(test_run_cli_stdin(&f->run, NULL, NULL, argv, input, len), 0);
 }
 
 /* ---- NHS numbers --------------------------------------------------------- */
@@ -833,8 +817,6 @@ cli_json(void **state)
 	    "{\"kind\": \"phone\", \"start\": 4, \"end\": 16}, "
 	    "{\"kind\": \"nhs_number\", \"start\": 22, \"end\": 34}]}\n");
 	test_run_free(&f->run);
-	remove_dir(f->dir);
-	f->dir = NULL;
 	run_redact(f, "", 0, "--format=json", NULL);
 	assert_int_equal(f->run.status, 0);
 	assert_string_equal(f->run.out, "{\"spans\": []}\n");
@@ -863,8 +845,6 @@ cli_empty_and_usage(void **state)
 	assert_int_equal(f->run.status, 0);
 	assert_string_equal(f->run.out, "");
 	test_run_free(&f->run);
-	remove_dir(f->dir);
-	f->dir = NULL;
 
 	run_redact(f, "x", 1, "--help", NULL);
 	assert_int_equal(f->run.status, 0);
@@ -872,22 +852,16 @@ cli_empty_and_usage(void **state)
 	assert_non_null(strstr(f->run.out, "[NHS number]"));
 	assert_non_null(strstr(f->run.out, "exit status"));
 	test_run_free(&f->run);
-	remove_dir(f->dir);
-	f->dir = NULL;
 
 	run_redact(f, "x", 1, "--format", "csv");
 	assert_int_equal(f->run.status, 64);
 	assert_string_equal(f->run.out, "");
 	test_run_free(&f->run);
-	remove_dir(f->dir);
-	f->dir = NULL;
 
 	run_redact(f, "x", 1, "notes.txt", NULL);
 	assert_int_equal(f->run.status, 64);
 	assert_non_null(strstr(f->run.err, "standard input"));
 	test_run_free(&f->run);
-	remove_dir(f->dir);
-	f->dir = NULL;
 
 	run_redact(f, "x", 1, "--bogus", NULL);
 	assert_int_equal(f->run.status, 64);
