@@ -74,11 +74,13 @@ static const char pat_postcode[] =
  * the area code in brackets, or an international one (+44, 0044, (+44))
  * with or without "(0)"; digits in groups separated by one space or
  * hyphen.  The pattern takes up to 13 digits; the C check then cuts the
- * run at a group boundary to a length the numbering plan allows.  Not after
- * a letter or digit joined by a hyphen or slash (a reference, a date).
+ * run at a group boundary to a length the numbering plan allows.  Masked
+ * even right after a hyphen or slash ("07700 900456/07700 900123", or a
+ * reference made of a phone-shaped number): masking a little too much is
+ * safe, leaving a number showing is not.
  */
 static const char pat_phone[] =
-	"(?<![" WORDCH "+])(?<![" WORDCH "][\\-/])"
+	"(?<![" WORDCH "+])"
 	"(?:"
 	    "(?:\\+44|\\(\\+44\\)|0044)" DIGSEP "?(?:\\(0\\)" DIGSEP "?|0)?[1-9]"
 	"|"
@@ -526,28 +528,6 @@ join_overlaps(ca_pii_span *v, size_t n)
 	return out;
 }
 
-/* Valid UTF-8 throughout; NUL bytes are allowed (PCRE2 is given the
- * length, and a log line may carry one). */
-static int
-valid_utf8(const char *text, size_t len, size_t *where)
-{
-	size_t off = 0;
-
-	for (;;) {
-		size_t at;
-		enum ca_utf8_result res = ca_utf8_check((const unsigned char *)text + off,
-		    len - off, &at);
-
-		if (res == CA_UTF8_OK)
-			return 1;
-		if (res == CA_UTF8_INVALID) {
-			*where = off + at;
-			return 0;
-		}
-		off += at + 1;          /* past the NUL */
-	}
-}
-
 int
 ca_redact_find(ca_redactor *r, const char *text, size_t len,
     ca_pii_span **spans, size_t *nspans, ca_err *err)
@@ -561,7 +541,7 @@ ca_redact_find(ca_redactor *r, const char *text, size_t len,
 	if (len == 0)
 		return 0;
 	/* Checked once here, so every pattern can match without checks. */
-	if (!valid_utf8(text, len, &where))
+	if (!ca_utf8_valid_for_matching(text, len, &where))
 		return ca_err_set(err, CA_EX_DATAERR, "redact: text is not valid UTF-8 (byte %zu)",
 		    where);
 	for (size_t i = 0; i < NPATTERNS; i++) {

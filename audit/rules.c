@@ -654,7 +654,14 @@ sequence(lparse *x, lres *out)
 			}
 			if (d == 'E')
 				continue;             /* a stray \E is ignored */
-			if (strchr("bBAzZGK", d) != NULL) {
+			if (strchr("AGK", d) != NULL) {
+				/* \A and \G depend on where matching starts, \K on where a
+				 * match is said to start: an anchored copy tried at each
+				 * literal would change what they mean.  No prefilter. */
+				x->bail = 1;
+				continue;
+			}
+			if (strchr("bBzZ", d) != NULL) {
 				/* takes no characters, but what follows is no longer
 				 * the same string */
 				cur_end(x, out, &cur);
@@ -1086,9 +1093,12 @@ shown(const char *s, char *buf, size_t size)
 	for (; *s && o + 4 < size; s++)
 		buf[o++] = (unsigned char)*s < 0x20 || *s == 0x7F ? '?' : *s;
 	if (*s) {
-		/* cut at a character boundary, then an ellipsis */
-		while (o > 0 && ((unsigned char)buf[o] & 0xC0) == 0x80)
+		/* Cut at a character boundary: drop the bytes of a character
+		 * whose continuation was not copied, then an ellipsis. */
+		while (o > 0 && ((unsigned char)*s & 0xC0) == 0x80) {
 			o--;
+			s--;
+		}
 		buf[o++] = '.';
 		buf[o++] = '.';
 		buf[o++] = '.';

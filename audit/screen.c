@@ -734,8 +734,9 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
 	r->flags = 0;
 	r->nmatches = 0;
 	r->nlimits = 0;
-	/* NUL bytes are text to PCRE2; only malformed UTF-8 is refused. */
-	if (ca_utf8_check((const unsigned char *)text, len, &where) == CA_UTF8_INVALID)
+	/* NUL bytes are text to PCRE2; only malformed UTF-8 is refused, and
+	 * it is looked for past any NUL (the patterns run unchecked). */
+	if (!ca_utf8_valid_for_matching(text, len, &where))
 		return ca_err_set(err, CA_EX_DATAERR, "screening: the text is not valid UTF-8 "
 		    "(byte %zu)", where);
 	if (s->prefilter && s->npresent > 0) {
@@ -771,7 +772,7 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
 			if (rc != 0)
 				return rc;
 		}
-		if (rule->npatterns > 1)
+		if (rule->npatterns > 1 && r->nmatches > first)
 			r->nmatches = first + dedupe_rule(r->matches + first, r->nmatches - first);
 	}
 	if (s->personal_data && (rc = find_personal_data(s, text, len, err)) != 0)

@@ -80,3 +80,22 @@ ca_utf8_check(const unsigned char *s, size_t n, size_t *where)
 	}
 	return CA_UTF8_OK;
 }
+
+int
+ca_utf8_valid_for_matching(const char *s, size_t n, size_t *where)
+{
+	size_t off = 0;
+
+	for (;;) {
+		size_t at;
+		enum ca_utf8_result res = ca_utf8_check((const unsigned char *)s + off, n - off, &at);
+
+		if (res == CA_UTF8_OK)
+			return 1;
+		if (res == CA_UTF8_INVALID) {
+			*where = off + at;
+			return 0;
+		}
+		off += at + 1;          /* past the NUL: keep checking */
+	}
+}

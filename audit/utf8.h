@@ -21,4 +21,9 @@ enum ca_utf8_result {
  * offending byte. */
 enum ca_utf8_result ca_utf8_check(const unsigned char *s, size_t n, size_t *where);
 
+/* True when s[0..n) is well-formed UTF-8 all through, NUL bytes allowed
+ * (they are characters to PCRE2); otherwise *where is the first bad byte.
+ * What must hold before matching with PCRE2_NO_UTF_CHECK. */
+int ca_utf8_valid_for_matching(const char *s, size_t n, size_t *where);
+
 #endif
