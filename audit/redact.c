@@ -148,13 +148,14 @@ static const struct pattern {
 	uint32_t options;       /* beyond PCRE2_UTF | PCRE2_UCP */
 	int group;              /* the capture group that is the span */
 	int needs_at;           /* only worth running when the text has an @ */
+	int needs_digit;        /* ... when it has an ASCII digit: every match does */
 	check_fn check;         /* NULL: the pattern says everything */
 } patterns[] = {
-	{ CA_PII_NHS_NUMBER, pat_nhs, 0, 0, 0, check_nhs },
-	{ CA_PII_POSTCODE, pat_postcode, PCRE2_CASELESS, 0, 0, NULL },
-	{ CA_PII_PHONE, pat_phone, 0, 0, 0, check_phone },
-	{ CA_PII_EMAIL, pat_email, PCRE2_CASELESS, 0, 1, NULL },
-	{ CA_PII_DATE_OF_BIRTH, pat_dob, PCRE2_CASELESS, 1, 0, NULL },
+	{ CA_PII_NHS_NUMBER, pat_nhs, 0, 0, 0, 1, check_nhs },
+	{ CA_PII_POSTCODE, pat_postcode, PCRE2_CASELESS, 0, 0, 1, NULL },
+	{ CA_PII_PHONE, pat_phone, 0, 0, 0, 1, check_phone },
+	{ CA_PII_EMAIL, pat_email, PCRE2_CASELESS, 0, 1, 0, NULL },
+	{ CA_PII_DATE_OF_BIRTH, pat_dob, PCRE2_CASELESS, 1, 0, 1, NULL },
 };
 #define NPATTERNS (sizeof patterns / sizeof patterns[0])
 
@@ -440,6 +441,15 @@ next_char(const char *text, size_t len, size_t at)
 
 /* Every candidate of one pattern, appended to s. */
 static int
+has_digit(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (text[i] >= '0' && text[i] <= '9')
+			return 1;
+	return 0;
+}
+
+static int
 scan(ca_redactor *r, size_t pi, const char *text, size_t len, spanvec *s, ca_err *err)
 {
 	const struct pattern *p = &patterns[pi];
@@ -448,6 +458,10 @@ scan(ca_redactor *r, size_t pi, const char *text, size_t len, spanvec *s, ca_err
 	size_t at = 0;
 
 	if (p->needs_at && memchr(text, '@', len) == NULL)
+		return 0;
+	/* Most narratives hold no digit at all; the postcode pattern alone
+	 * would otherwise be tried at every letter of them. */
+	if (p->needs_digit && !has_digit(text, len))
 		return 0;
 	while (at < len) {
 		int rc = pcre2_match(r->re[pi], (PCRE2_SPTR)text, len, at, opts, r->md, r->mctx);
