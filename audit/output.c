@@ -43,7 +43,7 @@ ca_json_number(ca_strbuf *b, double v)
 	if (v == (double)(long long)v && v > -1e15 && v < 1e15)
 		ca_strbuf_addf(b, "%lld", (long long)v);
 	else
-		ca_strbuf_addf(b, "%.10g", v);
+		ca_strbuf_addf(b, "%.17g", v);
 }
 
 void

@@ -889,15 +889,33 @@ ca_screen_run_free(ca_screen_run *r)
 	memset(r, 0, sizeof *r);
 }
 
+/*
+ * A batch is claimed in two steps.  First its rows are locked, skipping
+ * rows another run holds (NO KEY UPDATE conflicts with itself, not with
+ * foreign-key checks; the lock lasts until the batch commits).  Then they
+ * are read again in a fresh snapshot, which drops any that another run
+ * screened and committed after this batch's first statement began: so two
+ * runs at once do not screen the same assessment twice.
+ */
+static const char claim_pending[] =
+	"SELECT coalesce(array_agg(id ORDER BY id), '{}'), count(*), coalesce(max(id), 0)"
+	" FROM (SELECT a.id FROM assessments a"
+	"  WHERE a.id > $1::bigint"
+	"   AND ($3::boolean OR NOT EXISTS (SELECT 1 FROM screenings s"
+	"        WHERE s.rule_set_id = $2::bigint AND s.assessment_id = a.id"
+	"          AND s.assessment_revision = a.revision))"
+	"  ORDER BY a.id LIMIT $4::bigint"
+	"  FOR NO KEY UPDATE OF a SKIP LOCKED) claimed";
+
 static const char select_pending[] =
 	"DECLARE screen_batch NO SCROLL CURSOR FOR"
 	" SELECT a.id, a.assessment_ref, a.revision, a.summary"
 	" FROM assessments a"
-	" WHERE a.id > $1::bigint"
+	" WHERE a.id = ANY ($1::bigint[])"
 	"   AND ($3::boolean OR NOT EXISTS (SELECT 1 FROM screenings s"
 	"        WHERE s.rule_set_id = $2::bigint AND s.assessment_id = a.id"
 	"          AND s.assessment_revision = a.revision))"
-	" ORDER BY a.id LIMIT $4::bigint";
+	" ORDER BY a.id";
 
 /* A later narrative is never overwritten by an earlier one: two runs at
  * once may each have read a different revision. */
@@ -954,22 +972,35 @@ note_limits(const ca_screen_run_opts *o, ca_screen_run *run, const char *ref,
 	return 0;
 }
 
-/* One batch in one transaction; *rows gets how many it held. */
+/* One batch in one transaction; *rows gets how many rows it claimed, and
+ * *last the highest id claimed (where the next batch starts). */
 static int
 screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_screen_run *run,
     long long *last, long long *rows, ca_strbuf *chunk, ca_err *err)
 {
 	char last_s[32], rsid_s[32], batch_s[32];
 	const char *params[4] = { last_s, rsid_s, o->all ? "true" : "false", batch_s };
+	PGresult *claim;
 	int rc;
 
 	*rows = 0;
 	snprintf(last_s, sizeof last_s, "%lld", *last);
 	snprintf(rsid_s, sizeof rsid_s, "%lld", run->rule_set_id);
 	snprintf(batch_s, sizeof batch_s, "%ld", o->batch > 0 ? o->batch : 1000L);
-	if ((rc = ca_db_begin(conn, err)) != 0 ||
-	    (rc = ca_db_exec(conn, err, "finding assessments to screen", select_pending, 4,
-	    params)) != 0)
+	if ((rc = ca_db_begin(conn, err)) != 0)
+		goto fail;
+	claim = ca_db_query(conn, err, "finding assessments to screen", claim_pending, 4, params);
+	if (claim == NULL) {
+		rc = err->code;
+		goto fail;
+	}
+	*rows = strtoll(PQgetvalue(claim, 0, 1), NULL, 10);
+	*last = strtoll(PQgetvalue(claim, 0, 2), NULL, 10) > *last ?
+	    strtoll(PQgetvalue(claim, 0, 2), NULL, 10) : *last;
+	params[0] = PQgetvalue(claim, 0, 0);
+	rc = ca_db_exec(conn, err, "reading assessments to screen", select_pending, 3, params);
+	PQclear(claim);
+	if (rc != 0)
 		goto fail;
 	for (;;) {
 		PGresult *res = ca_db_query(conn, err, "reading assessments to screen",
@@ -1010,7 +1041,6 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 				rc = ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
 				goto fail;
 			}
-			*last = strtoll(PQgetvalue(res, i, 0), NULL, 10);
 		}
 		PQclear(res);
 		ca_strbuf_adds(chunk, "]");
@@ -1023,7 +1053,6 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 		if ((rc = ca_db_exec(conn, err, "storing screening results", store_results, 2,
 		    store_params)) != 0)
 			goto fail;
-		*rows += n;
 	}
 	if ((rc = ca_db_commit(conn, err)) != 0)
 		goto fail;
@@ -1041,7 +1070,6 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 	ca_strbuf chunk;
 	PGresult *res;
 	double t0 = seconds_now();
-	long batch = o->batch > 0 ? o->batch : 1000L;
 	int rc;
 
 	memset(run, 0, sizeof *run);
@@ -1062,7 +1090,9 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 		if (o->log != NULL && o->verbose && rows > 0)
 			fprintf(o->log, "screen event=batch batch=%d assessments=%lld bytes=%llu "
 			    "seconds=%.3f\n", n, run->screened - before, run->bytes, seconds_now() - tb);
-		if (rows < batch)
+		/* Only an empty claim means the end: a short one may just have
+		 * skipped rows another run holds. */
+		if (rows == 0)
 			break;
 	}
 	run->seconds = seconds_now() - t0;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1008,6 +1009,33 @@ test_screen_database(void **state)
 		unlink(limits_csv);
 		free(limits_csv);
 		free(source3);
+	}
+	/* two runs at once share the work: every assessment is screened once */
+	{
+		const char *batch5[] = { "caseaudit", "screen", "--batch", "5", "--format", "json", NULL };
+		char *source4 = malloc(strlen(source) + 64);
+		pid_t pids[2];
+		int status;
+
+		snprintf(source4, strlen(source) + 64, "%s\n# a fourth version\n", source);
+		store_rules(c, source4);
+		for (int i = 0; i < 2; i++) {
+			pids[i] = fork();
+			if (pids[i] == 0) {
+				test_run cr;
+
+				test_run_cli(&cr, dbname, NULL, batch5);
+				_exit(cr.status);
+			}
+		}
+		for (int i = 0; i < 2; i++) {
+			waitpid(pids[i], &status, 0);
+			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		}
+		assert_int_equal(count(c, "SELECT sum((after->>'screened')::int) FROM (SELECT after"
+		    " FROM events WHERE action = 'screening.run' ORDER BY id DESC LIMIT 2) last_two"),
+		    count(c, "SELECT count(*) FROM assessments"));
+		free(source4);
 	}
 	free(source);
 	free(source2);
