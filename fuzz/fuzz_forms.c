@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_support.h"
 #include "error.h"
 #include "forms.h"
 #include "rules.h"
@@ -109,195 +110,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* ---- a JSON checker (RFC 8259), enough to say "well-formed" -------------- */
-
-typedef struct jp {
-	const char *s;
-	size_t i, n;
-	int depth;
-} jp;
-
-static int j_value(jp *p);
-
-static int
-j_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static void
-j_ws(jp *p)
-{
-	while (p->i < p->n && j_space(p->s[p->i]))
-		p->i++;
-}
-
-static int
-j_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int
-j_string(jp *p)
-{
-	if (p->i >= p->n || p->s[p->i] != '"')
-		return 0;
-	for (p->i++; p->i < p->n; p->i++) {
-		unsigned char c = (unsigned char)p->s[p->i];
-
-		if (c == '"') {
-			p->i++;
-			return 1;
-		}
-		if (c < 0x20)
-			return 0;
-		if (c == '\\') {
-			if (++p->i >= p->n)
-				return 0;
-			c = (unsigned char)p->s[p->i];
-			if (c == 'u') {
-				for (int k = 0; k < 4; k++)
-					if (++p->i >= p->n || !j_hex(p->s[p->i]))
-						return 0;
-			} else if (c == '\0' || strchr("\"\\/bfnrt", c) == NULL)
-				return 0;
-		}
-	}
-	return 0;
-}
-
-static int
-j_digits(jp *p)
-{
-	size_t start = p->i;
-
-	while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
-		p->i++;
-	return p->i > start;
-}
-
-static int
-j_number(jp *p)
-{
-	if (p->i < p->n && p->s[p->i] == '-')
-		p->i++;
-	if (p->i < p->n && p->s[p->i] == '0')
-		p->i++;
-	else if (!(p->i < p->n && p->s[p->i] >= '1' && p->s[p->i] <= '9') || !j_digits(p))
-		return 0;
-	if (p->i < p->n && p->s[p->i] == '.') {
-		p->i++;
-		if (!j_digits(p))
-			return 0;
-	}
-	if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
-		p->i++;
-		if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-'))
-			p->i++;
-		if (!j_digits(p))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-j_word(jp *p, const char *w)
-{
-	size_t k = strlen(w);
-
-	if (p->n - p->i < k || memcmp(p->s + p->i, w, k) != 0)
-		return 0;
-	p->i += k;
-	return 1;
-}
-
-static int
-j_value(jp *p)
-{
-	char open, close;
-
-	j_ws(p);
-	if (p->i >= p->n)
-		return 0;
-	open = p->s[p->i];
-	if (open == '"')
-		return j_string(p);
-	if (open == 't')
-		return j_word(p, "true");
-	if (open == 'f')
-		return j_word(p, "false");
-	if (open == 'n')
-		return j_word(p, "null");
-	if (open != '{' && open != '[')
-		return j_number(p);
-	close = open == '{' ? '}' : ']';
-	if (++p->depth > 100)
-		return 0;
-	p->i++;
-	j_ws(p);
-	if (p->i < p->n && p->s[p->i] == close) {
-		p->i++;
-		p->depth--;
-		return 1;
-	}
-	for (;;) {
-		if (open == '{') {
-			j_ws(p);
-			if (!j_string(p))
-				return 0;
-			j_ws(p);
-			if (p->i >= p->n || p->s[p->i++] != ':')
-				return 0;
-		}
-		if (!j_value(p))
-			return 0;
-		j_ws(p);
-		if (p->i >= p->n)
-			return 0;
-		if (p->s[p->i] == close) {
-			p->i++;
-			p->depth--;
-			return 1;
-		}
-		if (p->s[p->i++] != ',')
-			return 0;
-	}
-}
-
-static int
-json_ok(const char *s, size_t n)
-{
-	jp p = { s, 0, n, 0 };
-	size_t where;
-
-	if (ca_utf8_check((const unsigned char *)s, n, &where) != CA_UTF8_OK || !j_value(&p))
-		return 0;
-	j_ws(&p);
-	return p.i == n;
-}
-
 /* ---- the checks ---------------------------------------------------------- */
-
-/* Text as screen.h takes it: well-formed UTF-8 throughout, NUL bytes
- * allowed (ca_utf8_check stops at the first NUL, so go on past each). */
-static int
-valid_text(const uint8_t *s, size_t n)
-{
-	size_t off = 0, at;
-
-	if (n == 0)
-		return 1;             /* s may then be NULL */
-	for (;;) {
-		enum ca_utf8_result r = ca_utf8_check(s + off, n - off, &at);
-
-		if (r == CA_UTF8_OK)
-			return 1;
-		if (r == CA_UTF8_INVALID)
-			return 0;
-		off += at + 1;
-	}
-}
 
 static void
 check_tree(const ca_yaml_node *n, int depth)
@@ -415,7 +228,7 @@ check_form(const ca_yaml_doc *doc)
 		ca_strbuf_init(&json);
 		ca_strbuf_init(&again);
 		REQUIRE(ca_form_digest(form, &json, sha) == 0, "out of memory");
-		REQUIRE(json_ok(json.data, json.len), "the canonical JSON is not well-formed: "
+		REQUIRE(fuzz_json_ok(json.data, json.len), "the canonical JSON is not well-formed: "
 		    "%.300s", json.data);
 		REQUIRE(ca_form_digest(form, &again, sha2) == 0, "out of memory");
 		REQUIRE(json.len == again.len && memcmp(json.data, again.data, json.len) == 0 &&
@@ -526,7 +339,7 @@ check_rules(const ca_yaml_doc *doc, const uint8_t *data, size_t size)
 	for (size_t i = 0; i < NNARRATIVES; i++)
 		compare_screening(on, off, narratives[i].text, narratives[i].len,
 		    "a fixed narrative");
-	if (size <= SELF_MAX && valid_text(data, size))
+	if (size <= SELF_MAX && fuzz_valid_text(data, size))
 		compare_screening(on, off, (const char *)data, size, "the input itself");
 	ca_screener_free(on);
 	ca_screener_free(off);

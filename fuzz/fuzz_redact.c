@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_support.h"
 #include "error.h"
 #include "redact.h"
 #include "strbuf.h"
@@ -73,31 +74,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Valid UTF-8 as redaction takes it: NUL bytes allowed. */
-static int
-valid_text(const uint8_t *s, size_t n)
-{
-	size_t off = 0, at;
-
-	if (n == 0)
-		return 1;             /* s may then be NULL */
-	for (;;) {
-		enum ca_utf8_result r = ca_utf8_check(s + off, n - off, &at);
-
-		if (r == CA_UTF8_OK)
-			return 1;
-		if (r == CA_UTF8_INVALID)
-			return 0;
-		off += at + 1;
-	}
-}
-
-static int
-char_boundary(const uint8_t *s, size_t n, size_t at)
-{
-	return at == n || (s[at] & 0xC0) != 0x80;
-}
-
 static void
 check_spans(const uint8_t *text, size_t size, const ca_pii_span *sp, size_t n)
 {
@@ -106,7 +82,7 @@ check_spans(const uint8_t *text, size_t size, const ca_pii_span *sp, size_t n)
 		    "span %zu has kind %d", i, (int)sp[i].kind);
 		REQUIRE(sp[i].start < sp[i].end && sp[i].end <= size,
 		    "span %zu is [%zu, %zu) in %zu bytes", i, sp[i].start, sp[i].end, size);
-		REQUIRE(char_boundary(text, size, sp[i].start) && char_boundary(text, size, sp[i].end),
+		REQUIRE(fuzz_char_boundary(text, size, sp[i].start) && fuzz_char_boundary(text, size, sp[i].end),
 		    "span %zu [%zu, %zu) cuts a character", i, sp[i].start, sp[i].end);
 		REQUIRE(i == 0 || sp[i - 1].end <= sp[i].start,
 		    "span %zu [%zu, %zu) overlaps or precedes span %zu [%zu, %zu)", i,
@@ -125,7 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	rc = ca_redact_find(jit, text, size, &spans, &n, &err);
-	if (!valid_text(data, size)) {
+	if (!fuzz_valid_text(data, size)) {
 		REQUIRE(rc == CA_EX_DATAERR, "invalid UTF-8 gave %d (%s)", rc, err.msg);
 		REQUIRE(spans == NULL && n == 0, "invalid UTF-8 gave %zu spans", n);
 		ca_strbuf_init(&out);
@@ -153,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	REQUIRE(!ca_strbuf_failed(&out) && !ca_strbuf_failed(&want), "out of memory");
 	REQUIRE(out.len == want.len && (out.len == 0 || memcmp(out.data, want.data, out.len) == 0),
 	    "ca_redact's %zu bytes differ from the %zu the spans give", out.len, want.len);
-	REQUIRE(valid_text((const uint8_t *)out.data, out.len), "the output is not UTF-8");
+	REQUIRE(fuzz_valid_text((const uint8_t *)out.data, out.len), "the output is not UTF-8");
 
 	if (size <= INTERP_MAX) {
 		rc = ca_redact_find(interp, text, size, &other, &nother, &err);

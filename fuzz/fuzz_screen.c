@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_support.h"
 #include "error.h"
 #include "rules.h"
 #include "screen.h"
@@ -128,201 +129,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* ---- a JSON checker (RFC 8259), enough to say "well-formed" -------------- */
-
-typedef struct jp {
-	const char *s;
-	size_t i, n;
-	int depth;
-} jp;
-
-static int j_value(jp *p);
-
-static int
-j_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static void
-j_ws(jp *p)
-{
-	while (p->i < p->n && j_space(p->s[p->i]))
-		p->i++;
-}
-
-static int
-j_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static int
-j_string(jp *p)
-{
-	if (p->i >= p->n || p->s[p->i] != '"')
-		return 0;
-	for (p->i++; p->i < p->n; p->i++) {
-		unsigned char c = (unsigned char)p->s[p->i];
-
-		if (c == '"') {
-			p->i++;
-			return 1;
-		}
-		if (c < 0x20)
-			return 0;
-		if (c == '\\') {
-			if (++p->i >= p->n)
-				return 0;
-			c = (unsigned char)p->s[p->i];
-			if (c == 'u') {
-				for (int k = 0; k < 4; k++)
-					if (++p->i >= p->n || !j_hex(p->s[p->i]))
-						return 0;
-			} else if (c == '\0' || strchr("\"\\/bfnrt", c) == NULL)
-				return 0;
-		}
-	}
-	return 0;
-}
-
-static int
-j_digits(jp *p)
-{
-	size_t start = p->i;
-
-	while (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
-		p->i++;
-	return p->i > start;
-}
-
-static int
-j_number(jp *p)
-{
-	if (p->i < p->n && p->s[p->i] == '-')
-		p->i++;
-	if (p->i < p->n && p->s[p->i] == '0')
-		p->i++;
-	else if (!(p->i < p->n && p->s[p->i] >= '1' && p->s[p->i] <= '9') || !j_digits(p))
-		return 0;
-	if (p->i < p->n && p->s[p->i] == '.') {
-		p->i++;
-		if (!j_digits(p))
-			return 0;
-	}
-	if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
-		p->i++;
-		if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-'))
-			p->i++;
-		if (!j_digits(p))
-			return 0;
-	}
-	return 1;
-}
-
-static int
-j_word(jp *p, const char *w)
-{
-	size_t k = strlen(w);
-
-	if (p->n - p->i < k || memcmp(p->s + p->i, w, k) != 0)
-		return 0;
-	p->i += k;
-	return 1;
-}
-
-static int
-j_value(jp *p)
-{
-	char open, close;
-
-	j_ws(p);
-	if (p->i >= p->n)
-		return 0;
-	open = p->s[p->i];
-	if (open == '"')
-		return j_string(p);
-	if (open == 't')
-		return j_word(p, "true");
-	if (open == 'f')
-		return j_word(p, "false");
-	if (open == 'n')
-		return j_word(p, "null");
-	if (open != '{' && open != '[')
-		return j_number(p);
-	close = open == '{' ? '}' : ']';
-	if (++p->depth > 100)
-		return 0;
-	p->i++;
-	j_ws(p);
-	if (p->i < p->n && p->s[p->i] == close) {
-		p->i++;
-		p->depth--;
-		return 1;
-	}
-	for (;;) {
-		if (open == '{') {
-			j_ws(p);
-			if (!j_string(p))
-				return 0;
-			j_ws(p);
-			if (p->i >= p->n || p->s[p->i++] != ':')
-				return 0;
-		}
-		if (!j_value(p))
-			return 0;
-		j_ws(p);
-		if (p->i >= p->n)
-			return 0;
-		if (p->s[p->i] == close) {
-			p->i++;
-			p->depth--;
-			return 1;
-		}
-		if (p->s[p->i++] != ',')
-			return 0;
-	}
-}
-
-static int
-json_ok(const char *s, size_t n)
-{
-	jp p = { s, 0, n, 0 };
-	size_t where;
-
-	if (ca_utf8_check((const unsigned char *)s, n, &where) != CA_UTF8_OK || !j_value(&p))
-		return 0;
-	j_ws(&p);
-	return p.i == n;
-}
-
 /* ---- the checks ---------------------------------------------------------- */
-
-/* Text as screen.h takes it: well-formed UTF-8 throughout, NUL bytes
- * allowed (ca_utf8_check stops at the first NUL, so go on past each). */
-static int
-valid_text(const uint8_t *s, size_t n)
-{
-	size_t off = 0, at;
-
-	if (n == 0)
-		return 1;             /* s may then be NULL */
-	for (;;) {
-		enum ca_utf8_result r = ca_utf8_check(s + off, n - off, &at);
-
-		if (r == CA_UTF8_OK)
-			return 1;
-		if (r == CA_UTF8_INVALID)
-			return 0;
-		off += at + 1;
-	}
-}
-
-static int
-char_boundary(const uint8_t *s, size_t n, size_t at)
-{
-	return at == n || (s[at] & 0xC0) != 0x80;
-}
 
 static int
 popcount(unsigned v)
@@ -347,7 +154,7 @@ check_result(const uint8_t *text, size_t size, const ca_screen_result *r)
 
 		REQUIRE(m->start < m->end && m->end <= size, "match %zu (%s) is [%zu, %zu) in "
 		    "%zu bytes", i, m->rule, m->start, m->end, size);
-		REQUIRE(char_boundary(text, size, m->start) && char_boundary(text, size, m->end),
+		REQUIRE(fuzz_char_boundary(text, size, m->start) && fuzz_char_boundary(text, size, m->end),
 		    "match %zu (%s) [%zu, %zu) cuts a character", i, m->rule, m->start, m->end);
 		if (i > 0) {
 			const ca_screen_match *p = &r->matches[i - 1];
@@ -445,7 +252,7 @@ check_result(const uint8_t *text, size_t size, const ca_screen_result *r)
 	ca_strbuf_reset(&json);
 	ca_screen_json(r, &json);
 	REQUIRE(!ca_strbuf_failed(&json), "out of memory");
-	REQUIRE(json_ok(json.data, json.len), "the result's JSON is not well-formed: %.200s",
+	REQUIRE(fuzz_json_ok(json.data, json.len), "the result's JSON is not well-formed: %.200s",
 	    json.data);
 }
 
@@ -497,7 +304,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		data = (const uint8_t *)"";
 	text = (const char *)data;
 	rc = ca_screen(main_sc, text, size, &r, &err);
-	if (!valid_text(data, size)) {
+	if (!fuzz_valid_text(data, size)) {
 		REQUIRE(rc == CA_EX_DATAERR && r == NULL, "malformed UTF-8 gave %d", rc);
 		/* Refused by the UTF-8 check itself, before any pattern runs with
 		 * checks off, not only later by the personal-data pass. */
