@@ -366,6 +366,50 @@ stored_rules(PGconn *conn, ca_ruleset **rs, char *label, size_t size, ca_err *er
 	return 0;
 }
 
+/* True when a checklist of this name is among the files being loaded:
+ * its prompts were checked against the rules already. */
+static int
+loaded_here(const input *in, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (in[i].form != NULL && strcmp(in[i].form->name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A new rule set becomes the one screening uses: it must still have every
+ * rule that the stored checklists' current versions name as prompts. */
+static int
+check_current_prompts(PGconn *conn, const input *in, size_t n, const input *rules_in,
+    ca_err *err)
+{
+	PGresult *res = ca_db_query(conn, err, "reading the checklists' prompts",
+	    "SELECT f.name, q.question_id, p FROM forms f"
+	    " JOIN form_questions q ON q.form_version_id = f.current_version_id,"
+	    " unnest(q.prompts) AS p"
+	    " ORDER BY f.name, q.section_position, q.position, p", 0, NULL);
+	int missing = 0;
+
+	if (res == NULL)
+		return err->code;
+	for (int r = 0; r < PQntuples(res); r++) {
+		const char *name = PQgetvalue(res, r, 0), *rule = PQgetvalue(res, r, 2);
+
+		if (loaded_here(in, n, name) || ca_ruleset_has(rules_in->rules, rule))
+			continue;
+		fprintf(stderr, "%s: rule %s is missing, but checklist %s names it "
+		    "(question %s)\n", rules_in->path, rule, name, PQgetvalue(res, r, 1));
+		missing++;
+	}
+	PQclear(res);
+	if (missing > 0)
+		return ca_err_set(err, CA_EX_DATAERR, "forms load: the new screening rules lack "
+		    "%d prompt%s that stored checklists use; load those checklists, changed to "
+		    "match, in the same command; nothing was loaded", missing,
+		    missing == 1 ? "" : "s");
+	return 0;
+}
+
 static int
 store_all(PGconn *conn, input *in, size_t n, int dry_run, ca_strbuf *out, ca_err *err)
 {
@@ -380,6 +424,8 @@ store_all(PGconn *conn, input *in, size_t n, int dry_run, ca_strbuf *out, ca_err
 			continue;
 		if ((rc = ca_rules_store(conn, in[i].sha, in[i].buf, in[i].rule_count, in[i].path,
 		    who, &rs, err)) != 0)
+			return rc;
+		if (rs.is_new && (rc = check_current_prompts(conn, in, n, &in[i], err)) != 0)
 			return rc;
 		if (rs.is_new)
 			ca_strbuf_addf(out, "screening rules: rule set %lld (new, %d rules)\n", rs.id,

@@ -802,23 +802,18 @@ prompts_need_rules(void **state)
 	assert_string_equal(r.out, "test-checklist: version 1 (new)\n");
 	test_run_free(&r);
 
-	/* A newer rule set without a prompted rule refuses the checklist
-	 * when it is loaded again with a change. */
+	/* A newer rule set without a rule that a stored checklist names is
+	 * refused, and nothing is stored. */
 	{
 		char *rules = variant("rules_small.yaml", "  - id: risk_falls\n    category: risk\n"
 		    "    patterns:\n      - '\\bfall(s|en)?\\b'\n", "", "fewer.yaml");
-		char *changed = variant("good.yaml", "weight: 2", "weight: 3", "changed.yaml");
 
-		forms(&r, "load", rules, NULL);
-		assert_int_equal(r.status, 0);
-		assert_string_equal(r.out, "screening rules: rule set 2 (new, 1 rules)\n");
-		test_run_free(&r);
 		before = database_state();
-		forms(&r, "load", changed, NULL);
+		forms(&r, "load", rules, NULL);
 		assert_int_equal(r.status, 65);
-		snprintf(want, sizeof want, "%s:31:19: prompts: unknown screening rule \"risk_falls\" "
-		    "(not in the newest screening rules, rule set 2)", changed);
-		expect_line(r.err, want);
+		snprintf(want, sizeof want, "%s: rule risk_falls is missing, but checklist "
+		    "test-checklist names it (question ", rules);
+		assert_non_null(strstr(r.err, want));
 		test_run_free(&r);
 		{
 			char *after = database_state();
@@ -828,7 +823,6 @@ prompts_need_rules(void **state)
 		}
 		free(before);
 		remove_temp(rules);
-		remove_temp(changed);
 	}
 
 	/* A stored rule set that no longer compiles cannot vouch for prompts. */
@@ -1253,6 +1247,30 @@ standard_checklists_load(void **state)
 	assert_non_null(strstr(r.out, "[holistic]"));
 	assert_non_null(strstr(r.out, "[recording]"));
 	test_run_free(&r);
+
+	/* New rules that drop a rule the stored checklists name are refused,
+	 * and nothing is stored. */
+	{
+		char *rules = read_all(standard("screening.yaml"), NULL), *at, *path;
+
+		at = strstr(rules, "  - id: deficit_labels\n");
+		assert_non_null(at);
+		memcpy(at + strlen("  - id: deficit_label"), "z", 1);
+		path = test_write_file("screening.yaml", rules, strlen(rules));
+		before = database_state();
+		forms(&r, "load", path, NULL);
+		assert_int_equal(r.status, 65);
+		assert_non_null(strstr(r.err, "rule deficit_labels is missing, but checklist "
+		    "care-act-assessment names it (question "));
+		after = database_state();
+		assert_string_equal(before, after);
+		free(before);
+		free(after);
+		test_run_free(&r);
+		unlink(path);
+		free(path);
+		free(rules);
+	}
 }
 
 /* The example in forms/README.md is a checklist that loads. */
