@@ -77,16 +77,6 @@ static const struct {
 };
 #define NNARRATIVES (sizeof narratives / sizeof narratives[0])
 
-#define REQUIRE(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_forms: %s:%d: invariant failed: %s: ", \
-		    __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -43,17 +43,6 @@ static ca_redactor *jit;      /* the redactor as the program uses it */
 static ca_redactor *interp;   /* the same patterns without JIT */
 static int strict;
 
-/* Stop the run with a message: libFuzzer saves the input as a crash. */
-#define REQUIRE(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_redact: %s:%d: invariant failed: %s: ", \
-		    __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

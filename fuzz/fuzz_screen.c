@@ -54,16 +54,6 @@ static ca_screener *interp_sc;  /* prefilter on, interpreter in place of JIT */
 static ca_screener *nopd_sc;    /* no personal-data pass: the UTF-8 check alone */
 static ca_strbuf json;
 
-#define REQUIRE(cond, ...) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "fuzz_screen: %s:%d: invariant failed: %s: ", \
-		    __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-		abort(); \
-	} \
-} while (0)
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

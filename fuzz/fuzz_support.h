@@ -6,6 +6,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Stop the run with a message when an invariant fails: libFuzzer then
+ * saves the input as a crash. */
+#define REQUIRE(cond, ...) do { \
+	if (!(cond)) { \
+		fprintf(stderr, "%s:%d: invariant failed: %s: ", __FILE__, __LINE__, #cond); \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr); \
+		abort(); \
+	} \
+} while (0)
 
 /* True when s[0..n) is one well-formed JSON value (RFC 8259). */
 int fuzz_json_ok(const char *s, size_t n);
