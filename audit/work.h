@@ -1,0 +1,61 @@
+/*
+ * work.h - what the daemon does: the scheduler that turns the calendar,
+ * the plans and new imports into jobs, and the handlers that do each kind
+ * of job.  The daemon (daemon.h) owns the loop, the queue and the
+ * connection; this module owns the meaning of the work.
+ *
+ * Kinds, in the order they run (priority):
+ *   screen  screen assessments that are new or changed (ca_screen_stored);
+ *           manages its own transactions, one per batch
+ *   sample  open one plan's run for one period, draw it and assign it;
+ *           payload {"plan": ID, "period": "2025-03"}
+ *   assign  assign audits left unassigned, now that capacity may have freed
+ *   chase   reminders for audits due soon and overdue, escalation to the
+ *           QA leads past the escalation threshold; payload {"date": D}
+ * Every handler is idempotent: run twice, it changes nothing the second
+ * time.
+ */
+#ifndef CASEAUDIT_WORK_H
+#define CASEAUDIT_WORK_H
+
+#include <libpq-fe.h>
+
+#include "error.h"
+#include "jobs.h"
+
+typedef struct ca_work_config {
+	char today[11];       /* YYYY-MM-DD: the scheduler's idea of today */
+	int remind_days;      /* remind the auditor this many days before due (3) */
+	int escalate_days;    /* escalate to QA leads this many days overdue (7) */
+	int screen_batch;     /* assessments per screening transaction (1000) */
+} ca_work_config;
+
+void ca_work_config_defaults(ca_work_config *cfg);
+
+/* Enqueue everything due by cfg->today: a sample job for every period of
+ * every active plan that has ended without a run (from the plan's first
+ * period; a monthly plan samples the previous month from the 1st), a screen
+ * job first when there are assessments to screen, an assign job when
+ * audits are unassigned, and one chase job per day.  One transaction.
+ * *queued (may be NULL) receives how many jobs were added. */
+int ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err);
+
+/* A job's handler.  When in_transaction is set the daemon has begun a
+ * transaction before calling run and, if run returns 0, calls
+ * ca_job_finish and commits; otherwise run manages its own transactions
+ * and the daemon finishes the job in a transaction of its own afterwards.
+ * `summary` (may be NULL) receives a short key=value text for the log
+ * ("run=12 population=431 sample=40 unassigned=0"), no personal data. */
+typedef struct ca_work_kind {
+	const char *kind;
+	int priority;
+	int in_transaction;
+	int (*run)(PGconn *conn, const ca_job *job, const ca_work_config *cfg,
+	    char *summary, size_t summary_size, ca_err *err);
+} ca_work_kind;
+
+/* The handler for a kind, or NULL for a kind this version does not know
+ * (the daemon fails such a job with a clear error). */
+const ca_work_kind *ca_work_find(const char *kind);
+
+#endif
