@@ -3,7 +3,10 @@
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,8 +19,13 @@ int ca_cmd_demo(int argc, char **argv);
 int ca_cmd_forms(int argc, char **argv);
 int ca_cmd_screen(int argc, char **argv);
 int ca_cmd_redact(int argc, char **argv);
+int ca_cmd_plan(int argc, char **argv);
+int ca_cmd_sample(int argc, char **argv);
+int ca_cmd_audits(int argc, char **argv);
+int ca_cmd_audit(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
+extern const char ca_help_plan[], ca_help_sample[], ca_help_audits[], ca_help_audit[];
 
 typedef struct command {
 	const char *name;
@@ -37,6 +45,14 @@ static const command commands[] = {
 	    ca_cmd_screen, ca_help_screen },
 	{ "redact", "mask personal data in text (standard input to output)",
 	    ca_cmd_redact, ca_help_redact },
+	{ "plan", "create, list, show, pause and resume sampling plans",
+	    ca_cmd_plan, ca_help_plan },
+	{ "sample", "sample sizes; draw, show and verify sampling runs",
+	    ca_cmd_sample, ca_help_sample },
+	{ "audits", "list audits by auditor, status, run or overdue",
+	    ca_cmd_audits, ca_help_audits },
+	{ "audit", "act on one audit (reassign)",
+	    ca_cmd_audit, ca_help_audit },
 	{ "demo", "generate a synthetic caseload for demonstrations and tests",
 	    ca_cmd_demo, ca_help_demo },
 };
@@ -156,4 +172,36 @@ ca_cli_connect(const char *conninfo, PGconn **conn)
 	if (*conn == NULL)
 		return ca_cli_fail(&err);
 	return 0;
+}
+
+int
+ca_cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+ca_cli_parse_double(const char *s, double *out)
+{
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	return *end == '\0' && errno == 0 && isfinite(*out) ? 0 : -1;
 }

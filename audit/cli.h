@@ -27,6 +27,13 @@ int ca_cli_wants_help(int argc, char **argv);
 /* Print a command's help text to stdout; returns 0. */
 int ca_cli_help(const char *text);
 
+/* A whole number 0..max written in decimal digits only; 0 or -1. */
+#include <stdint.h>
+int ca_cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* A finite decimal number, the whole argument; 0 or -1. */
+int ca_cli_parse_double(const char *s, double *out);
+
 /* Connect (conninfo NULL: the libpq environment); on failure print the
  * reason and return its code (69). */
 typedef struct pg_conn PGconn;

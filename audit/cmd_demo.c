@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "error.h"
+#include "date.h"
 #include "generate.h"
 
 const char ca_help_demo[] =
@@ -43,27 +44,6 @@ const char ca_help_demo[] =
 "\n"
 "example:\n"
 "  caseaudit demo generate --assessments 10000 --seed 42 --out var/demo\n";
-
-/* Digits only: strtoul would take a sign, spaces and a 0x prefix. */
-static int
-parse_unsigned(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		unsigned d = (unsigned)(*s - '0');
-
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (v > (max - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
 
 /* Sizes the way people read them: 48 kB, 3.1 MB, 1.5 GB. */
 static void
@@ -110,7 +90,7 @@ demo_generate(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'n':
-			if (parse_unsigned(optarg,
+			if (ca_cli_parse_u64(optarg,
 			    (uint64_t)CA_GENERATE_MAX_ASSESSMENTS, &v) != 0)
 				return ca_cli_usage("demo", "--assessments must "
 				    "be a whole number from 0 to %ld, not \"%s\"",
@@ -118,7 +98,7 @@ demo_generate(int argc, char **argv)
 			o.assessments = (long)v;
 			break;
 		case 's':
-			if (parse_unsigned(optarg, UINT64_MAX, &v) != 0)
+			if (ca_cli_parse_u64(optarg, UINT64_MAX, &v) != 0)
 				return ca_cli_usage("demo", "--seed must be a "
 				    "whole number from 0 to %" PRIu64
 				    ", not \"%s\"", UINT64_MAX, optarg);
@@ -131,7 +111,7 @@ demo_generate(int argc, char **argv)
 			o.out_dir = optarg;
 			break;
 		case 'a':
-			if (ca_generate_parse_date(optarg, NULL) != 0)
+			if (ca_date_parse(optarg, NULL) != 0)
 				return ca_cli_usage("demo", "--as-of must be a "
 				    "real date written YYYY-MM-DD, not \"%s\"",
 				    optarg);

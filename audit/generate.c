@@ -8,6 +8,7 @@
  * Only the staff list, a few hundred people, is held in memory.
  */
 #include "generate.h"
+#include "date.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -40,72 +41,6 @@
 
 /* ---- Civil dates ------------------------------------------------------- */
 
-/*
- * Days since 1970-01-01 in the proleptic Gregorian calendar.  Counting in
- * 400-year eras starting on 1 March puts the leap day last in each year,
- * so no month table is needed.
- */
-static long
-days_from_civil(long y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long z, long *y, int *m, int *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int
-days_in_month(long y, int m)
-{
-	static const int len[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 && leap ? 29 : len[m - 1];
-}
-
-int
-ca_generate_parse_date(const char *s, long *days)
-{
-	long y = 0;
-	int m, d;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	for (int i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return -1;
-	if (days != NULL)
-		*days = days_from_civil(y, m, d);
-	return 0;
-}
-
 /* The civil date `months` months before day z, the day clamped to the
  * month's length (31 March less one month is 28 or 29 February). */
 static long
@@ -114,30 +49,18 @@ months_before(long z, int months)
 	long y;
 	int m, d;
 
-	civil_from_days(z, &y, &m, &d);
+	ca_civil_from_days(z, &y, &m, &d);
 	y -= months / 12;
 	m -= months % 12;
 	if (m < 1) {
 		m += 12;
 		y--;
 	}
-	if (d > days_in_month(y, m))
-		d = days_in_month(y, m);
-	return days_from_civil(y, m, d);
+	if (d > ca_days_in_month(y, m))
+		d = ca_days_in_month(y, m);
+	return ca_days_from_civil(y, m, d);
 }
 
-/* Real extracts mix date forms; both are valid input. */
-static int
-format_date(char *buf, size_t size, long z, int day_first)
-{
-	long y;
-	int m, d;
-
-	civil_from_days(z, &y, &m, &d);
-	if (day_first)
-		return snprintf(buf, size, "%02d/%02d/%04ld", d, m, y);
-	return snprintf(buf, size, "%04ld-%02d-%02d", y, m, d);
-}
 
 /* ---- Draws ------------------------------------------------------------- */
 
@@ -590,7 +513,7 @@ derive_person(const struct generator *g, int carer, long index,
 	/* Born so as to be exactly p->age on the extract date. */
 	birth = months_before(g->as_of, 12 * p->age) -
 	    (long)ca_rng_below(&r, 365);
-	civil_from_days(birth, &y, &m, &d);
+	ca_civil_from_days(birth, &y, &m, &d);
 	p->birth_year = (int)y;
 	p->birth_month = m;
 	p->birth_day = d;
@@ -906,12 +829,12 @@ write_assessments(struct generator *g, const struct roster *ro,
 		row_field(&w, type_names[type], 0);
 		row_field(&w, pa->name, 0);
 		row_field(&w, assessor->ref, 0);
-		format_date(buf, sizeof buf, requested, day_first);
+		ca_date_format(requested, day_first, buf);
 		row_field(&w, buf, 0);
 		if (c.waiting)
 			buf[0] = '\0';
 		else
-			format_date(buf, sizeof buf, completed, day_first);
+			ca_date_format(completed, day_first, buf);
 		row_field(&w, buf, 0);
 		row_field(&w, ca_narr_text(narr), 0);
 		row_field(&w, priorities[prio], 0);
@@ -1065,7 +988,7 @@ ca_generate(const ca_generate_opts *o, ca_generate_stats *st, ca_err *err)
 		return ca_err_set(err, CA_EX_USAGE,
 		    "the number of assessments must be from 0 to %ld",
 		    CA_GENERATE_MAX_ASSESSMENTS);
-	if (ca_generate_parse_date(as_of, &g.as_of) != 0)
+	if (ca_date_parse(as_of, &g.as_of) != 0)
 		return ca_err_set(err, CA_EX_USAGE,
 		    "the extract date must be a real date as YYYY-MM-DD");
 	if (o->out_dir == NULL || o->out_dir[0] == '\0')

@@ -49,11 +49,4 @@ typedef struct ca_generate_stats {
 int ca_generate(const ca_generate_opts *o, ca_generate_stats *st,
     ca_err *err);
 
-/*
- * Parse a calendar date written exactly as YYYY-MM-DD (years 1900 to
- * 9999) into days since 1970-01-01.  Returns 0, or -1 when S is not a
- * real date.  days may be NULL to only check.
- */
-int ca_generate_parse_date(const char *s, long *days);
-
 #endif

@@ -113,6 +113,11 @@ CREATE TABLE sampling_run_members (
     FOREIGN KEY (run_id, stratum) REFERENCES sampling_run_strata ON DELETE CASCADE
 );
 
+-- Sampling reads a period's completed assessments, and keeps a person's
+-- file from being audited again within the exclusion window.
+CREATE INDEX assessments_completed ON assessments (completed_on);
+CREATE INDEX assessments_person ON assessments (person_ref);
+
 -- One audit per sampled case.  The statuses are the whole workflow's; this
 -- migration's code moves audits between unassigned and assigned.
 CREATE TABLE audits (

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "date.h"
 #include "generate.h"
 #include "narrative.h"
 #include "narrative_bank.h"
@@ -219,9 +220,9 @@ parse_any_date(const char *s, long *days)
 
 	if (strlen(s) == 10 && s[2] == '/' && s[5] == '/') {
 		snprintf(iso, sizeof iso, "%.4s-%.2s-%.2s", s + 6, s + 3, s);
-		return ca_generate_parse_date(iso, days);
+		return ca_date_parse(iso, days);
 	}
-	return ca_generate_parse_date(s, days);
+	return ca_date_parse(s, days);
 }
 
 static int
@@ -481,7 +482,7 @@ test_dates(void **state)
 	long as_of, earliest, waiting = 0;
 	int day_first = 0;
 
-	assert_int_equal(ca_generate_parse_date(AS_OF, &as_of), 0);
+	assert_int_equal(ca_date_parse(AS_OF, &as_of), 0);
 	earliest = as_of - 18 * 31;
 	for (size_t i = 1; i < cl->a.n; i++) {
 		char **r = cl->a.rows[i];
@@ -732,10 +733,10 @@ test_usage_errors(void **state)
 	o.out_dir = "";
 	assert_int_equal(ca_generate(&o, NULL, &err), CA_EX_USAGE);
 
-	assert_int_equal(ca_generate_parse_date("2024-02-29", NULL), 0);
-	assert_int_equal(ca_generate_parse_date("2100-02-29", NULL), -1);
-	assert_int_equal(ca_generate_parse_date("2026-13-01", NULL), -1);
-	assert_int_equal(ca_generate_parse_date("2026-1-01", NULL), -1);
+	assert_int_equal(ca_date_parse("2024-02-29", NULL), 0);
+	assert_int_equal(ca_date_parse("2100-02-29", NULL), -1);
+	assert_int_equal(ca_date_parse("2026-13-01", NULL), -1);
+	assert_int_equal(ca_date_parse("2026-1-01", NULL), -1);
 }
 
 static void
@@ -744,13 +745,13 @@ test_date_arithmetic(void **state)
 	long d;
 
 	(void)state;
-	assert_int_equal(ca_generate_parse_date("1970-01-01", &d), 0);
+	assert_int_equal(ca_date_parse("1970-01-01", &d), 0);
 	assert_int_equal(d, 0);
-	assert_int_equal(ca_generate_parse_date("2000-03-01", &d), 0);
+	assert_int_equal(ca_date_parse("2000-03-01", &d), 0);
 	assert_int_equal(d, 11017);
-	assert_int_equal(ca_generate_parse_date("1900-01-01", &d), 0);
+	assert_int_equal(ca_date_parse("1900-01-01", &d), 0);
 	assert_int_equal(d, -25567);
-	assert_int_equal(ca_generate_parse_date("2026-10-31", &d), 0);
+	assert_int_equal(ca_date_parse("2026-10-31", &d), 0);
 	assert_int_equal(d, 20757);
 }
 
