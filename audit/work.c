@@ -1,0 +1,264 @@
+/*
+ * work.c - the daemon's scheduler and job handlers (see work.h).
+ */
+#include "work.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assign.h"
+#include "chase.h"
+#include "db.h"
+#include "period.h"
+#include "sample.h"
+#include "screen.h"
+
+#define ACTOR "caseauditd"
+/* A plan that has not run for years is caught up this far at most per
+ * schedule; the next schedule carries on. */
+#define MAX_CATCH_UP 240
+
+enum { PRIORITY_SCREEN = 10, PRIORITY_SAMPLE = 20, PRIORITY_ASSIGN = 30,
+	PRIORITY_CHASE = 40 };
+
+void
+ca_work_config_defaults(ca_work_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->remind_days = 3;
+	cfg->escalate_days = 7;
+	cfg->screen_batch = 1000;
+}
+
+/* True when `sql` (one boolean) says so. */
+static int
+ask(PGconn *conn, const char *what, const char *sql, int nparams, const char *const *params,
+    int *yes, ca_err *err)
+{
+	PGresult *res = ca_db_query(conn, err, what, sql, nparams, params);
+
+	if (res == NULL)
+		return err->code;
+	*yes = PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return 0;
+}
+
+static int
+enqueue(PGconn *conn, const char *kind, const char *key, const char *payload, int priority,
+    int *queued, ca_err *err)
+{
+	int added = 0, rc = ca_job_enqueue(conn, kind, key, payload, priority, &added, err);
+
+	*queued += added;
+	return rc;
+}
+
+/* A sample job for every ended period of every active plan that has no
+ * run and no job, dead or alive. */
+static int
+schedule_samples(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err)
+{
+	PGresult *plans;
+	int rc = 0;
+
+	plans = ca_db_query(conn, err, "reading the plans",
+	    "SELECT id, every, first_period FROM sampling_plans WHERE NOT paused ORDER BY id",
+	    0, NULL);
+	if (plans == NULL)
+		return err->code;
+	for (int r = 0; r < PQntuples(plans) && rc == 0; r++) {
+		const char *id = PQgetvalue(plans, r, 0);
+		ca_period per;
+
+		if (ca_period_parse(PQgetvalue(plans, r, 2), &per) != 0)
+			continue;
+		for (int n = 0; n < MAX_CATCH_UP && rc == 0 && ca_period_ended(&per, cfg->today);
+		    n++, per = ca_period_next(&per)) {
+			char name[8], key[64], payload[96];
+			const char *p[3] = { key, id, name };
+			int known;
+
+			ca_period_name(&per, name);
+			snprintf(key, sizeof key, "sample:%s:%s", id, name);
+			rc = ask(conn, "looking for the run",
+			    "SELECT EXISTS (SELECT 1 FROM sampling_runs WHERE plan_id = $2::bigint"
+			    "   AND period = $3)"
+			    " OR EXISTS (SELECT 1 FROM jobs WHERE key = $1 AND state <> 'done')",
+			    3, p, &known, err);
+			if (rc != 0 || known)
+				continue;
+			snprintf(payload, sizeof payload, "{\"plan\": %s, \"period\": \"%s\"}", id, name);
+			rc = enqueue(conn, "sample", key, payload, PRIORITY_SAMPLE, queued, err);
+		}
+	}
+	PQclear(plans);
+	return rc;
+}
+
+int
+ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err)
+{
+	char chase_key[32], payload[48];
+	const char *p[1] = { chase_key };
+	int n = 0, yes, rc;
+
+	if ((rc = ca_db_begin(conn, err)) != 0)
+		return rc;
+	/* Screening first: risk weights read the screenings. */
+	if ((rc = ask(conn, "looking for assessments to screen",
+	    "SELECT EXISTS (SELECT 1 FROM assessments a WHERE NOT EXISTS"
+	    "  (SELECT 1 FROM screenings s WHERE s.rule_set_id ="
+	    "     (SELECT max(id) FROM screening_rule_sets)"
+	    "   AND s.assessment_id = a.id AND s.assessment_revision = a.revision))"
+	    " AND EXISTS (SELECT 1 FROM screening_rule_sets)", 0, NULL, &yes, err)) != 0 ||
+	    (yes && (rc = enqueue(conn, "screen", "screen", "{}", PRIORITY_SCREEN, &n, err)) != 0) ||
+	    (rc = schedule_samples(conn, cfg, &n, err)) != 0 ||
+	    (rc = ask(conn, "looking for audits to assign",
+	    "SELECT EXISTS (SELECT 1 FROM audits WHERE status = 'unassigned')"
+	    " AND EXISTS (SELECT 1 FROM staff s WHERE s.active AND 'auditor' = ANY (s.roles)"
+	    "   AND s.max_open_audits > (SELECT count(*) FROM audits au WHERE au.auditor_id = s.id"
+	    "     AND au.status IN ('assigned', 'in_progress', 'returned')))", 0, NULL, &yes,
+	    err)) != 0 ||
+	    (yes && (rc = enqueue(conn, "assign", "assign", "{}", PRIORITY_ASSIGN, &n, err)) != 0))
+		goto fail;
+	/* Chasing once a day: a finished chase job keeps its key for the day. */
+	snprintf(chase_key, sizeof chase_key, "chase:%s", cfg->today);
+	snprintf(payload, sizeof payload, "{\"date\": \"%s\"}", cfg->today);
+	if ((rc = ask(conn, "looking for today's chase",
+	    "SELECT EXISTS (SELECT 1 FROM jobs WHERE key = $1)", 1, p, &yes, err)) != 0 ||
+	    (!yes && (rc = enqueue(conn, "chase", chase_key, payload, PRIORITY_CHASE, &n,
+	    err)) != 0))
+		goto fail;
+	if ((rc = ca_db_commit(conn, err)) != 0)
+		return rc;
+	if (queued != NULL)
+		*queued = n;
+	return 0;
+fail:
+	ca_db_rollback(conn);
+	return rc;
+}
+
+/* ---- handlers ----------------------------------------------------------- */
+
+static int
+run_screen(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summary,
+    size_t size, ca_err *err)
+{
+	ca_screen_run_opts o = { 0 };
+	ca_screen_run r;
+	int rc;
+
+	(void)job;
+	o.batch = cfg->screen_batch;
+	o.actor = ACTOR;
+	o.log = stderr;
+	memset(&r, 0, sizeof r);
+	rc = ca_screen_stored(conn, &o, &r, err);
+	if (rc == CA_EX_NOINPUT) {
+		/* No rules yet: nothing to do until the QA lead loads them. */
+		snprintf(summary, size, "screened=0 reason=no_rules_loaded");
+		ca_screen_run_free(&r);
+		ca_err_clear(err);
+		return 0;
+	}
+	if (rc == 0)
+		snprintf(summary, size, "screened=%lld", r.screened);
+	ca_screen_run_free(&r);
+	return rc;
+}
+
+/* The payload's fields, read by the database's JSON parser. */
+static int
+payload_fields(PGconn *conn, const ca_job *job, const char *sql, PGresult **res, ca_err *err)
+{
+	const char *p[1] = { job->payload };
+
+	*res = ca_db_query(conn, err, "reading the job", sql, 1, p);
+	if (*res == NULL)
+		return err->code;
+	if (PQntuples(*res) == 0 || PQgetisnull(*res, 0, 0)) {
+		PQclear(*res);
+		return ca_err_set(err, CA_EX_DATAERR, "job %lld: the payload lacks what a %s job "
+		    "needs", job->id, job->kind);
+	}
+	return 0;
+}
+
+static int
+run_sample(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summary,
+    size_t size, ca_err *err)
+{
+	ca_sample_request rq = { 0 };
+	ca_sample_outcome out;
+	PGresult *res;
+	int rc;
+
+	if ((rc = payload_fields(conn, job, "SELECT ($1::jsonb->>'plan')::bigint,"
+	    " $1::jsonb->>'period' WHERE $1::jsonb ? 'period'", &res, err)) != 0)
+		return rc;
+	rq.plan_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	rq.period = PQgetvalue(res, 0, 1);
+	rq.scheduled = 1;
+	rq.today = cfg->today;
+	rq.actor = ACTOR;
+	rc = ca_sample_run(conn, &rq, &out, err);
+	if (rc == 0)
+		snprintf(summary, size, "plan=%lld period=%s run=%lld%s population=%ld sample=%ld "
+		    "assigned=%ld unassigned=%ld", rq.plan_id, rq.period, out.run_id,
+		    out.existed ? " existed=yes" : out.skipped ? " skipped=paused" : "",
+		    out.population, out.sample, out.assigned, out.unassigned);
+	PQclear(res);
+	return rc;
+}
+
+static int
+run_assign(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summary,
+    size_t size, ca_err *err)
+{
+	long assigned, left;
+	int rc;
+
+	(void)job;
+	(void)cfg;
+	if ((rc = ca_assign_pending(conn, 0, ACTOR, &assigned, &left, err)) == 0)
+		snprintf(summary, size, "assigned=%ld unassigned=%ld", assigned, left);
+	return rc;
+}
+
+static int
+run_chase(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summary,
+    size_t size, ca_err *err)
+{
+	ca_chase_counts c;
+	PGresult *res;
+	int rc;
+
+	if ((rc = payload_fields(conn, job, "SELECT $1::jsonb->>'date'", &res, err)) != 0)
+		return rc;
+	rc = ca_chase(conn, PQgetvalue(res, 0, 0), cfg->remind_days, cfg->escalate_days, ACTOR,
+	    &c, err);
+	if (rc == 0)
+		snprintf(summary, size, "date=%s due_soon=%ld overdue=%ld escalated=%ld",
+		    PQgetvalue(res, 0, 0), c.due_soon, c.overdue, c.escalated);
+	PQclear(res);
+	return rc;
+}
+
+static const ca_work_kind kinds[] = {
+	{ "screen", PRIORITY_SCREEN, 0, run_screen },
+	{ "sample", PRIORITY_SAMPLE, 1, run_sample },
+	{ "assign", PRIORITY_ASSIGN, 1, run_assign },
+	{ "chase", PRIORITY_CHASE, 1, run_chase },
+};
+
+const ca_work_kind *
+ca_work_find(const char *kind)
+{
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}

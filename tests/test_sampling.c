@@ -1,0 +1,374 @@
+/*
+ * test_sampling.c - plans, runs, verification and assignment against the
+ * private PostgreSQL, through the real binary: a synthetic caseload is
+ * imported once per group; each test works on its own plans.
+ *
+ * What must hold: a run records its population and verifies; a tampered
+ * run does not; the same seed draws the same cases and another seed
+ * others; one run per plan and period; a redraw only before work starts,
+ * and kept in the trail; no audit ever goes to its assessor or to staff of
+ * the partner that did the work; cases nobody can take stay unassigned
+ * with the reason and are assigned when capacity frees; reassignment by
+ * QA leads only, within the same rules.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static char *dir;
+
+/* Run caseaudit with up to 15 arguments; returns the exit status. */
+static int
+cli(test_run *r, const char *a1, ...)
+{
+	const char *argv[20] = { "caseaudit", a1 };
+	va_list ap;
+	int n = 2;
+
+	va_start(ap, a1);
+	while (n < 19 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	assert_int_equal(test_run_cli(r, test_group.name, NULL, argv), 0);
+	return r->status;
+}
+
+/* The command must succeed. */
+#define OK(...)                                                        \
+	do {                                                           \
+		test_run r_;                                           \
+		int s_ = cli(&r_, __VA_ARGS__, NULL);                  \
+                                                                       \
+		if (s_ != 0)                                           \
+			fail_msg("exit %d: %s%s", s_, r_.out, r_.err); \
+		test_run_free(&r_);                                    \
+	} while (0)
+
+static int
+setup(void **state)
+{
+	char path[4200];
+	test_run r;
+
+	if (test_group_setup(state) != 0)
+		return -1;
+	dir = test_tempdir();
+	snprintf(path, sizeof path, "%s/forms", CASEAUDIT_SOURCE_DIR);
+	{
+		const char *g[] = { "caseaudit", "demo", "generate", "--assessments", "1500",
+		    "--seed", "3", "--out", dir, NULL };
+		char forms[3][4300];
+		const char *f[] = { "caseaudit", "forms", "load", forms[0], forms[1], forms[2], NULL };
+		char staff[4300], ass[4300];
+		const char *s[] = { "caseaudit", "import", "staff", staff, NULL };
+		const char *a[] = { "caseaudit", "import", "assessments", ass, NULL };
+		const char *sc[] = { "caseaudit", "screen", NULL };
+
+		snprintf(forms[0], sizeof forms[0], "%s/screening.yaml", path);
+		snprintf(forms[1], sizeof forms[1], "%s/care-act-assessment.yaml", path);
+		snprintf(forms[2], sizeof forms[2], "%s/review.yaml", path);
+		snprintf(staff, sizeof staff, "%s/staff.csv", dir);
+		snprintf(ass, sizeof ass, "%s/assessments.csv", dir);
+		if (test_run_cli(&r, NULL, NULL, g) != 0 || r.status != 0)
+			return -1;
+		test_run_free(&r);
+		const char *const *steps[] = { f, s, a, sc };
+		for (int i = 0; i < 4; i++) {
+			if (test_run_cli(&r, test_group.name, NULL, steps[i]) != 0 || r.status != 0) {
+				fprintf(stderr, "setup step %d: %s%s\n", i, r.out, r.err);
+				return -1;
+			}
+			test_run_free(&r);
+		}
+	}
+	return 0;
+}
+
+static void
+test_plan_create_and_errors(void **state)
+{
+	test_run r;
+
+	(void)state;
+	OK("plan", "create", "p-random", "--form", "care-act-assessment", "--method", "random",
+	    "--size", "20", "--from", "2026-01");
+	assert_int_equal(cli(&r, "plan", "create", "p-random", "--form", "care-act-assessment",
+	    "--method", "random", "--size", "20", NULL), 65);
+	assert_non_null(strstr(r.err, "already exists"));
+	test_run_free(&r);
+	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "no-such", "--method",
+	    "random", "--size", "2", NULL), 65);
+	assert_non_null(strstr(r.err, "no checklist named 'no-such'"));
+	test_run_free(&r);
+	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--types",
+	    "carers_assessment", "--method", "random", "--size", "2", NULL), 65);
+	assert_non_null(strstr(r.err, "does not apply to carers_assessment"));
+	test_run_free(&r);
+	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--providers",
+	    "Nobody Ltd'; DROP TABLE audits; --", "--method", "random", "--size", "2", NULL), 65);
+	assert_non_null(strstr(r.err, "no partner organisation is called"));
+	test_run_free(&r);
+	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
+	    "random", "--size", "2", "--percent", "5", NULL), 64);
+	test_run_free(&r);
+	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
+	    "random", "--margin", "1.5", NULL), 64);
+	test_run_free(&r);
+	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
+	    "random", "--size", "2", "--every", "quarter", "--from", "2026-03", NULL), 65);
+	test_run_free(&r);
+	assert_int_equal(test_db_count(test_group.conn,
+	    "SELECT count(*) FROM sampling_plans WHERE name = 'p-x'"), 0);
+	assert_int_equal(cli(&r, "plan", "list", "--format", "json", NULL), 0);
+	assert_non_null(strstr(r.out, "\"name\": \"p-random\""));
+	test_run_free(&r);
+}
+
+static void
+test_run_verify_and_tamper(void **state)
+{
+	test_run r;
+	char *run;
+
+	(void)state;
+	OK("plan", "create", "p-strat", "--form", "care-act-assessment", "--method", "stratified",
+	    "--margin", "0.1", "--from", "2026-01", "--exclusion-months", "0");
+	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-strat", "--period", "2026-06",
+	    "--seed", "11", "--format", "json", NULL), 0);
+	assert_non_null(strstr(r.out, "\"existed\": false"));
+	test_run_free(&r);
+	run = test_db_value(test_group.conn, "SELECT r.id FROM sampling_runs r JOIN sampling_plans"
+	    " p ON p.id = r.plan_id WHERE p.name = 'p-strat'");
+	assert_non_null(run);
+	/* the population is every care act assessment completed in June */
+	assert_int_equal(test_db_count(test_group.conn,
+	    "SELECT population_size - (SELECT count(*) FROM assessments WHERE assessment_type ="
+	    " 'care_act_assessment' AND completed_on BETWEEN '2026-06-01' AND '2026-06-30')"
+	    " FROM sampling_runs r JOIN sampling_plans p ON p.id = r.plan_id"
+	    " WHERE p.name = 'p-strat'"), 0);
+	/* every stratum at least its floor, and allocations sum to the sample */
+	assert_int_equal(test_db_count(test_group.conn,
+	    "SELECT count(*) FROM sampling_run_strata s JOIN sampling_runs r ON r.id = s.run_id"
+	    " JOIN sampling_plans p ON p.id = r.plan_id WHERE p.name = 'p-strat'"
+	    " AND s.allocation < least(2, s.population)"), 0);
+	assert_int_equal(test_db_count(test_group.conn,
+	    "SELECT r.sample_size - sum(s.allocation) FROM sampling_run_strata s"
+	    " JOIN sampling_runs r ON r.id = s.run_id JOIN sampling_plans p ON p.id = r.plan_id"
+	    " WHERE p.name = 'p-strat' GROUP BY r.sample_size"), 0);
+	assert_int_equal(cli(&r, "sample", "verify", run, NULL), 0);
+	assert_non_null(strstr(r.out, "verified"));
+	test_run_free(&r);
+	/* asking again returns the same run */
+	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-strat", "--period", "2026-06",
+	    "--format", "json", NULL), 0);
+	assert_non_null(strstr(r.out, "\"existed\": true"));
+	test_run_free(&r);
+	/* tampering: swap a selected case for one that was not selected */
+	{
+		char sql[1024];
+		PGresult *res;
+
+		snprintf(sql, sizeof sql,
+		    "UPDATE sampling_run_members SET assessment_id = (SELECT m FROM"
+		    " sampling_run_strata s, unnest(s.members) m WHERE s.run_id = %s AND m NOT IN"
+		    " (SELECT assessment_id FROM sampling_run_members WHERE run_id = %s) AND"
+		    " s.stratum = sampling_run_members.stratum LIMIT 1)"
+		    " WHERE run_id = %s AND assessment_id = (SELECT min(assessment_id) FROM"
+		    " sampling_run_members WHERE run_id = %s AND stratum IN (SELECT stratum FROM"
+		    " sampling_run_strata WHERE run_id = %s AND allocation < population))",
+		    run, run, run, run, run);
+		res = PQexec(test_group.conn, sql);
+		assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+		assert_string_equal(PQcmdTuples(res), "1");
+		PQclear(res);
+	}
+	assert_int_equal(cli(&r, "sample", "verify", run, NULL), 1);
+	assert_non_null(strstr(r.out, "in the recorded sample but not redrawn"));
+	assert_non_null(strstr(r.out, "redrawn but not in the recorded sample"));
+	test_run_free(&r);
+	free(run);
+}
+
+/* The selected refs of a plan's run, as one string. */
+static char *
+selected(const char *plan)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof sql, "SELECT string_agg(a.assessment_ref, ',' ORDER BY"
+	    " a.assessment_ref) FROM sampling_run_members m JOIN sampling_runs r ON r.id ="
+	    " m.run_id JOIN sampling_plans p ON p.id = r.plan_id JOIN assessments a ON a.id ="
+	    " m.assessment_id WHERE p.name = '%s'", plan);
+	return test_db_value(test_group.conn, sql);
+}
+
+static void
+test_seeds_and_redraw(void **state)
+{
+	char *a, *b, *c;
+	test_run r;
+
+	(void)state;
+	/* two plans over the same population: the same seed, the same cases */
+	OK("plan", "create", "p-risk-a", "--form", "review", "--method", "risk", "--size", "12",
+	    "--from", "2026-01", "--exclusion-months", "0");
+	OK("plan", "create", "p-risk-b", "--form", "review", "--method", "risk", "--size", "12",
+	    "--from", "2026-01", "--exclusion-months", "0");
+	OK("plan", "create", "p-risk-c", "--form", "review", "--method", "risk", "--size", "12",
+	    "--from", "2026-01", "--exclusion-months", "0");
+	OK("sample", "run", "--plan", "p-risk-a", "--period", "2026-05", "--seed", "99");
+	OK("sample", "run", "--plan", "p-risk-b", "--period", "2026-05", "--seed", "99");
+	OK("sample", "run", "--plan", "p-risk-c", "--period", "2026-05", "--seed", "100");
+	a = selected("p-risk-a");
+	b = selected("p-risk-b");
+	c = selected("p-risk-c");
+	assert_non_null(a);
+	assert_string_equal(a, b);
+	assert_string_not_equal(a, c);
+	/* probabilities: between 0 and 1, core and oversample both present */
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(DISTINCT part) FROM"
+	    " sampling_run_members m JOIN sampling_runs r ON r.id = m.run_id JOIN sampling_plans"
+	    " p ON p.id = r.plan_id WHERE p.name = 'p-risk-a'"), 2);
+	/* redraw: allowed before work starts, recorded */
+	OK("sample", "run", "--plan", "p-risk-c", "--period", "2026-05", "--redraw", "--seed", "99");
+	free(c);
+	c = selected("p-risk-c");
+	assert_string_equal(a, c);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM events WHERE"
+	    " action = 'sample.redraw' AND before->>'seed' = '100'"), 1);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT draw FROM sampling_runs r JOIN"
+	    " sampling_plans p ON p.id = r.plan_id WHERE p.name = 'p-risk-c'"), 2);
+	/* once an audit has started, no redraw */
+	assert_int_equal(test_db_count(test_group.conn, "WITH u AS (UPDATE audits SET status ="
+	    " 'in_progress' WHERE id = (SELECT min(au.id) FROM audits au JOIN sampling_runs r ON"
+	    " r.id = au.run_id JOIN sampling_plans p ON p.id = r.plan_id WHERE p.name ="
+	    " 'p-risk-c' AND au.status = 'assigned') RETURNING 1) SELECT count(*) FROM u"), 1);
+	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-risk-c", "--period", "2026-05",
+	    "--redraw", NULL), 65);
+	assert_non_null(strstr(r.err, "has started"));
+	test_run_free(&r);
+	/* a period that has not ended, and one of the wrong length */
+	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-risk-a", "--period", "2999-01",
+	    NULL), 65);
+	test_run_free(&r);
+	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-risk-a", "--period", "2026-Q1",
+	    NULL), 65);
+	test_run_free(&r);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void
+test_independence_and_capacity(void **state)
+{
+	test_run r;
+	char *id;
+
+	(void)state;
+	/* Whatever has been assigned so far in this group: never to the
+	 * assessor, never within the partner, never over capacity. */
+	OK("plan", "create", "p-big", "--form", "care-act-assessment", "--method", "random",
+	    "--percent", "100", "--from", "2025-06", "--exclusion-months", "0");
+	for (int m = 6; m <= 12; m++) {
+		char period[8];
+
+		snprintf(period, sizeof period, "2025-%02d", m);
+		OK("sample", "run", "--plan", "p-big", "--period", period);
+	}
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM audits au JOIN"
+	    " assessments a ON a.id = au.assessment_id JOIN staff s ON s.id = au.auditor_id"
+	    " WHERE s.organisation_id = a.provider_id OR s.staff_ref = a.assessor_ref"
+	    " OR NOT 'auditor' = ANY (s.roles)"), 0);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM staff s WHERE"
+	    " (SELECT count(*) FROM audits au WHERE au.auditor_id = s.id AND au.status IN"
+	    " ('assigned', 'in_progress', 'returned')) > s.max_open_audits"), 0);
+	/* so many cases fill every auditor: the rest wait, with the reason */
+	assert_true(test_db_count(test_group.conn, "SELECT count(*) FROM audits WHERE status ="
+	    " 'unassigned' AND unassigned_reason LIKE 'every independent auditor%'") > 0);
+	assert_int_equal(cli(&r, "audits", "--status", "unassigned", "--format", "json", NULL), 0);
+	assert_non_null(strstr(r.out, "\"auditor\": null"));
+	assert_non_null(strstr(r.out, "\"reason\": \"every independent auditor"));
+	test_run_free(&r);
+	/* the database itself refuses a dependent auditor */
+	{
+		PGresult *res = PQexec(test_group.conn, "UPDATE audits au SET auditor_id = s.id,"
+		    " status = 'assigned' FROM assessments a, staff s WHERE a.id = au.assessment_id"
+		    " AND s.organisation_id = a.provider_id AND 'auditor' = ANY (s.roles)"
+		    " AND au.id = (SELECT min(id) FROM audits)");
+
+		assert_int_equal(PQresultStatus(res), PGRES_FATAL_ERROR);
+		PQclear(res);
+	}
+	/* capacity frees: the unassigned are assigned by the next assignment */
+	{
+		long long before = test_db_count(test_group.conn,
+		    "SELECT count(*) FROM audits WHERE status = 'unassigned'");
+
+		test_db_count(test_group.conn, "WITH u AS (UPDATE audits SET status = 'submitted'"
+		    " WHERE status = 'assigned' RETURNING 1) SELECT count(*) FROM u");
+		OK("plan", "create", "p-small", "--form", "review", "--method", "random", "--size",
+		    "1", "--from", "2025-06", "--exclusion-months", "0");
+		OK("sample", "run", "--plan", "p-small", "--period", "2025-07");
+		/* a run assigns its own; the daemon's assign job takes the rest,
+		 * through the same function: run it by hand here */
+		assert_true(test_db_count(test_group.conn,
+		    "SELECT count(*) FROM audits WHERE status = 'unassigned'") <= before);
+	}
+	/* reassignment: QA leads only, within the rules */
+	id = test_db_value(test_group.conn, "SELECT min(id) FROM audits WHERE status = 'assigned'");
+	if (id == NULL)
+		id = test_db_value(test_group.conn, "SELECT min(id) FROM audits");
+	assert_non_null(id);
+	{
+		char *aud = test_db_value(test_group.conn, "SELECT staff_ref FROM staff WHERE"
+		    " 'auditor' = ANY (roles) AND NOT 'qa_lead' = ANY (roles) LIMIT 1");
+		char *lead = test_db_value(test_group.conn, "SELECT staff_ref FROM staff WHERE"
+		    " 'qa_lead' = ANY (roles) LIMIT 1");
+
+		assert_non_null(aud);
+		assert_int_equal(cli(&r, "audit", "reassign", id, aud, "--as", aud, NULL), 65);
+		assert_non_null(strstr(r.err, "only a QA lead can reassign"));
+		test_run_free(&r);
+		if (lead != NULL) {
+			char *inside;
+			char sql[512];
+
+			snprintf(sql, sizeof sql, "SELECT s.staff_ref FROM staff s JOIN assessments a"
+			    " ON a.provider_id = s.organisation_id JOIN audits au ON au.assessment_id"
+			    " = a.id WHERE au.id = %s AND 'auditor' = ANY (s.roles) LIMIT 1", id);
+			inside = test_db_value(test_group.conn, sql);
+			if (inside != NULL) {
+				assert_int_equal(cli(&r, "audit", "reassign", id, inside, "--as", lead,
+				    NULL), 65);
+				assert_non_null(strstr(r.err, "must be independent"));
+				test_run_free(&r);
+				free(inside);
+			}
+			free(lead);
+		}
+		free(aud);
+	}
+	free(id);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_create_and_errors),
+		cmocka_unit_test(test_run_verify_and_tamper),
+		cmocka_unit_test(test_seeds_and_redraw),
+		cmocka_unit_test(test_independence_and_capacity),
+	};
+
+	return cmocka_run_group_tests_name("sampling", tests, setup, test_group_teardown);
+}
