@@ -16,8 +16,11 @@ int ca_cmd_demo(int argc, char **argv);
 int ca_cmd_forms(int argc, char **argv);
 int ca_cmd_screen(int argc, char **argv);
 int ca_cmd_redact(int argc, char **argv);
+int ca_cmd_jobs(int argc, char **argv);
+int ca_cmd_status(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
+extern const char ca_help_jobs[], ca_help_status[];
 
 typedef struct command {
 	const char *name;
@@ -37,6 +40,10 @@ static const command commands[] = {
 	    ca_cmd_screen, ca_help_screen },
 	{ "redact", "mask personal data in text (standard input to output)",
 	    ca_cmd_redact, ca_help_redact },
+	{ "jobs", "list the daemon's work queue; retry a dead job",
+	    ca_cmd_jobs, ca_help_jobs },
+	{ "status", "daemons alive, work waiting, next sampling runs",
+	    ca_cmd_status, ca_help_status },
 	{ "demo", "generate a synthetic caseload for demonstrations and tests",
 	    ca_cmd_demo, ca_help_demo },
 };
