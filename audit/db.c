@@ -12,18 +12,31 @@ static const char *session_setup =
 PGconn *
 ca_db_connect(const char *conninfo, ca_err *err)
 {
+	return ca_db_connect_as(conninfo, "caseaudit", err);
+}
+
+PGconn *
+ca_db_connect_as(const char *conninfo, const char *application_name, ca_err *err)
+{
 	/* expand_dbname lets conninfo be a URI or key=value string; every key
-	 * it does not give falls back to the PG* environment, as libpq says. */
-	const char *keys[4], *vals[4];
+	 * it does not give falls back to the PG* environment, as libpq says.
+	 * Our defaults come first so that the user's conninfo overrides them.
+	 * Keepalives matter to the daemon: a connection that sits idle in
+	 * LISTEN would otherwise never learn that the network went away. */
+	const char *keys[8], *vals[8];
 	PGconn *conn;
 	const char *msg;
 	size_t len;
 	int n = 0;
 
+	keys[n] = "application_name", vals[n++] = application_name;
+	keys[n] = "connect_timeout", vals[n++] = "10";
+	keys[n] = "keepalives", vals[n++] = "1";
+	keys[n] = "keepalives_idle", vals[n++] = "60";
+	keys[n] = "keepalives_interval", vals[n++] = "10";
+	keys[n] = "keepalives_count", vals[n++] = "6";
 	if (conninfo != NULL && *conninfo != '\0')
 		keys[n] = "dbname", vals[n++] = conninfo;
-	keys[n] = "application_name", vals[n++] = "caseaudit";
-	keys[n] = "connect_timeout", vals[n++] = "10";
 	keys[n] = NULL, vals[n] = NULL;
 	conn = PQconnectdbParams(keys, vals, 1);
 	if (conn == NULL) {

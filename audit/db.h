@@ -18,6 +18,10 @@
  * application_name, client_encoding UTF8, DateStyle ISO and the time zone
  * Europe/London.  On failure returns NULL with err set (69). */
 PGconn *ca_db_connect(const char *conninfo, ca_err *err);
+/* The same, naming the program in application_name (what pg_stat_activity
+ * shows).  Both set a connect timeout and TCP keepalives, so that a server
+ * or network that vanished is noticed; settings in conninfo win. */
+PGconn *ca_db_connect_as(const char *conninfo, const char *application_name, ca_err *err);
 void    ca_db_close(PGconn *conn);
 
 /* Run a statement with text parameters.  Returns the result on success

@@ -101,16 +101,15 @@ ca_normal_quantile(double p)
 }
 
 /*
- * How far below a whole number a computed size may fall and still count as
+ * How far above a whole number a computed size may be and still count as
  * that number.  The formula is irrational in general, but it is exactly
  * whole in some cases (N = 1 gives exactly 1), and z, z^2, the divisions
- * and the correction each round: a true 197 can come out as
- * 197.00000000000003, and a bare ceil would then ask for 198 cases.  The
- * arithmetic is good to about 1e-14 relative, so anything within 1e-9 (or,
- * for sizes in the millions, 1e-13 relative) of a whole number is taken to
- * be it.  The price is that a true size of k + 1e-10 is reported as k: a
- * 1e-10 share of one case, far inside the precision of the P the user
- * guessed.
+ * and the correction each round: a true k can come out as k + 3e-14, and
+ * a bare ceil would then ask for k + 1 cases.  The arithmetic is good to
+ * about 1e-14 relative, so anything within 1e-9 above a whole number
+ * (1e-13 relative once sizes pass 10^4) is taken to be it.  The price is
+ * that a true size of k + 1e-10 is reported as k: a 1e-10 share of one
+ * case, far inside the precision of the P the user guessed.
  */
 static double
 ceil_guarded(double x)
