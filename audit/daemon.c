@@ -792,9 +792,12 @@ cycle(dstate *d, ca_err *err)
 
 	if (heartbeat(d, "idle", 0, err) != 0 && step_failed(d, "heartbeat_failed", err))
 		return err->code;
-	if (refresh_today(d, err) != 0 && step_failed(d, "schedule_failed", err))
-		return err->code;
-	if (ca_work_schedule(d->work, &d->cfg.work, &queued, err) != 0) {
+	/* Without today's date there is nothing to schedule by; queued jobs
+	 * still run. */
+	if (refresh_today(d, err) != 0) {
+		if (step_failed(d, "schedule_failed", err))
+			return err->code;
+	} else if (ca_work_schedule(d->work, &d->cfg.work, &queued, err) != 0) {
 		if (step_failed(d, "schedule_failed", err))
 			return err->code;
 	} else if (queued > 0) {

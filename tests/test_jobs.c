@@ -5,7 +5,7 @@
  * attempt with its error kept, retry and its refusals, the job of a daemon
  * whose connection died taken over at once, a job that kept killing its
  * daemon put aside, SKIP LOCKED between two connections, and the
- * `caseaudit jobs` command.
+ * `caseaudit jobs` and `caseaudit status` commands.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -443,6 +443,63 @@ test_jobs_command(void **state)
 	test_run_free(&r);
 }
 
+static void
+test_status_command(void **state)
+{
+	const char *json[] = { "caseaudit", "status", "--format", "json", NULL };
+	const char *table[] = { "caseaudit", "status", NULL };
+	const char *csv[] = { "caseaudit", "status", "--format", "csv", NULL };
+	test_run r;
+
+	(void)state;
+	enqueue("q-1", 1);
+	enqueue("q-2", 1);
+	enqueue("dead", 1);
+	exec_sql(conn(), "UPDATE jobs SET run_after = now() + interval '1 hour' WHERE key = 'q-2'");
+	exec_sql(conn(), "UPDATE jobs SET state = 'dead' WHERE key = 'dead'");
+	exec_sql(conn(), "DELETE FROM daemon_heartbeats");
+	exec_sql(conn(), "INSERT INTO daemon_heartbeats (daemon_id, host, pid, version,"
+	    " started_at, seen_at, state, job_id) VALUES"
+	    " ('web1:10', 'web1', 10, '0.1.0', now() - interval '1 hour', now(), 'working', 1),"
+	    " ('web2:20', 'web2', 20, '0.1.0', now() - interval '1 day',"
+	    "  now() - interval '10 minutes', 'idle', NULL)");
+	exec_sql(conn(), "INSERT INTO forms (name) VALUES ('status-form')");
+	exec_sql(conn(), "INSERT INTO sampling_plans (name, form_id, assessment_types, method,"
+	    " size_rule, size_value, every, first_period, paused, created_by)"
+	    " SELECT n, f.id, ARRAY['review'], 'random', 'size', 10, e, p, z, 'test'"
+	    " FROM forms f, (VALUES ('monthly', 'month', '2025-01', false),"
+	    "   ('quarterly', 'quarter', '2025-Q3', false),"
+	    "   ('resting', 'month', '2025-01', true)) v(n, e, p, z)"
+	    " WHERE f.name = 'status-form'");
+	test_run_cli(&r, test_group.name, NULL, json);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "{\"daemon_id\": \"web1:10\", \"host\": \"web1\", "
+	    "\"pid\": 10, \"version\": \"0.1.0\", \"state\": \"working\", \"job_id\": 1, "));
+	assert_non_null(strstr(r.out, "\"seen_seconds_ago\": 0, \"alive\": true}"));
+	assert_non_null(strstr(r.out, "\"job_id\": null, "));
+	assert_non_null(strstr(r.out, "\"seen_seconds_ago\": 600, \"alive\": false}"));
+	assert_non_null(strstr(r.out, "\"queue\": {\"queued\": 2, \"runnable\": 1, "
+	    "\"running\": 0, \"dead\": 1}"));
+	assert_non_null(strstr(r.out, "{\"plan\": \"monthly\", \"every\": \"month\", "
+	    "\"paused\": false, \"next_period\": \"2025-01\", \"due_on\": \"2025-02-01\"}"));
+	assert_non_null(strstr(r.out, "{\"plan\": \"quarterly\", \"every\": \"quarter\", "
+	    "\"paused\": false, \"next_period\": \"2025-Q3\", \"due_on\": \"2025-10-01\"}"));
+	assert_non_null(strstr(r.out, "{\"plan\": \"resting\", \"every\": \"month\", "
+	    "\"paused\": true, \"next_period\": null, \"due_on\": null}"));
+	test_run_free(&r);
+	test_run_cli(&r, test_group.name, NULL, table);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "queue: 2 queued (1 runnable now), 0 running, 1 dead\n"));
+	assert_non_null(strstr(r.out, "web2:20"));
+	assert_non_null(strstr(r.out, "not seen"));
+	assert_non_null(strstr(r.out, "2025-Q3  due 2025-10-01\n"));
+	assert_non_null(strstr(r.out, "paused\n"));
+	test_run_free(&r);
+	test_run_cli(&r, test_group.name, NULL, csv);
+	assert_int_equal(r.status, 64);
+	test_run_free(&r);
+}
+
 int
 main(void)
 {
@@ -457,6 +514,7 @@ main(void)
 		cmocka_unit_test_setup(test_crashing_job_put_aside, empty_queue),
 		cmocka_unit_test_setup(test_skip_locked, empty_queue),
 		cmocka_unit_test_setup(test_jobs_command, empty_queue),
+		cmocka_unit_test_setup(test_status_command, empty_queue),
 	};
 
 	return cmocka_run_group_tests_name("jobs", tests, test_group_setup, test_group_teardown);
