@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon.h"
+#include "date.h"
 #include "error.h"
 #include "version.h"
 
@@ -117,7 +118,7 @@ main(int argc, char **argv)
 			o.config_path = optarg;
 			break;
 		case 't':
-			if (!ca_daemon_valid_date(optarg))
+			if (ca_date_parse(optarg, NULL) != 0)
 				return usage("--today is a date written YYYY-MM-DD, not '%s'", optarg);
 			snprintf(o.today, sizeof o.today, "%s", optarg);
 			break;

@@ -53,8 +53,19 @@ static const ca_column columns[] = {
 	{ "reason", "WHY UNASSIGNED", CA_COL_TEXT },
 };
 
-static const char statuses[] =
-	" unassigned assigned in_progress submitted returned feedback closed cancelled ";
+static const char *const statuses[] = {
+	"unassigned", "assigned", "in_progress", "submitted", "returned", "feedback", "closed",
+	"cancelled",
+};
+
+static int
+known_status(const char *s)
+{
+	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+		if (strcmp(s, statuses[i]) == 0)
+			return 1;
+	return 0;
+}
 
 int
 ca_cmd_audits(int argc, char **argv)
@@ -70,7 +81,6 @@ ca_cmd_audits(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *auditor = NULL, *status = NULL, *run = NULL, *db = NULL;
-	char padded[40];
 	const char *p[4];
 	ca_format fmt = CA_FORMAT_TABLE;
 	ca_err err = { 0 };
@@ -86,10 +96,10 @@ ca_cmd_audits(int argc, char **argv)
 		switch (ch) {
 		case 'a': auditor = optarg; break;
 		case 's':
-			snprintf(padded, sizeof padded, " %s ", optarg);
-			if (strchr(optarg, ' ') != NULL || strstr(statuses, padded) == NULL)
-				return ca_cli_usage("audits", "--status is one of%s, not '%s'",
-				    statuses, optarg);
+			if (!known_status(optarg))
+				return ca_cli_usage("audits", "--status is unassigned, assigned, "
+				    "in_progress, submitted, returned, feedback, closed or cancelled, "
+				    "not '%s'", optarg);
 			status = optarg;
 			break;
 		case 'o': overdue = 1; break;

@@ -10,8 +10,7 @@
 #include "cli.h"
 #include "db.h"
 #include "jobs.h"
-#include "output.h"
-#include "strbuf.h"
+#include "listing.h"
 
 const char ca_help_jobs[] =
 	"usage: caseaudit jobs [--failed] [--all] [--format table|csv|json] [--db CONNINFO]\n"
@@ -42,87 +41,18 @@ const char ca_help_jobs[] =
 	"exit status: 0 ok, 64 usage, 65 no such job or it cannot be retried,\n"
 	"69 database unavailable, 70 internal error\n";
 
-enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
-
-static const char *const columns[] = {
-	"id", "kind", "key", "state", "attempts", "run_after", "last_error"
+static const ca_column columns[] = {
+	{ "id", "ID", CA_COL_NUMBER },
+	{ "kind", "KIND", CA_COL_TEXT },
+	{ "key", "KEY", CA_COL_TEXT },
+	{ "state", "STATE", CA_COL_TEXT },
+	{ "attempts", "ATTEMPTS", CA_COL_NUMBER },
+	{ "run_after", "RUN AFTER (UTC)", CA_COL_TEXT },
+	{ "last_error", "LAST ERROR", CA_COL_TEXT },
 };
-#define NCOLUMNS 7
-/* id and attempts are numbers in JSON. */
-static const int numeric[NCOLUMNS] = { 1, 0, 0, 0, 1, 0, 0 };
-
-static void
-print_table(const PGresult *res)
-{
-	size_t width[NCOLUMNS];
-	int rows = PQntuples(res);
-
-	for (int c = 0; c < NCOLUMNS; c++) {
-		width[c] = strlen(columns[c]);
-		for (int r = 0; r < rows; r++)
-			if (ca_display_width(PQgetvalue(res, r, c)) > width[c])
-				width[c] = ca_display_width(PQgetvalue(res, r, c));
-	}
-	for (int c = 0; c < NCOLUMNS; c++)
-		printf("%-*s%s", c < NCOLUMNS - 1 ? (int)width[c] : 0, columns[c],
-		    c < NCOLUMNS - 1 ? "  " : "\n");
-	for (int r = 0; r < rows; r++)
-		for (int c = 0; c < NCOLUMNS; c++) {
-			const char *v = PQgetvalue(res, r, c);
-
-			fputs(v, stdout);
-			if (c < NCOLUMNS - 1)
-				printf("%*s  ", (int)(width[c] - ca_display_width(v)), "");
-			else
-				putchar('\n');
-		}
-	if (rows == 0)
-		printf("(no jobs)\n");
-}
-
-static void
-print_csv(const PGresult *res)
-{
-	for (int c = 0; c < NCOLUMNS; c++)
-		printf("%s%s", columns[c], c < NCOLUMNS - 1 ? "," : "\n");
-	for (int r = 0; r < PQntuples(res); r++)
-		for (int c = 0; c < NCOLUMNS; c++) {
-			ca_csv_field(stdout, PQgetvalue(res, r, c));
-			putchar(c < NCOLUMNS - 1 ? ',' : '\n');
-		}
-}
 
 static int
-print_json(const PGresult *res)
-{
-	ca_strbuf b;
-	int ok;
-
-	ca_strbuf_init(&b);
-	ca_strbuf_adds(&b, "[");
-	for (int r = 0; r < PQntuples(res); r++) {
-		ca_strbuf_adds(&b, r ? ",\n {" : "{");
-		for (int c = 0; c < NCOLUMNS; c++) {
-			ca_strbuf_addf(&b, "%s\"%s\": ", c ? ", " : "", columns[c]);
-			if (PQgetisnull(res, r, c))
-				ca_strbuf_adds(&b, "null");
-			else if (numeric[c])
-				ca_strbuf_adds(&b, PQgetvalue(res, r, c));
-			else
-				ca_json_string(&b, PQgetvalue(res, r, c));
-		}
-		ca_strbuf_adds(&b, "}");
-	}
-	ca_strbuf_adds(&b, "]\n");
-	ok = !ca_strbuf_failed(&b);
-	if (ok)
-		fputs(b.data, stdout);
-	ca_strbuf_free(&b);
-	return ok;
-}
-
-static int
-list_jobs(const char *conninfo, int failed, int all, enum format fmt)
+list_jobs(const char *conninfo, int failed, int all, ca_format fmt)
 {
 	const char *params[2] = { failed ? "true" : "false", all ? "true" : "false" };
 	ca_err err = { 0 };
@@ -143,14 +73,7 @@ list_jobs(const char *conninfo, int failed, int all, enum format fmt)
 	ca_db_close(conn);
 	if (res == NULL)
 		return ca_cli_fail(&err);
-	if (fmt == FMT_JSON) {
-		if (!print_json(res))
-			rc = ca_err_set(&err, CA_EX_SOFTWARE, "jobs: out of memory");
-	} else if (fmt == FMT_CSV) {
-		print_csv(res);
-	} else {
-		print_table(res);
-	}
+	ca_listing_print(stdout, res, columns, 7, fmt, "No jobs.");
 	PQclear(res);
 	if (rc == 0 && fflush(stdout) != 0)
 		rc = ca_err_set(&err, CA_EX_IOERR, "jobs: cannot write the list");
@@ -191,8 +114,8 @@ ca_cmd_jobs(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *conninfo = NULL;
-	enum format fmt = FMT_TABLE;
-	int ch, failed = 0, all = 0, format_given = 0;
+	ca_format fmt = CA_FORMAT_TABLE;
+	int ch, rc, failed = 0, all = 0, format_given = 0;
 
 	if (ca_cli_wants_help(argc, argv))
 		return ca_cli_help(ca_help_jobs);
@@ -208,15 +131,8 @@ ca_cmd_jobs(int argc, char **argv)
 			break;
 		case 'f':
 			format_given = 1;
-			if (strcmp(optarg, "table") == 0)
-				fmt = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
-			else
-				return ca_cli_usage("jobs", "--format is table, csv or json, not '%s'",
-				    optarg);
+			if ((rc = ca_format_parse("jobs", optarg, &fmt)) != 0)
+				return rc;
 			break;
 		case 'd':
 			conninfo = optarg;

@@ -181,12 +181,20 @@ sample_run(const args *a)
 	ca_db_close(conn);
 	if (rc != 0)
 		return ca_cli_fail(&err);
-	if (a->fmt == CA_FORMAT_JSON)
-		printf("{\"run\": %lld, \"plan\": \"%s\", \"period\": \"%s\", \"existed\": %s, "
-		    "\"population\": %ld, \"sample\": %ld, \"assigned\": %ld, \"unassigned\": %ld}\n",
-		    out.run_id, a->plan, a->period, out.existed ? "true" : "false",
+	if (a->fmt == CA_FORMAT_JSON) {
+		ca_strbuf b;
+
+		ca_strbuf_init(&b);
+		ca_strbuf_addf(&b, "{\"run\": %lld, \"plan\": ", out.run_id);
+		ca_json_string(&b, a->plan);
+		ca_strbuf_adds(&b, ", \"period\": ");
+		ca_json_string(&b, a->period);
+		ca_strbuf_addf(&b, ", \"existed\": %s, \"population\": %ld, \"sample\": %ld, "
+		    "\"assigned\": %ld, \"unassigned\": %ld}\n", out.existed ? "true" : "false",
 		    out.population, out.sample, out.assigned, out.unassigned);
-	else if (out.existed)
+		fputs(ca_strbuf_failed(&b) ? "" : b.data, stdout);
+		ca_strbuf_free(&b);
+	} else if (out.existed)
 		printf("run %lld for plan %s, period %s, was already drawn: population %ld, "
 		    "sample %ld, %ld unassigned (`caseaudit sample show %lld`)\n", out.run_id,
 		    a->plan, a->period, out.population, out.sample, out.unassigned, out.run_id);
@@ -289,7 +297,8 @@ static int
 sample_show(const args *a, const char *run_arg)
 {
 	PGresult *run = NULL, *strata = NULL, *sel = NULL;
-	const char *p[1] = { run_arg };
+	/* a table shows probabilities to four places; CSV and JSON in full */
+	const char *p[2] = { run_arg, a->fmt == CA_FORMAT_TABLE ? "t" : "f" };
 	ca_err err = { 0 };
 	PGconn *conn;
 	long long id;
@@ -316,13 +325,15 @@ sample_show(const args *a, const char *run_arg)
 		    " FROM sampling_run_strata WHERE run_id = $1::bigint ORDER BY stratum", 1, p);
 	if (strata != NULL)
 		sel = ca_db_query(conn, &err, "reading the selected cases",
-		    "SELECT a.assessment_ref, s.label, m.part, m.inclusion_probability, au.id,"
+		    "SELECT a.assessment_ref, s.label, m.part,"
+		    "  CASE WHEN $2::boolean THEN round(m.inclusion_probability::numeric, 4)::text"
+		    "       ELSE m.inclusion_probability::text END, au.id,"
 		    "  au.status, st.staff_ref, au.due_on"
 		    " FROM sampling_run_members m JOIN assessments a ON a.id = m.assessment_id"
 		    " JOIN sampling_run_strata s ON s.run_id = m.run_id AND s.stratum = m.stratum"
 		    " LEFT JOIN audits au ON au.run_id = m.run_id AND au.assessment_id = m.assessment_id"
 		    " LEFT JOIN staff st ON st.id = au.auditor_id"
-		    " WHERE m.run_id = $1::bigint ORDER BY a.assessment_ref COLLATE \"C\"", 1, p);
+		    " WHERE m.run_id = $1::bigint ORDER BY a.assessment_ref COLLATE \"C\"", 2, p);
 	if (sel == NULL)
 		goto done;
 	if (a->fmt == CA_FORMAT_JSON)

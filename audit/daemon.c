@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "date.h"
 #include "db.h"
 #include "jobs.h"
 #include "strbuf.h"
@@ -395,26 +396,6 @@ ca_daemon_config_load(const char *path, const ca_daemon_config *base,
 }
 
 /* ---- options ------------------------------------------------------------ */
-
-int
-ca_daemon_valid_date(const char *s)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d, leap;
-
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
 
 void
 ca_daemon_opts_defaults(ca_daemon_opts *o)
@@ -922,7 +903,7 @@ start(dstate *d, const ca_daemon_opts *o, ca_err *err)
 			    pr.count - CA_CONFIG_MAX_PROBLEMS);
 		return err->code;
 	}
-	if (o->today[0] != '\0' && !ca_daemon_valid_date(o->today))
+	if (o->today[0] != '\0' && ca_date_parse(o->today, NULL) != 0)
 		return ca_err_set(err, CA_EX_USAGE, "the date '%s' is not a real date written "
 		    "YYYY-MM-DD", o->today);
 	snprintf(d->host, sizeof d->host, "%.255s", o->daemon_id);

@@ -67,9 +67,6 @@ typedef struct ca_daemon_opts {
 /* Defaults, with daemon_id set to this host and process. */
 void ca_daemon_opts_defaults(ca_daemon_opts *o);
 
-/* True when s is a real calendar date written YYYY-MM-DD. */
-int ca_daemon_valid_date(const char *s);
-
 /* Run the daemon until SIGTERM or SIGINT (returns 0), or with once set
  * until no job is runnable.  Installs handlers for SIGTERM, SIGINT and
  * SIGHUP (restored on return) and ignores SIGPIPE.

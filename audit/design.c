@@ -105,13 +105,22 @@ allocate(const ca_design *d, const ca_population *pop, long *alloc, long *total,
 }
 
 static int
+cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Each stratum drawn in label order from the same generator; the units
+ * are then put in population order, each with its stratum's probability. */
+static int
 draw_stratified(const ca_design *d, const ca_population *pop, ca_rng *r, ca_selection *sel,
     ca_err *err)
 {
 	size_t *units = NULL, *chosen = NULL, *start = NULL, *fill = NULL;
 	long total;
-	int rc = CA_EX_SOFTWARE;
-	size_t k = 0;
+	int rc;
 
 	if (selection_alloc(sel, pop->H, 0) != 0)
 		return ca_err_set(err, CA_EX_SOFTWARE, "drawing the sample: out of memory");
@@ -142,14 +151,16 @@ draw_stratified(const ca_design *d, const ca_population *pop, ca_rng *r, ca_sele
 	for (size_t h = 0; h < pop->H; h++) {
 		size_t got = ca_draw_srs(r, (size_t)pop->size[h], (size_t)sel->allocation[h], chosen);
 
-		for (size_t j = 0; j < got; j++) {
-			sel->unit[k] = units[start[h] + chosen[j]];
-			sel->part[k] = CA_PART_STRATIFIED;
-			sel->probability[k] = (double)sel->allocation[h] / (double)pop->size[h];
-			k++;
-		}
+		for (size_t j = 0; j < got; j++)
+			sel->unit[sel->n++] = units[start[h] + chosen[j]];
 	}
-	sel->n = k;
+	qsort(sel->unit, sel->n, sizeof *sel->unit, cmp_size);
+	for (size_t k = 0; k < sel->n; k++) {
+		int h = pop->stratum ? pop->stratum[sel->unit[k]] : 0;
+
+		sel->part[k] = CA_PART_STRATIFIED;
+		sel->probability[k] = (double)sel->allocation[h] / (double)pop->size[h];
+	}
 	rc = 0;
 done:
 	free(units);
@@ -194,14 +205,6 @@ draw_risk(const ca_design *d, const ca_population *pop, ca_rng *r, ca_selection 
 	return 0;
 }
 
-static int
-cmp_size(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int
 ca_design_draw(const ca_design *d, const ca_population *pop, uint64_t seed,
     ca_selection *sel, ca_err *err)
@@ -227,36 +230,6 @@ ca_design_draw(const ca_design *d, const ca_population *pop, uint64_t seed,
 	if (rc != 0) {
 		ca_selection_free(sel);
 		return rc;
-	}
-	/* Strata interleave in population order: present units ascending. */
-	if (d->method == CA_METHOD_STRATIFIED && sel->n > 1) {
-		size_t *order = malloc(sel->n * sizeof *order);
-		unsigned char *part = malloc(sel->n);
-		double *prob = malloc(sel->n * sizeof *prob);
-
-		if (order == NULL || part == NULL || prob == NULL) {
-			free(order);
-			free(part);
-			free(prob);
-			ca_selection_free(sel);
-			return ca_err_set(err, CA_EX_SOFTWARE, "drawing the sample: out of memory");
-		}
-		/* Every part is "stratified", and a unit's probability is its
-		 * stratum's: sort the units, then look the probability up again. */
-		memcpy(order, sel->unit, sel->n * sizeof *order);
-		qsort(order, sel->n, sizeof *order, cmp_size);
-		for (size_t i = 0; i < sel->n; i++) {
-			int h = pop->stratum ? pop->stratum[order[i]] : 0;
-
-			part[i] = CA_PART_STRATIFIED;
-			prob[i] = (double)sel->allocation[h] / (double)pop->size[h];
-		}
-		memcpy(sel->unit, order, sel->n * sizeof *order);
-		memcpy(sel->part, part, sel->n);
-		memcpy(sel->probability, prob, sel->n * sizeof *prob);
-		free(order);
-		free(part);
-		free(prob);
 	}
 	return 0;
 }

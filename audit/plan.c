@@ -187,7 +187,9 @@ insert_plan(PGconn *conn, const ca_plan_spec *s, long long form_id, const char *
 	    " ev AS ("
 	    "  INSERT INTO events (actor, action, entity, entity_id, after)"
 	    "  SELECT $19, 'plan.created', 'sampling_plan', plan.id::text,"
-	    "    to_jsonb(plan) || jsonb_build_object('providers', string_to_array($20, ','))"
+	    "    to_jsonb(plan) || jsonb_build_object('providers', (SELECT"
+	    "      coalesce(jsonb_agg(DISTINCT btrim(t)), '[]') FROM unnest(string_to_array($20, ','))"
+	    "      t WHERE btrim(t) <> ''))"
 	    "  FROM plan)"
 	    " SELECT id FROM plan", 20, p);
 	if (res == NULL)

@@ -230,6 +230,32 @@ read_population(PGconn *conn, const char *sql, int nparams, const char *const *p
 	return rc;
 }
 
+/* Draw the design over a population read by read_population: the same
+ * call for a run and for its verification. */
+static int
+draw_population(const ca_design *d, const population *pop, uint64_t seed, ca_selection *sel,
+    ca_err *err)
+{
+	long *sizes = malloc((pop->H + 1) * sizeof *sizes);
+	double *var = malloc((pop->H + 1) * sizeof *var);
+	ca_population cp = { .N = pop->N, .stratum = pop->stratum, .weight = pop->weight,
+	    .H = pop->H, .size = sizes, .variability = var };
+	int rc;
+
+	if (sizes == NULL || var == NULL) {
+		rc = ca_err_set(err, CA_EX_SOFTWARE, "drawing the sample: out of memory");
+	} else {
+		for (size_t h = 0; h < pop->H; h++) {
+			sizes[h] = pop->strata[h].size;
+			var[h] = pop->strata[h].variability;
+		}
+		rc = ca_design_draw(d, &cp, seed, sel, err);
+	}
+	free(sizes);
+	free(var);
+	return rc;
+}
+
 /* ---- the design, from the plan's parameters --------------------------- */
 
 static int
@@ -389,7 +415,7 @@ stratum_variability(PGconn *conn, population *pop, const char *first, ca_err *er
 	return 0;
 }
 
-/* Postgres array text of n values, written by fmt. */
+/* The ids as a PostgreSQL array literal; with `only`, those in stratum h. */
 static void
 array_ids(ca_strbuf *b, const long long *v, size_t n, const int *only, int h)
 {
@@ -588,7 +614,9 @@ existing_run(PGconn *conn, const plan_row *pl, const char *period, char *run,
 	return 0;
 }
 
-/* Before a redraw: keep the old draw in the trail, then clear it. */
+/* Before a redraw: keep the old draw in the trail, then clear it.  The
+ * audits go (none has started), and with them any reminders already sent;
+ * those stay in the trail as audit.reminded events. */
 static int
 clear_for_redraw(PGconn *conn, const char *run, const char *actor, ca_err *err)
 {
@@ -722,27 +750,8 @@ ca_sample_run(PGconn *conn, const ca_sample_request *rq, ca_sample_outcome *out,
 		rc = ca_err_set(err, CA_EX_SOFTWARE, "drawing the sample: out of memory");
 		goto done;
 	}
-	{
-		long *sizes = malloc(pop.H * sizeof *sizes);
-		double *var = malloc(pop.H * sizeof *var);
-		ca_population cp = { pop.N, pop.stratum, pop.weight, pop.H, sizes, var };
-
-		if (sizes == NULL || var == NULL) {
-			free(sizes);
-			free(var);
-			rc = ca_err_set(err, CA_EX_SOFTWARE, "drawing the sample: out of memory");
-			goto done;
-		}
-		for (size_t h = 0; h < pop.H; h++) {
-			sizes[h] = pop.strata[h].size;
-			var[h] = pop.strata[h].variability;
-		}
-		rc = ca_design_draw(&pl.design, &cp, seed, &sel, err);
-		free(sizes);
-		free(var);
-		if (rc != 0)
-			goto done;
-	}
+	if ((rc = draw_population(&pl.design, &pop, seed, &sel, err)) != 0)
+		goto done;
 	ca_date_add_days(today, pl.due_days, due);
 	if ((rc = record_run(conn, rq, &pl, first, last, today, seed, &pop, &sel, run, err)) != 0 ||
 	    (rc = record_strata(conn, run, &pl, &pop, &sel, err)) != 0 ||
@@ -882,8 +891,7 @@ ca_sample_verify(PGconn *conn, long long run_id, int *same, FILE *diff, ca_err *
 	ca_selection sel = { 0 };
 	ca_design d;
 	PGresult *res;
-	long *alloc = NULL, *sizes = NULL;
-	double *var = NULL;
+	long *alloc = NULL;
 	long recorded_size;
 	uint64_t seed;
 	int by_type, rc, differ = 0;
@@ -942,32 +950,26 @@ ca_sample_verify(PGconn *conn, long long run_id, int *same, FILE *diff, ca_err *
 	}
 	if (pop.H == 0)
 		stratum_index(&pop, "all", NULL, NULL);
-	sizes = calloc(pop.H + 1, sizeof *sizes);
-	var = calloc(pop.H + 1, sizeof *var);
 	alloc = calloc(pop.H + 1, sizeof *alloc);
-	if (sizes == NULL || var == NULL || alloc == NULL) {
+	if (alloc == NULL) {
 		PQclear(res);
 		rc = ca_err_set(err, CA_EX_SOFTWARE, "verifying: out of memory");
 		goto done;
 	}
+	/* The recorded allocation to compare with, and the recorded
+	 * variability to draw with. */
 	for (size_t h = 0; h < pop.H; h++) {
-		sizes[h] = pop.strata[h].size;
-		var[h] = 0.5;
 		alloc[h] = -1;
 		for (int r = 0; r < PQntuples(res); r++)
 			if (strcmp(PQgetvalue(res, r, 0), pop.strata[h].label) == 0) {
 				alloc[h] = atol(PQgetvalue(res, r, 1));
 				if (!PQgetisnull(res, r, 2))
-					var[h] = strtod(PQgetvalue(res, r, 2), NULL);
+					pop.strata[h].variability = strtod(PQgetvalue(res, r, 2), NULL);
 			}
 	}
 	PQclear(res);
-	{
-		ca_population cp = { pop.N, pop.stratum, pop.weight, pop.H, sizes, var };
-
-		if ((rc = ca_design_draw(&d, &cp, seed, &sel, err)) != 0)
-			goto done;
-	}
+	if ((rc = draw_population(&d, &pop, seed, &sel, err)) != 0)
+		goto done;
 	for (size_t h = 0; h < pop.H; h++)
 		if (alloc[h] != sel.allocation[h]) {
 			fprintf(diff, "stratum %s: allocation recorded %ld, redrawn %ld\n",
@@ -984,8 +986,6 @@ ca_sample_verify(PGconn *conn, long long run_id, int *same, FILE *diff, ca_err *
 	*same = !differ;
 done:
 	ca_db_rollback(conn);
-	free(sizes);
-	free(var);
 	free(alloc);
 	ca_selection_free(&sel);
 	population_free(&pop);

@@ -245,6 +245,7 @@ int
 test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv, const void *in, size_t inlen)
 {
+	const char *bin = strcmp(argv[0], "caseauditd") == 0 ? CASEAUDITD_BIN : CASEAUDIT_BIN;
 	int pi[2], po[2], pe[2], status, open_fds = 2;
 	size_t len[2] = { 0, 0 }, cap[2] = { 4096, 4096 }, sent = 0;
 	char *buf[2];
@@ -265,7 +266,7 @@ test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
 		while (argv[n] != NULL)
 			n++;
 		args = calloc((size_t)n + 1, sizeof *args);
-		args[0] = (char *)CASEAUDIT_BIN;
+		args[0] = (char *)bin;
 		for (int i = 1; i < n; i++)
 			args[i] = (char *)argv[i];
 		dup2(pi[0], 0);
@@ -276,7 +277,7 @@ test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
 			setenv("PGDATABASE", db, 1);
 		for (const char *const *e = extra_env; e != NULL && *e != NULL; e++)
 			putenv((char *)*e);
-		execv(CASEAUDIT_BIN, args);
+		execv(bin, args);
 		_exit(127);
 	}
 	close(pi[0]);

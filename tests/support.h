@@ -45,7 +45,8 @@ typedef struct test_run {
 	char *out, *err;   /* everything written, NUL-terminated */
 } test_run;
 
-/* Run the caseaudit binary with argv (argv[0] is ignored) against the
+/* Run the caseaudit binary with argv (argv[0] is ignored, except that
+ * "caseauditd" runs the daemon instead) against the
  * database `db` (NULL: leave the environment alone).  extra_env is a
  * NULL-terminated list of "NAME=value" to set, may be NULL. */
 int  test_run_cli(test_run *r, const char *db, const char *const *extra_env,

@@ -427,7 +427,7 @@ test_jobs_command(void **state)
 	test_run_cli(&r, test_group.name, NULL, all);
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "done-one"));
-	assert_non_null(strstr(r.out, "id  kind  key"));
+	assert_non_null(strstr(r.out, "ID  KIND  KEY"));
 	test_run_free(&r);
 	test_run_cli(&r, test_group.name, NULL, retry);
 	assert_int_equal(r.status, 0);

@@ -28,7 +28,8 @@ static char *dir;
 static int
 cli(test_run *r, const char *a1, ...)
 {
-	const char *argv[20] = { "caseaudit", a1 };
+	/* "--once" first means the daemon: `caseauditd --once ...` */
+	const char *argv[20] = { strcmp(a1, "--once") == 0 ? "caseauditd" : "caseaudit", a1 };
 	va_list ap;
 	int n = 2;
 
@@ -308,20 +309,32 @@ test_independence_and_capacity(void **state)
 		assert_int_equal(PQresultStatus(res), PGRES_FATAL_ERROR);
 		PQclear(res);
 	}
-	/* capacity frees: the unassigned are assigned by the next assignment */
+	/* Capacity frees (the assigned audits are submitted): the daemon's
+	 * assign job gives the waiting cases out, within the same rules.  The
+	 * plans are paused so that the daemon has nothing else to draw. */
 	{
 		long long before = test_db_count(test_group.conn,
 		    "SELECT count(*) FROM audits WHERE status = 'unassigned'");
 
-		test_db_count(test_group.conn, "WITH u AS (UPDATE audits SET status = 'submitted'"
-		    " WHERE status = 'assigned' RETURNING 1) SELECT count(*) FROM u");
-		OK("plan", "create", "p-small", "--form", "review", "--method", "random", "--size",
-		    "1", "--from", "2025-06", "--exclusion-months", "0");
-		OK("sample", "run", "--plan", "p-small", "--period", "2025-07");
-		/* a run assigns its own; the daemon's assign job takes the rest,
-		 * through the same function: run it by hand here */
+		assert_true(test_db_count(test_group.conn, "WITH u AS (UPDATE audits SET status ="
+		    " 'submitted' WHERE status = 'assigned' RETURNING 1) SELECT count(*) FROM u") > 0);
+		test_db_count(test_group.conn, "WITH u AS (UPDATE sampling_plans SET paused = true"
+		    " RETURNING 1) SELECT count(*) FROM u");
+		assert_int_equal(cli(&r, "--once", "--today", "2026-11-01", NULL), 0);
+		test_run_free(&r);
 		assert_true(test_db_count(test_group.conn,
-		    "SELECT count(*) FROM audits WHERE status = 'unassigned'") <= before);
+		    "SELECT count(*) FROM audits WHERE status = 'unassigned'") < before);
+		assert_true(test_db_count(test_group.conn, "SELECT count(*) FROM events WHERE"
+		    " action = 'audit.assigned' AND actor = 'caseauditd'") > 0);
+		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM audits au JOIN"
+		    " assessments a ON a.id = au.assessment_id JOIN staff s ON s.id = au.auditor_id"
+		    " WHERE s.organisation_id = a.provider_id OR s.staff_ref = a.assessor_ref"), 0);
+		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM staff s WHERE"
+		    " (SELECT count(*) FROM audits au WHERE au.auditor_id = s.id AND au.status IN"
+		    " ('assigned', 'in_progress', 'returned')) > s.max_open_audits"), 0);
+		/* and nothing was drawn for the paused plans */
+		assert_int_equal(test_db_count(test_group.conn,
+		    "SELECT count(*) FROM jobs WHERE kind = 'sample'"), 0);
 	}
 	/* reassignment: QA leads only, within the rules */
 	id = test_db_value(test_group.conn, "SELECT min(id) FROM audits WHERE status = 'assigned'");
