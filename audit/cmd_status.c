@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "date.h"
 #include "db.h"
 #include "output.h"
+#include "work.h"
 #include "strbuf.h"
 
 const char ca_help_status[] =
@@ -52,32 +54,10 @@ static const char queue_sql[] =
 	" count(*) FILTER (WHERE state = 'dead')"
 	" FROM jobs";
 
-/* A plan's periods start at its first period ('YYYY-MM' or 'YYYY-Qn') and
- * step by a month or a quarter; the next run is for the earliest period
- * without one, due the day after that period ends.  The series reaches two
- * steps past today, so a period without a run is always in it. */
-static const char plans_sql[] =
-	"WITH p AS ("
-	"  SELECT id, name, every, paused,"
-	"   CASE every WHEN 'month' THEN interval '1 month' ELSE interval '3 months' END AS step,"
-	"   CASE WHEN first_period LIKE '%Q%'"
-	"    THEN make_date(left(first_period, 4)::int, right(first_period, 1)::int * 3 - 2, 1)"
-	"    ELSE to_date(first_period || '-01', 'YYYY-MM-DD') END AS first_start"
-	"  FROM sampling_plans)"
-	" SELECT p.name, p.every, p.paused, coalesce(n.period, ''), coalesce(n.due::text, '')"
-	" FROM p LEFT JOIN LATERAL ("
-	"  SELECT to_char(s, CASE p.every WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-\"Q\"Q' END)"
-	"          AS period, (s + p.step)::date AS due"
-	"  FROM generate_series(p.first_start::timestamp,"
-	"                       greatest(p.first_start, current_date) + 2 * p.step, p.step) AS s"
-	"  WHERE NOT EXISTS (SELECT 1 FROM sampling_runs r WHERE r.plan_id = p.id"
-	"    AND r.period = to_char(s, CASE p.every WHEN 'month' THEN 'YYYY-MM'"
-	"                                           ELSE 'YYYY-\"Q\"Q' END))"
-	"  ORDER BY s LIMIT 1) n ON NOT p.paused"
-	" ORDER BY p.name";
-
 typedef struct status {
-	PGresult *daemons, *queue, *plans;
+	PGresult *daemons, *queue;
+	ca_next_run *plans;
+	size_t nplans;
 } status;
 
 static int
@@ -87,8 +67,7 @@ load(PGconn *conn, status *s, ca_err *err)
 	    0, NULL)) == NULL ||
 	    (s->queue = ca_db_query(conn, err, "status: counting jobs", queue_sql,
 	    0, NULL)) == NULL ||
-	    (s->plans = ca_db_query(conn, err, "status: reading plans", plans_sql,
-	    0, NULL)) == NULL)
+	    ca_work_next_runs(conn, &s->plans, &s->nplans, err) != 0)
 		return err->code;
 	return 0;
 }
@@ -124,16 +103,18 @@ print_table(const status *s)
 	    v(s->queue, 0, 0), v(s->queue, 0, 1), v(s->queue, 0, 2), v(s->queue, 0, 3));
 	if (strcmp(v(s->queue, 0, 3), "0") != 0)
 		printf("       see `caseaudit jobs --failed`\n");
-	n = PQntuples(s->plans);
 	printf("\nnext sampling runs:\n");
-	if (n == 0)
+	if (s->nplans == 0)
 		printf("  no sampling plans\n");
-	for (int i = 0; i < n; i++) {
-		printf("  %-30s %-8s ", v(s->plans, i, 0), v(s->plans, i, 1));
-		if (yes(s->plans, i, 2))
+	for (size_t i = 0; i < s->nplans; i++) {
+		char due[11];
+
+		printf("  %-30s %-8s ", s->plans[i].plan, s->plans[i].every);
+		ca_date_uk(s->plans[i].due, due);
+		if (s->plans[i].paused)
 			printf("paused\n");
 		else
-			printf("%-8s due %s\n", v(s->plans, i, 3), v(s->plans, i, 4));
+			printf("%-8s due %s\n", s->plans[i].period, due);
 	}
 }
 
@@ -163,22 +144,22 @@ json_daemons(ca_strbuf *b, const PGresult *r)
 }
 
 static void
-json_plans(ca_strbuf *b, const PGresult *r)
+json_plans(ca_strbuf *b, const ca_next_run *p, size_t n)
 {
 	ca_strbuf_adds(b, "\"plans\": [");
-	for (int i = 0; i < PQntuples(r); i++) {
+	for (size_t i = 0; i < n; i++) {
 		ca_strbuf_adds(b, i ? ", {\"plan\": " : "{\"plan\": ");
-		ca_json_string(b, v(r, i, 0));
+		ca_json_string(b, p[i].plan);
 		ca_strbuf_adds(b, ", \"every\": ");
-		ca_json_string(b, v(r, i, 1));
+		ca_json_string(b, p[i].every);
 		ca_strbuf_addf(b, ", \"paused\": %s, \"next_period\": ",
-		    yes(r, i, 2) ? "true" : "false");
-		if (yes(r, i, 2))
+		    p[i].paused ? "true" : "false");
+		if (p[i].paused) {
 			ca_strbuf_adds(b, "null, \"due_on\": null}");
-		else {
-			ca_json_string(b, v(r, i, 3));
+		} else {
+			ca_json_string(b, p[i].period);
 			ca_strbuf_adds(b, ", \"due_on\": ");
-			ca_json_string(b, v(r, i, 4));
+			ca_json_string(b, p[i].due);
 			ca_strbuf_adds(b, "}");
 		}
 	}
@@ -197,7 +178,7 @@ print_json(const status *s)
 	ca_strbuf_addf(&b, ",\n \"queue\": {\"queued\": %s, \"runnable\": %s, \"running\": %s, "
 	    "\"dead\": %s},\n ", v(s->queue, 0, 0), v(s->queue, 0, 1), v(s->queue, 0, 2),
 	    v(s->queue, 0, 3));
-	json_plans(&b, s->plans);
+	json_plans(&b, s->plans, s->nplans);
 	ca_strbuf_adds(&b, "}\n");
 	ok = !ca_strbuf_failed(&b);
 	if (ok)
@@ -209,7 +190,7 @@ print_json(const status *s)
 static int
 show_status(const char *conninfo, enum format fmt)
 {
-	status s = { NULL, NULL, NULL };
+	status s = { NULL, NULL, NULL, 0 };
 	ca_err err = { 0 };
 	PGconn *conn;
 	int rc;
@@ -230,7 +211,7 @@ show_status(const char *conninfo, enum format fmt)
 	}
 	PQclear(s.daemons);
 	PQclear(s.queue);
-	PQclear(s.plans);
+	free(s.plans);
 	return rc != 0 ? ca_cli_fail(&err) : 0;
 }
 

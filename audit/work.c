@@ -9,6 +9,7 @@
 
 #include "assign.h"
 #include "chase.h"
+#include "date.h"
 #include "db.h"
 #include "period.h"
 #include "sample.h"
@@ -139,6 +140,63 @@ ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *e
 fail:
 	ca_db_rollback(conn);
 	return rc;
+}
+
+/* Whether `name` is an element of a PostgreSQL text array literal of
+ * periods ("{2025-11,2025-12}"): periods need no quoting. */
+static int
+in_array_text(const char *array, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = strstr(array, name); p != NULL; p = strstr(p + 1, name))
+		if ((p[-1] == '{' || p[-1] == ',') && (p[len] == ',' || p[len] == '}'))
+			return 1;
+	return 0;
+}
+
+int
+ca_work_next_runs(PGconn *conn, ca_next_run **rows, size_t *n, ca_err *err)
+{
+	PGresult *res;
+
+	*rows = NULL;
+	*n = 0;
+	res = ca_db_query(conn, err, "reading the plans and their runs",
+	    "SELECT p.name, p.every, p.paused, p.first_period,"
+	    "  coalesce(array_agg(r.period) FILTER (WHERE r.period IS NOT NULL), '{}')::text"
+	    " FROM sampling_plans p LEFT JOIN sampling_runs r ON r.plan_id = p.id"
+	    " GROUP BY p.id ORDER BY p.name", 0, NULL);
+	if (res == NULL)
+		return err->code;
+	if ((*rows = calloc((size_t)PQntuples(res) + 1, sizeof **rows)) == NULL) {
+		PQclear(res);
+		return ca_err_set(err, CA_EX_SOFTWARE, "reading the plans: out of memory");
+	}
+	for (int r = 0; r < PQntuples(res); r++) {
+		ca_next_run *x = &(*rows)[r];
+		char first[11], last[11];
+		ca_period per;
+		int steps = 0;
+
+		snprintf(x->plan, sizeof x->plan, "%s", PQgetvalue(res, r, 0));
+		snprintf(x->every, sizeof x->every, "%s", PQgetvalue(res, r, 1));
+		x->paused = PQgetvalue(res, r, 2)[0] == 't';
+		if (x->paused || ca_period_parse(PQgetvalue(res, r, 3), &per) != 0)
+			continue;
+		for (;;) {
+			ca_period_name(&per, x->period);
+			if (!in_array_text(PQgetvalue(res, r, 4), x->period) ||
+			    ++steps > MAX_CATCH_UP * 10)
+				break;
+			per = ca_period_next(&per);
+		}
+		ca_period_bounds(&per, first, last);
+		ca_date_add_days(last, 1, x->due);
+	}
+	*n = (size_t)PQntuples(res);
+	PQclear(res);
+	return 0;
 }
 
 /* ---- handlers ----------------------------------------------------------- */

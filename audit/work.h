@@ -40,6 +40,20 @@ void ca_work_config_defaults(ca_work_config *cfg);
  * *queued (may be NULL) receives how many jobs were added. */
 int ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err);
 
+/* The next run of each plan as the scheduler sees it: the earliest period
+ * from the plan's first without a run, due the day after it ends (the
+ * period and due date are empty for a paused plan).  For `caseaudit
+ * status`; free with free(). */
+typedef struct ca_next_run {
+	char plan[80];
+	char every[8];
+	int paused;
+	char period[8];
+	char due[11];
+} ca_next_run;
+
+int ca_work_next_runs(PGconn *conn, ca_next_run **rows, size_t *n, ca_err *err);
+
 /* A job's handler.  When in_transaction is set the daemon has begun a
  * transaction before calling run and, if run returns 0, calls
  * ca_job_finish and commits; otherwise run manages its own transactions

@@ -492,7 +492,7 @@ test_status_command(void **state)
 	assert_non_null(strstr(r.out, "queue: 2 queued (1 runnable now), 0 running, 1 dead\n"));
 	assert_non_null(strstr(r.out, "web2:20"));
 	assert_non_null(strstr(r.out, "not seen"));
-	assert_non_null(strstr(r.out, "2025-Q3  due 2025-10-01\n"));
+	assert_non_null(strstr(r.out, "2025-Q3  due 01/10/2025\n"));
 	assert_non_null(strstr(r.out, "paused\n"));
 	test_run_free(&r);
 	test_run_cli(&r, test_group.name, NULL, csv);
