@@ -3,6 +3,11 @@
  */
 #include "support.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -228,6 +233,16 @@ test_db_count(PGconn *conn, const char *sql)
 
 	free(v);
 	return n;
+}
+
+void
+test_db_exec(PGconn *conn, const char *sql)
+{
+	PGresult *r = PQexec(conn, sql);
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(conn));
+	PQclear(r);
 }
 
 int

@@ -38,6 +38,9 @@ int test_group_teardown(void **state);
 /* A single value from a query (with no parameters) as a malloc'd string,
  * or NULL. */
 char *test_db_value(PGconn *conn, const char *sql);
+/* Run SQL (no parameters) that must succeed; a failure fails the test
+ * with the statement and the server's message. */
+void test_db_exec(PGconn *conn, const char *sql);
 long long test_db_count(PGconn *conn, const char *sql);
 
 typedef struct test_run {

@@ -90,16 +90,6 @@ wait_for(int (*ok)(void *), void *arg, int timeout_ms)
 
 /* ---- SQL ------------------------------------------------------------------ */
 
-static void
-exec_sql(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-}
-
 /* A query built by printf, in a buffer that the next call reuses. */
 static const char *
 sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -429,15 +419,15 @@ hold_staff(void)
 {
 	holder = test_db_connect(test_group.name);
 	assert_non_null(holder);
-	exec_sql(holder, "BEGIN");
-	exec_sql(holder, "SELECT 1 FROM staff FOR UPDATE");
+	test_db_exec(holder, "BEGIN");
+	test_db_exec(holder, "SELECT 1 FROM staff FOR UPDATE");
 }
 
 /* End the holder's transaction with `how` (COMMIT or ROLLBACK). */
 static void
 release_staff(const char *how)
 {
-	exec_sql(holder, how);
+	test_db_exec(holder, how);
 	PQfinish(holder);
 	holder = NULL;
 }
@@ -537,10 +527,10 @@ static int
 fresh(void **state)
 {
 	(void)state;
-	exec_sql(test_group.conn, "TRUNCATE reminders, audits, sampling_run_members,"
+	test_db_exec(test_group.conn, "TRUNCATE reminders, audits, sampling_run_members,"
 	    " sampling_run_strata, sampling_runs, sampling_plan_providers, sampling_plans, jobs"
 	    " RESTART IDENTITY");
-	exec_sql(test_group.conn, "DELETE FROM daemon_heartbeats");
+	test_db_exec(test_group.conn, "DELETE FROM daemon_heartbeats");
 	scratch = test_tempdir();
 	return 0;
 }
@@ -925,7 +915,7 @@ test_idle_and_notify(void **state)
 	assert_true(after - before <= hz / 5);
 	/* the tick is a minute away; the insert's NOTIFY wakes it now */
 	t0 = now_ms();
-	exec_sql(c, "INSERT INTO jobs (kind, key, payload) VALUES ('chase', 'chase:2026-03-15',"
+	test_db_exec(c, "INSERT INTO jobs (kind, key, payload) VALUES ('chase', 'chase:2026-03-15',"
 	    " '{\"date\": \"2026-03-15\"}')");
 	assert_true(wait_count(c, "SELECT count(*) FROM jobs WHERE key = 'chase:2026-03-15'"
 	    " AND state = 'done' AND attempts = 1", 1, 10000));
@@ -1116,7 +1106,7 @@ test_database_outage(void **state)
 	assert_int_equal(cluster_start(), 0);
 	/* real work queued while it may still be backing off */
 	c = cluster_connect();
-	exec_sql(c, "INSERT INTO jobs (kind, key, payload) VALUES ('chase', 'chase:2026-03-15',"
+	test_db_exec(c, "INSERT INTO jobs (kind, key, payload) VALUES ('chase', 'chase:2026-03-15',"
 	    " '{\"date\": \"2026-03-15\"}')");
 	/* the backoff is at most 30 s; here it has reached 4 s or so */
 	assert_true(wait_count(c, "SELECT count(*) FROM jobs WHERE key = 'chase:2026-03-15'"

@@ -31,22 +31,12 @@ conn(void)
 	return test_group.conn;
 }
 
-static void
-exec_sql(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-}
-
 /* Each test starts from an empty queue. */
 static int
 empty_queue(void **state)
 {
 	(void)state;
-	exec_sql(conn(), "TRUNCATE jobs RESTART IDENTITY");
+	test_db_exec(conn(), "TRUNCATE jobs RESTART IDENTITY");
 	return 0;
 }
 
@@ -124,7 +114,7 @@ test_priority_order(void **state)
 	high1 = enqueue("high-1", 10);
 	high2 = enqueue("high-2", 10);
 	late = enqueue("later", 1);
-	exec_sql(conn(), "UPDATE jobs SET run_after = now() + interval '1 hour' WHERE key = 'later'");
+	test_db_exec(conn(), "UPDATE jobs SET run_after = now() + interval '1 hour' WHERE key = 'later'");
 	(void)late;
 	job = claim_on(conn(), ME, 300);
 	assert_int_equal(job->id, high1);
@@ -159,10 +149,10 @@ test_claim_and_finish(void **state)
 	    " AND locked_by = 'test-daemon:1' AND locked_backend = pg_backend_pid()"
 	    " AND locked_until > now() + interval '290 seconds' AND started_at IS NOT NULL"), 1);
 	/* a claim refuses to run inside a transaction: it must commit alone */
-	exec_sql(conn(), "BEGIN");
+	test_db_exec(conn(), "BEGIN");
 	assert_int_equal(ca_job_claim(conn(), ME, 300, &(ca_job *){ NULL }, &err), CA_EX_SOFTWARE);
 	assert_int_equal(ca_job_finish(conn(), job, ME, &err), 0);
-	exec_sql(conn(), "COMMIT");
+	test_db_exec(conn(), "COMMIT");
 	assert_int_equal(test_db_count(conn(), "SELECT count(*) FROM jobs WHERE state = 'done'"
 	    " AND finished_at IS NOT NULL AND locked_by IS NULL AND locked_backend IS NULL"
 	    " AND locked_until IS NULL"), 1);
@@ -185,16 +175,16 @@ test_finish_after_takeover(void **state)
 	assert_non_null(mine);
 	/* while the lease holds and the backend lives, nobody else gets it */
 	assert_null(claim_on(other, OTHER, 300));
-	exec_sql(conn(), "UPDATE jobs SET locked_until = now() - interval '1 second'");
+	test_db_exec(conn(), "UPDATE jobs SET locked_until = now() - interval '1 second'");
 	theirs = claim_on(other, OTHER, 300);
 	assert_non_null(theirs);
 	assert_int_equal(theirs->id, mine->id);
 	assert_int_equal(theirs->attempts, 2);
 	/* the first daemon finds out when it tries to finish or fail */
-	exec_sql(conn(), "BEGIN");
+	test_db_exec(conn(), "BEGIN");
 	assert_int_equal(ca_job_finish(conn(), mine, ME, &err), CA_EX_TEMPFAIL);
 	assert_non_null(strstr(err.msg, "no longer this daemon's"));
-	exec_sql(conn(), "ROLLBACK");
+	test_db_exec(conn(), "ROLLBACK");
 	assert_int_equal(ca_job_fail(conn(), mine, ME, "x", &err), CA_EX_TEMPFAIL);
 	assert_int_equal(ca_job_finish(other, theirs, OTHER, &err), 0);
 	assert_int_equal(test_db_count(conn(), "SELECT count(*) FROM jobs WHERE state = 'done'"
@@ -223,7 +213,7 @@ test_fail_backs_off(void **state)
 
 	(void)state;
 	enqueue("flaky", 100);
-	exec_sql(conn(), "UPDATE jobs SET max_attempts = 20");
+	test_db_exec(conn(), "UPDATE jobs SET max_attempts = 20");
 	for (int i = 0; i < 4; i++) {
 		job = claim_on(conn(), ME, 300);
 		assert_non_null(job);
@@ -236,10 +226,10 @@ test_fail_backs_off(void **state)
 		assert_true(run_after_in() > expect[i] - 2 && run_after_in() <= expect[i] + 1);
 		/* not runnable until then */
 		assert_null(claim_on(conn(), ME, 300));
-		exec_sql(conn(), "UPDATE jobs SET run_after = now()");
+		test_db_exec(conn(), "UPDATE jobs SET run_after = now()");
 	}
 	/* the backoff stops growing at an hour */
-	exec_sql(conn(), "UPDATE jobs SET attempts = 15");
+	test_db_exec(conn(), "UPDATE jobs SET attempts = 15");
 	job = claim_on(conn(), ME, 300);
 	assert_int_equal(ca_job_fail(conn(), job, ME, "again", &err), 0);
 	ca_job_free(job);
@@ -255,9 +245,9 @@ test_dead_and_retry(void **state)
 
 	(void)state;
 	id = enqueue("doomed", 100);
-	exec_sql(conn(), "UPDATE jobs SET max_attempts = 2");
+	test_db_exec(conn(), "UPDATE jobs SET max_attempts = 2");
 	for (int i = 0; i < 2; i++) {
-		exec_sql(conn(), "UPDATE jobs SET run_after = now()");
+		test_db_exec(conn(), "UPDATE jobs SET run_after = now()");
 		job = claim_on(conn(), ME, 300);
 		assert_non_null(job);
 		assert_int_equal(ca_job_fail(conn(), job, ME, i ? "second failure" : "first",
@@ -267,14 +257,14 @@ test_dead_and_retry(void **state)
 	assert_int_equal(test_db_count(conn(), "SELECT count(*) FROM jobs WHERE state = 'dead'"
 	    " AND attempts = 2 AND last_error = 'second failure' AND finished_at IS NOT NULL"),
 	    1);
-	exec_sql(conn(), "UPDATE jobs SET run_after = now() - interval '1 hour'");
+	test_db_exec(conn(), "UPDATE jobs SET run_after = now() - interval '1 hour'");
 	assert_null(claim_on(conn(), ME, 300));
 	/* while it is dead the same work can be queued anew, and then the
 	 * dead one cannot be retried */
 	assert_int_equal(ca_job_enqueue(conn(), "test", "doomed", NULL, 100, NULL, &err), 0);
 	assert_int_equal(ca_job_retry(conn(), id, &err), CA_EX_DATAERR);
 	assert_non_null(strstr(err.msg, "already queued or running"));
-	exec_sql(conn(), "DELETE FROM jobs WHERE state = 'queued'");
+	test_db_exec(conn(), "DELETE FROM jobs WHERE state = 'queued'");
 	assert_int_equal(ca_job_retry(conn(), id, &err), 0);
 	assert_int_equal(test_db_count(conn(), "SELECT count(*) FROM jobs WHERE state = 'queued'"
 	    " AND attempts = 0 AND run_after <= now() AND finished_at IS NULL"), 1);
@@ -341,7 +331,7 @@ test_crashing_job_put_aside(void **state)
 	(void)state;
 	enqueue("poison", 100);
 	enqueue("healthy", 200);
-	exec_sql(conn(), "UPDATE jobs SET max_attempts = 1 WHERE key = 'poison'");
+	test_db_exec(conn(), "UPDATE jobs SET max_attempts = 1 WHERE key = 'poison'");
 	claim_and_die(3600);
 	/* once the dead backend is gone the poison job is put aside and the
 	 * next one is claimed instead */
@@ -371,15 +361,15 @@ test_skip_locked(void **state)
 	first = enqueue("first", 1);
 	second = enqueue("second", 2);
 	/* another daemon is in the middle of claiming the first job */
-	exec_sql(conn(), "BEGIN");
-	exec_sql(conn(), "SELECT id FROM jobs WHERE key = 'first' FOR UPDATE");
-	exec_sql(other, "SET lock_timeout = '2s'");
+	test_db_exec(conn(), "BEGIN");
+	test_db_exec(conn(), "SELECT id FROM jobs WHERE key = 'first' FOR UPDATE");
+	test_db_exec(other, "SET lock_timeout = '2s'");
 	job = claim_on(other, OTHER, 300);
 	assert_non_null(job);
 	assert_int_equal(job->id, second);
 	ca_job_free(job);
 	assert_null(claim_on(other, OTHER, 300));
-	exec_sql(conn(), "COMMIT");
+	test_db_exec(conn(), "COMMIT");
 	job = claim_on(other, OTHER, 300);
 	assert_non_null(job);
 	assert_int_equal(job->id, first);
@@ -407,7 +397,7 @@ test_jobs_command(void **state)
 	job = claim_on(conn(), ME, 300);
 	assert_int_equal(ca_job_finish(conn(), job, ME, &err), 0);
 	ca_job_free(job);
-	exec_sql(conn(), "UPDATE jobs SET state = 'dead', attempts = 5,"
+	test_db_exec(conn(), "UPDATE jobs SET state = 'dead', attempts = 5,"
 	    " last_error = 'no form \"x\", sorry' WHERE key = 'dead-one'");
 	test_run_cli(&r, test_group.name, NULL, list);
 	assert_int_equal(r.status, 0);
@@ -455,16 +445,16 @@ test_status_command(void **state)
 	enqueue("q-1", 1);
 	enqueue("q-2", 1);
 	enqueue("dead", 1);
-	exec_sql(conn(), "UPDATE jobs SET run_after = now() + interval '1 hour' WHERE key = 'q-2'");
-	exec_sql(conn(), "UPDATE jobs SET state = 'dead' WHERE key = 'dead'");
-	exec_sql(conn(), "DELETE FROM daemon_heartbeats");
-	exec_sql(conn(), "INSERT INTO daemon_heartbeats (daemon_id, host, pid, version,"
+	test_db_exec(conn(), "UPDATE jobs SET run_after = now() + interval '1 hour' WHERE key = 'q-2'");
+	test_db_exec(conn(), "UPDATE jobs SET state = 'dead' WHERE key = 'dead'");
+	test_db_exec(conn(), "DELETE FROM daemon_heartbeats");
+	test_db_exec(conn(), "INSERT INTO daemon_heartbeats (daemon_id, host, pid, version,"
 	    " started_at, seen_at, state, job_id) VALUES"
 	    " ('web1:10', 'web1', 10, '0.1.0', now() - interval '1 hour', now(), 'working', 1),"
 	    " ('web2:20', 'web2', 20, '0.1.0', now() - interval '1 day',"
 	    "  now() - interval '10 minutes', 'idle', NULL)");
-	exec_sql(conn(), "INSERT INTO forms (name) VALUES ('status-form')");
-	exec_sql(conn(), "INSERT INTO sampling_plans (name, form_id, assessment_types, method,"
+	test_db_exec(conn(), "INSERT INTO forms (name) VALUES ('status-form')");
+	test_db_exec(conn(), "INSERT INTO sampling_plans (name, form_id, assessment_types, method,"
 	    " size_rule, size_value, every, first_period, paused, created_by)"
 	    " SELECT n, f.id, ARRAY['review'], 'random', 'size', 10, e, p, z, 'test'"
 	    " FROM forms f, (VALUES ('monthly', 'month', '2025-01', false),"
