@@ -372,6 +372,66 @@ test_independence_and_capacity(void **state)
 	free(id);
 }
 
+/* Chasing: a reminder to the auditor when an audit is due within three
+ * days and another once it is overdue, an escalation to every QA lead past
+ * seven days overdue (unassigned audits too), each once however often the
+ * daemon chases. */
+static void
+test_chasing(void **state)
+{
+	test_run r;
+	long long leads, events;
+
+	(void)state;
+	test_db_exec(test_group.conn, "UPDATE sampling_plans SET paused = true");
+	test_db_exec(test_group.conn, "DELETE FROM reminders");
+	/* Three open audits: due in two days, a day overdue, ten days overdue
+	 * (unassigned); everything else is closed, so only these count. */
+	test_db_exec(test_group.conn, "UPDATE audits SET status = 'closed'"
+	    " WHERE status IN ('assigned', 'in_progress', 'returned')");
+	test_db_exec(test_group.conn, "UPDATE audits SET status = 'cancelled'"
+	    " WHERE status = 'unassigned'");
+	test_db_exec(test_group.conn, "UPDATE audits SET status = 'assigned', due_on = CASE id"
+	    " WHEN (SELECT min(id) FROM audits WHERE auditor_id IS NOT NULL) THEN date '2026-11-12'"
+	    " ELSE date '2026-11-09' END WHERE id IN (SELECT id FROM audits"
+	    " WHERE auditor_id IS NOT NULL ORDER BY id LIMIT 2)");
+	test_db_exec(test_group.conn, "UPDATE audits SET status = 'unassigned', due_on ="
+	    " date '2026-11-01', unassigned_reason = 'waiting to be assigned' WHERE id ="
+	    " (SELECT min(id) FROM audits WHERE auditor_id IS NULL)");
+	/* keep capacity out of it: the daemon must not assign the unassigned one */
+	test_db_exec(test_group.conn, "UPDATE staff SET max_open_audits = 0");
+	leads = test_db_count(test_group.conn,
+	    "SELECT count(*) FROM staff WHERE active AND 'qa_lead' = ANY (roles)");
+	assert_true(leads > 0);
+	events = test_db_count(test_group.conn, "SELECT count(*) FROM events");
+	/* The daemon chases once a day (one chase job per date); the second
+	 * round forgets that job so the same day is chased twice. */
+	for (int i = 0; i < 2; i++) {
+		test_db_exec(test_group.conn, "DELETE FROM jobs WHERE kind = 'chase'");
+		assert_int_equal(cli(&r, "--once", "--today", "2026-11-10", NULL), 0);
+		test_run_free(&r);
+		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reminders r"
+		    " JOIN audits au ON au.id = r.audit_id WHERE r.kind = 'due_soon'"
+		    " AND r.recipient_id = au.auditor_id AND au.due_on = '2026-11-12'"), 1);
+		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reminders r"
+		    " JOIN audits au ON au.id = r.audit_id WHERE r.kind = 'overdue'"
+		    " AND r.recipient_id = au.auditor_id AND au.due_on = '2026-11-09'"), 1);
+		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reminders r"
+		    " JOIN staff s ON s.id = r.recipient_id WHERE r.kind = 'escalation'"
+		    " AND 'qa_lead' = ANY (s.roles) AND r.due_on = '2026-11-01'"), leads);
+		/* nothing else was chased, and nothing twice */
+		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reminders"),
+		    2 + leads);
+		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM events")
+		    - events, 2 + leads);
+	}
+	/* a day later, the same audits bring nothing new */
+	assert_int_equal(cli(&r, "--once", "--today", "2026-11-11", NULL), 0);
+	test_run_free(&r);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reminders"),
+	    2 + leads);
+}
+
 int
 main(void)
 {
@@ -380,6 +440,7 @@ main(void)
 		cmocka_unit_test(test_run_verify_and_tamper),
 		cmocka_unit_test(test_seeds_and_redraw),
 		cmocka_unit_test(test_independence_and_capacity),
+		cmocka_unit_test(test_chasing),
 	};
 
 	return cmocka_run_group_tests_name("sampling", tests, setup, test_group_teardown);
