@@ -372,6 +372,46 @@ test_independence_and_capacity(void **state)
 	free(id);
 }
 
+/* Neyman allocation: a partner whose earlier audits were graded gets its
+ * variability sqrt(p (1 - p)) from them; partners without ten graded
+ * audits get 0.5; the run still verifies. */
+static void
+test_neyman(void **state)
+{
+	test_run r;
+	char *run, sql[512];
+
+	(void)state;
+	/* grade every earlier audit of one partner: 3 in 4 good */
+	test_db_exec(test_group.conn, "UPDATE audits au SET grade = CASE WHEN au.id % 4 = 0"
+	    " THEN 'inadequate' ELSE 'good' END FROM assessments a, organisations o"
+	    " WHERE a.id = au.assessment_id AND o.id = a.provider_id"
+	    " AND o.name = 'Northgate Community Care'");
+	assert_true(test_db_count(test_group.conn, "SELECT count(*) FROM audits WHERE grade"
+	    " IS NOT NULL") >= 10);
+	OK("plan", "create", "p-neyman", "--form", "care-act-assessment", "--method",
+	    "stratified", "--allocation", "neyman", "--size", "30", "--from", "2026-01",
+	    "--exclusion-months", "0");
+	OK("sample", "run", "--plan", "p-neyman", "--period", "2026-07", "--seed", "5");
+	run = test_db_value(test_group.conn, "SELECT r.id FROM sampling_runs r JOIN"
+	    " sampling_plans p ON p.id = r.plan_id WHERE p.name = 'p-neyman'");
+	assert_non_null(run);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM sampling_run_strata s WHERE run_id = %s"
+	    " AND abs(variability - CASE WHEN label = 'Northgate Community Care' THEN"
+	    " (SELECT sqrt(p * (1 - p)) FROM (SELECT avg((au.grade = 'good')::int) AS p"
+	    "  FROM audits au JOIN assessments a ON a.id = au.assessment_id"
+	    "  JOIN sampling_runs r ON r.id = au.run_id JOIN organisations o ON"
+	    "  o.id = a.provider_id WHERE au.grade IS NOT NULL AND r.period_end < '2026-07-01'"
+	    "  AND o.name = 'Northgate Community Care') x) ELSE 0.5 END) > 1e-9", run);
+	assert_int_equal(test_db_count(test_group.conn, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM sampling_run_strata WHERE run_id = %s"
+	    " AND label = 'Northgate Community Care' AND variability < 0.5", run);
+	assert_int_equal(test_db_count(test_group.conn, sql), 1);
+	assert_int_equal(cli(&r, "sample", "verify", run, NULL), 0);
+	test_run_free(&r);
+	free(run);
+}
+
 /* Chasing: a reminder to the auditor when an audit is due within three
  * days and another once it is overdue, an escalation to every QA lead past
  * seven days overdue (unassigned audits too), each once however often the
@@ -440,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_run_verify_and_tamper),
 		cmocka_unit_test(test_seeds_and_redraw),
 		cmocka_unit_test(test_independence_and_capacity),
+		cmocka_unit_test(test_neyman),
 		cmocka_unit_test(test_chasing),
 	};
 
