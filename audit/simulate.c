@@ -68,6 +68,7 @@ met_permille(const ca_narr_profile *pr, int d, const char *flags)
 typedef struct sim {
 	PGconn *conn;
 	const char *today;
+	char last[11];              /* the day the last simulation played to, or "" */
 	uint64_t seed;
 	ca_sim_counts *n;
 	ca_err *err;
@@ -236,7 +237,7 @@ play_auditors(sim *s)
 	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
 		const char *id = PQgetvalue(res, i, 0), *status = PQgetvalue(res, i, 2);
 		int round = atoi(PQgetvalue(res, i, 9));
-		char on[11], floor_day[11];
+		char on[11];
 		ca_rng r;
 		long days;
 
@@ -250,11 +251,16 @@ play_auditors(sim *s)
 		ca_date_add_days(PQgetvalue(res, i, 7), (int)days, on);
 		if (strcmp(on, s->today) > 0)
 			continue;
-		/* Cases assigned late (when capacity freed) cannot have been done
-		 * before this month: play them within the last four weeks. */
-		ca_date_add_days(s->today, -(int)ca_rng_range(&r, 0, 27), floor_day);
-		if (strcmp(on, floor_day) < 0)
-			memcpy(on, floor_day, sizeof on);
+		/* An audit that was waiting for an auditor when the last
+		 * simulation played that day was assigned since: it is done
+		 * between then and today. */
+		if (s->last[0] != '\0' && strcmp(on, s->last) <= 0) {
+			long from, to;
+
+			ca_date_parse(s->last, &from);
+			ca_date_parse(s->today, &to);
+			ca_date_add_days(s->last, (int)ca_rng_range(&r, 1, to - from), on);
+		}
 		rc = complete_audit(s, id, PQgetvalue(res, i, 1), status, PQgetvalue(res, i, 3),
 		    PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6)[0] == 't',
 		    round, on);
@@ -337,16 +343,26 @@ int
 ca_simulate(PGconn *conn, const char *today, uint64_t seed, ca_sim_counts *counts,
     ca_err *err)
 {
-	sim s = { conn, today, seed, counts, err };
+	sim s = { conn, today, "", seed, counts, err };
 	char after[400];
 	const char *p[2];
+	PGresult *res;
 	int rc;
 
 	memset(counts, 0, sizeof *counts);
 	if (ca_date_parse(today, NULL) != 0)
 		return ca_err_set(err, CA_EX_USAGE, "the simulation needs a date as YYYY-MM-DD, "
 		    "not '%.20s'", today);
-	if ((rc = play_qa_leads(&s)) != 0 || (rc = play_auditors(&s)) != 0 ||
+	p[0] = today;
+	res = ca_db_query(conn, err, "reading the last simulation",
+	    "SELECT max(after ->> 'today') FROM events WHERE action = 'demo.simulated'"
+	    " AND after ->> 'today' < $1", 1, p);
+	if (res == NULL)
+		return err->code;
+	if (!PQgetisnull(res, 0, 0))
+		snprintf(s.last, sizeof s.last, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if ((rc = play_auditors(&s)) != 0 || (rc = play_qa_leads(&s)) != 0 ||
 	    (rc = play_partners(&s)) != 0)
 		return rc;
 	snprintf(after, sizeof after, "{\"today\": \"%s\", \"seed\": %llu, \"submitted\": %ld, "
