@@ -20,10 +20,11 @@ const char ca_help_audit[] =
 	"usage: caseaudit audit SUBCOMMAND ID ... --as STAFF [--version N] [--today DATE]\n"
 	"                       [--db CONNINFO]\n"
 	"\n"
-	"Act on one audit.  --as names the member of staff acting (their staff ref); the\n"
-	"workflow refuses what they may not do, with the reason.  --version N is the\n"
-	"version `audit show` printed: when given, the change is refused (exit 75) if\n"
-	"anybody changed the audit since, so nobody overwrites another's work unseen.\n"
+	"Act on one audit.  --as names the member of staff acting (their staff ref;\n"
+	"CASEAUDIT_AS in the environment if not given); the workflow refuses what\n"
+	"they may not do, with the reason.  --version N is the version `audit show`\n"
+	"printed: when given, the change is refused (exit 75) if anybody changed the\n"
+	"audit since, so nobody overwrites another's work unseen.\n"
 	"--today DATE makes the change as of that date (YYYY-MM-DD; for simulations).\n"
 	"\n"
 	"  show ID [--format table|json]\n"
@@ -140,8 +141,12 @@ parse_act(const char *sub, int argc, char **argv, const text_opt *opts, int nopt
 	a->id = (long long)v;
 	a->pos = argv + optind + 1;
 	a->npos = npos;
+	if (a->actor.as == NULL && (a->actor.as = getenv("CASEAUDIT_AS")) != NULL &&
+	    a->actor.as[0] == '\0')
+		a->actor.as = NULL;
 	if (a->actor.as == NULL)
-		return ca_cli_usage("audit", "--as STAFF is required: who is acting");
+		return ca_cli_usage("audit", "--as STAFF is required: who is acting "
+		    "(or set CASEAUDIT_AS)");
 	return 0;
 }
 

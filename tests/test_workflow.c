@@ -199,6 +199,15 @@ test_answers(void **state)
 
 	(void)state;
 	REFUSED(64, "--as STAFF is required", "audit", "answer", id, "h1", "met");
+	{
+		const char *env[] = { "CASEAUDIT_AS=AUD2", NULL };
+		const char *argv[] = { "caseaudit", "audit", "answer", id, "h1", "met", NULL };
+
+		assert_int_equal(test_run_cli(&r, test_group.name, env, argv), 0);
+		assert_int_equal(r.status, 65);
+		assert_non_null(strstr(r.err, "only its auditor can answer it"));
+		test_run_free(&r);
+	}
 	REFUSED(65, "there is no active member of staff 'NOBODY'", "audit", "answer", id, "h1",
 	    "met", "--as", "NOBODY");
 	REFUSED(65, "is assigned to AUD1; only its auditor can answer it", "audit", "answer", id,
