@@ -25,10 +25,12 @@ int ca_cmd_audits(int argc, char **argv);
 int ca_cmd_audit(int argc, char **argv);
 int ca_cmd_jobs(int argc, char **argv);
 int ca_cmd_status(int argc, char **argv);
+int ca_cmd_trends(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
 extern const char ca_help_plan[], ca_help_sample[], ca_help_audits[], ca_help_audit[];
 extern const char ca_help_jobs[], ca_help_status[];
+extern const char ca_help_trends[];
 
 typedef struct command {
 	const char *name;
@@ -56,6 +58,8 @@ static const command commands[] = {
 	    ca_cmd_audits, ca_help_audits },
 	{ "audit", "act on one audit (reassign)",
 	    ca_cmd_audit, ca_help_audit },
+	{ "trends", "audit figures by period, partner, domain or question",
+	    ca_cmd_trends, ca_help_trends },
 	{ "jobs", "list the daemon's work queue; retry a dead job",
 	    ca_cmd_jobs, ca_help_jobs },
 	{ "status", "daemons alive, work waiting, next sampling runs",
