@@ -2,13 +2,17 @@
  * trends.c - the audit programme's figures over a range of periods
  * (trends.h).
  *
- * Four set-based queries, each grouping the same rows (the audits of the
- * range) by period, by provider and overall at once with GROUPING SETS:
- * the audits themselves with their grades and work; the domain scores; the
- * screening flags against the domain scores; and, when asked, the
- * answers.  They run in one read-only REPEATABLE READ snapshot, so the
- * four agree even while auditors work.  Shares, intervals, suppression and
- * control charts are then worked out here from the sums.
+ * The audits of the range are gathered once into a temporary table, one
+ * row each with its period, provider, weight and what it counts for, and
+ * analysed, so that the planner knows how many there are (estimates
+ * through the audit-to-sample join are otherwise far too low, and a
+ * nested loop over a million answers follows).  Then a few set-based
+ * queries group those rows by period, by provider and overall at once
+ * (GROUPING SETS): the audits with their grades and work; the domain
+ * scores; the screening flags against the domain scores; and, when asked,
+ * the answers.  All of it happens in one snapshot and is rolled back,
+ * leaving nothing behind.  Shares, intervals, suppression and control
+ * charts are then worked out here from the sums.
  */
 #include "trends.h"
 
@@ -38,24 +42,31 @@ const int ca_trends_flag_domain[CA_TRENDS_FLAGS] = { 0, 1, 1, 2, 3, 2 };
  * per-period rows, 2 for the per-provider rows and 3 for the total. */
 enum { BY_PERIOD = 1, BY_PROVIDER = 2, BY_ALL = 3 };
 
+/* The audits of the range, one row each, as every query reads them.
+ * scored: counted and headline, what shares, grades and flags are about.
+ * The table lives until the end of the snapshot (ON COMMIT DROP, and the
+ * snapshot is always rolled back). */
+#define BASE_TABLE \
+	"CREATE TEMPORARY TABLE ca_trends_base (id bigint, assessment_id bigint," \
+	" provider_id bigint, provider text, pidx integer, counted boolean, open boolean," \
+	" targeted boolean, scored boolean, w double precision, grade text, due_on date," \
+	" submitted_on date) ON COMMIT DROP"
+
 /*
- * The audits of the range, one row each, as every query reads them.
  * $1, $2 the range's first and last day; $3 its first month as
  * year * 12 + month - 1 and $4 the months in a period, so that pidx is
- * the period's index in the range; $5 the provider, or NULL.
- * counted: the grade and domain scores exist.  headline: the case was in
- * the run's random draw and is not a targeted re-audit.
+ * the period's index in the range; $5 the provider, or NULL.  An audit
+ * counts when its grade and domain scores exist; it is headline when its
+ * case was in the run's random draw and is not a targeted re-audit.
  */
-#define BASE_SQL \
-	"WITH base AS (SELECT au.id, au.assessment_id, a.provider_id, o.name AS provider," \
-	"   (extract(year FROM x.d)::int * 12 + extract(month FROM x.d)::int - 1" \
-	"     - $3::int) / $4::int AS pidx," \
-	"   au.status IN ('submitted', 'feedback', 'closed') AS counted," \
-	"   au.status IN ('unassigned', 'assigned', 'in_progress', 'returned') AS open," \
-	"   t.run_id IS NULL AND m.run_id IS NOT NULL AS headline," \
-	"   t.run_id IS NOT NULL AS targeted," \
-	"   1.0 / m.inclusion_probability AS w," \
-	"   au.grade, au.due_on, au.submitted_on" \
+#define BASE_FILL \
+	"INSERT INTO ca_trends_base" \
+	" SELECT au.id, au.assessment_id, a.provider_id, o.name," \
+	"  (extract(year FROM x.d)::int * 12 + extract(month FROM x.d)::int - 1" \
+	"    - $3::int) / $4::int," \
+	"  x.counted, au.status IN ('unassigned', 'assigned', 'in_progress', 'returned')," \
+	"  t.run_id IS NOT NULL, x.counted AND t.run_id IS NULL AND m.run_id IS NOT NULL," \
+	"  1.0 / m.inclusion_probability, au.grade, au.due_on, au.submitted_on" \
 	" FROM audits au" \
 	" JOIN sampling_runs r ON r.id = au.run_id" \
 	" JOIN assessments a ON a.id = au.assessment_id" \
@@ -64,18 +75,19 @@ enum { BY_PERIOD = 1, BY_PROVIDER = 2, BY_ALL = 3 };
 	"   ON t.run_id = au.run_id AND t.assessment_id = au.assessment_id" \
 	" LEFT JOIN sampling_run_members m" \
 	"   ON m.run_id = au.run_id AND m.assessment_id = au.assessment_id" \
-	" CROSS JOIN LATERAL (SELECT coalesce(a.completed_on, r.period_end) AS d) x" \
-	" WHERE au.status <> 'cancelled' AND x.d BETWEEN $1::date AND $2::date" \
-	"   AND ($5::bigint IS NULL OR a.provider_id = $5::bigint))"
-
-#define GROUP_SETS " GROUP BY GROUPING SETS ((b.pidx), (b.provider_id, b.provider), ())"
+	" CROSS JOIN LATERAL (SELECT coalesce(a.completed_on, r.period_end) AS d," \
+	"   au.status IN ('submitted', 'feedback', 'closed') AS counted) x" \
+	" WHERE au.status <> 'cancelled'" \
+	"   AND (a.completed_on BETWEEN $1::date AND $2::date" \
+	"    OR (a.completed_on IS NULL AND r.period_end BETWEEN $1::date AND $2::date))" \
+	"   AND ($5::bigint IS NULL OR a.provider_id = $5::bigint)"
 
 /* The query's parameters, as text. */
 typedef struct params {
 	char first[11], last[11];
 	char start[16], months[4];
 	char provider[24];
-	const char *p[7];
+	const char *p[5];
 } params;
 
 /* A number from a result: 0 for NULL (a sum over no rows). */
@@ -319,7 +331,6 @@ read_frame(PGconn *conn, ca_trends *t, const ca_trends_query *q, params *pp, ca_
 	pp->p[2] = pp->start;
 	pp->p[3] = pp->months;
 	pp->p[4] = q->provider != NULL ? pp->provider : NULL;
-	pp->p[5] = t->today;
 	return 0;
 }
 
@@ -387,34 +398,31 @@ alloc_groups(ca_trends *t, const PGresult *res, ca_err *err)
 
 /* Audits, grades and the work, by period, provider and overall. */
 static int
-load_groups(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
+load_groups(PGconn *conn, ca_trends *t, ca_err *err)
 {
+	const char *p[1] = { t->today };
 	PGresult *res;
 	int rc;
 
 	res = ca_db_query(conn, err, "trends: counting the audits",
-	    BASE_SQL ","
-	    " ac AS (SELECT audit_id, count(*) AS n FROM actions"
-	    "   WHERE status = 'open' AND due_on < $6::date GROUP BY audit_id)"
+	    "WITH ac AS (SELECT audit_id, count(*) AS n FROM actions"
+	    "   WHERE status = 'open' AND due_on < $1::date GROUP BY audit_id)"
 	    " SELECT GROUPING(b.pidx, b.provider_id), b.pidx, b.provider_id, b.provider,"
-	    "  count(*) FILTER (WHERE b.counted AND b.headline),"
+	    "  count(*) FILTER (WHERE b.scored),"
 	    "  count(*) FILTER (WHERE b.counted AND b.targeted),"
-	    "  count(*) FILTER (WHERE b.counted AND b.headline AND b.grade = 'outstanding'),"
-	    "  count(*) FILTER (WHERE b.counted AND b.headline AND b.grade = 'good'),"
-	    "  count(*) FILTER (WHERE b.counted AND b.headline"
-	    "    AND b.grade = 'requires_improvement'),"
-	    "  count(*) FILTER (WHERE b.counted AND b.headline AND b.grade = 'inadequate'),"
-	    "  sum(b.w) FILTER (WHERE b.counted AND b.headline),"
-	    "  sum(b.w * b.w) FILTER (WHERE b.counted AND b.headline),"
-	    "  sum(b.w) FILTER (WHERE b.counted AND b.headline"
-	    "    AND b.grade IN ('outstanding', 'good')),"
+	    "  count(*) FILTER (WHERE b.scored AND b.grade = 'outstanding'),"
+	    "  count(*) FILTER (WHERE b.scored AND b.grade = 'good'),"
+	    "  count(*) FILTER (WHERE b.scored AND b.grade = 'requires_improvement'),"
+	    "  count(*) FILTER (WHERE b.scored AND b.grade = 'inadequate'),"
+	    "  sum(b.w) FILTER (WHERE b.scored), sum(b.w * b.w) FILTER (WHERE b.scored),"
+	    "  sum(b.w) FILTER (WHERE b.scored AND b.grade IN ('outstanding', 'good')),"
 	    "  count(*), count(*) FILTER (WHERE b.open),"
-	    "  count(*) FILTER (WHERE b.open AND b.due_on < $6::date),"
+	    "  count(*) FILTER (WHERE b.open AND b.due_on < $1::date),"
 	    "  count(*) FILTER (WHERE b.counted AND b.submitted_on > b.due_on),"
 	    "  coalesce(sum(ac.n), 0)"
-	    " FROM base b LEFT JOIN ac ON ac.audit_id = b.id"
-	    GROUP_SETS
-	    " ORDER BY 1, 2, 4, 3", 6, pp->p);
+	    " FROM ca_trends_base b LEFT JOIN ac ON ac.audit_id = b.id"
+	    " GROUP BY GROUPING SETS ((b.pidx), (b.provider_id, b.provider), ())"
+	    " ORDER BY 1, 2, 4, 3", 1, p);
 	if (res == NULL)
 		return err->code;
 	if ((rc = alloc_groups(t, res, err)) != 0) {
@@ -446,18 +454,23 @@ load_groups(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
 
 /* The domain scores' weighted means, by period, provider and overall. */
 static int
-load_domains(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
+load_domains(PGconn *conn, ca_trends *t, ca_err *err)
 {
 	PGresult *res;
 
+	/* summed per period, provider and domain first, so that the three
+	 * groupings add up a few hundred rows rather than each domain score */
 	res = ca_db_query(conn, err, "trends: reading the domain scores",
-	    BASE_SQL
-	    " SELECT GROUPING(b.pidx, b.provider_id), b.pidx, b.provider_id, ds.domain,"
-	    "  count(*), sum(ds.score), sum(b.w), sum(b.w * b.w), sum(b.w * ds.score)"
-	    " FROM base b JOIN domain_scores ds ON ds.audit_id = b.id"
-	    " WHERE b.counted AND b.headline AND ds.score IS NOT NULL"
-	    " GROUP BY GROUPING SETS ((b.pidx, ds.domain), (b.provider_id, ds.domain),"
-	    "  (ds.domain))", 5, pp->p);
+	    "WITH d AS (SELECT b.pidx, b.provider_id, ds.domain, count(*) AS n,"
+	    "   sum(ds.score) AS sx, sum(b.w) AS sw, sum(b.w * b.w) AS sw2,"
+	    "   sum(b.w * ds.score) AS swx"
+	    "  FROM ca_trends_base b JOIN domain_scores ds ON ds.audit_id = b.id"
+	    "  WHERE b.scored AND ds.score IS NOT NULL"
+	    "  GROUP BY b.pidx, b.provider_id, ds.domain)"
+	    " SELECT GROUPING(pidx, provider_id), pidx, provider_id, domain, sum(n), sum(sx),"
+	    "  sum(sw), sum(sw2), sum(swx)"
+	    " FROM d GROUP BY GROUPING SETS ((pidx, domain), (provider_id, domain), (domain))",
+	    0, NULL);
 	if (res == NULL)
 		return err->code;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -484,10 +497,10 @@ flags_total(ca_trends_group *g)
 /* The flags of the audited assessments against the auditors' scores.  The
  * flag-to-domain map goes in as two arrays, so it is written only once. */
 static int
-load_flags(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
+load_flags(PGconn *conn, ca_trends *t, ca_err *err)
 {
 	char flags[256], domains[256];
-	const char *p[7];
+	const char *p[2] = { flags, domains };
 	size_t fl = 0, dl = 0;
 	PGresult *res;
 
@@ -499,21 +512,21 @@ load_flags(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
 	}
 	snprintf(flags + fl, sizeof flags - fl, "}");
 	snprintf(domains + dl, sizeof domains - dl, "}");
-	memcpy(p, pp->p, 5 * sizeof p[0]);
-	p[5] = flags;
-	p[6] = domains;
 	res = ca_db_query(conn, err, "trends: reading the screening flags",
-	    BASE_SQL ","
-	    " map AS (SELECT * FROM unnest($6::text[], $7::text[]) AS m(flag, domain))"
-	    " SELECT GROUPING(b.pidx, b.provider_id), b.pidx, b.provider_id, map.flag,"
-	    "  count(*), count(*) FILTER (WHERE ds.score < 0.5),"
-	    "  count(*) FILTER (WHERE ds.score >= 0.5)"
-	    " FROM base b JOIN current_screenings cs ON cs.assessment_id = b.assessment_id"
-	    " JOIN map ON map.flag = ANY (cs.flags)"
-	    " LEFT JOIN domain_scores ds ON ds.audit_id = b.id AND ds.domain = map.domain"
-	    " WHERE b.counted AND b.headline"
-	    " GROUP BY GROUPING SETS ((b.pidx, map.flag), (b.provider_id, map.flag),"
-	    "  (map.flag))", 7, p);
+	    "WITH map AS (SELECT * FROM unnest($1::text[], $2::text[]) AS m(flag, domain)),"
+	    " f AS (SELECT b.pidx, b.provider_id, map.flag, count(*) AS raised,"
+	    "   count(*) FILTER (WHERE ds.score < 0.5) AS confirmed,"
+	    "   count(*) FILTER (WHERE ds.score >= 0.5) AS not_confirmed"
+	    "  FROM ca_trends_base b"
+	    "  JOIN current_screenings cs ON cs.assessment_id = b.assessment_id"
+	    "  CROSS JOIN LATERAL unnest(cs.flags) AS fl(flag)"
+	    "  JOIN map ON map.flag = fl.flag"
+	    "  LEFT JOIN domain_scores ds ON ds.audit_id = b.id AND ds.domain = map.domain"
+	    "  WHERE b.scored"
+	    "  GROUP BY b.pidx, b.provider_id, map.flag)"
+	    " SELECT GROUPING(pidx, provider_id), pidx, provider_id, flag, sum(raised),"
+	    "  sum(confirmed), sum(not_confirmed)"
+	    " FROM f GROUP BY GROUPING SETS ((pidx, flag), (provider_id, flag), (flag))", 2, p);
 	if (res == NULL)
 		return err->code;
 	for (int r = 0; r < PQntuples(res); r++) {
@@ -540,33 +553,29 @@ load_flags(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
 	return 0;
 }
 
-/* Every question answered in the range's headline audits: answers are
- * summed per checklist version first (one pass over the answers), then
- * per checklist. */
+/* Every question answered in the range's headline audits.  Answers are
+ * counted per checklist version, question and rating first (one pass over
+ * the answers, few sums per row), then per checklist and question. */
 static int
-load_questions(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
+load_questions(PGconn *conn, ca_trends *t, ca_err *err)
 {
 	PGresult *res;
 	int n;
 
 	res = ca_db_query(conn, err, "trends: reading the answers",
-	    BASE_SQL ","
-	    " per AS (SELECT an.form_version_id, an.question_id,"
-	    "   count(*) FILTER (WHERE an.rating = 'met') AS met,"
-	    "   count(*) FILTER (WHERE an.rating = 'partially_met') AS partially_met,"
-	    "   count(*) FILTER (WHERE an.rating = 'not_met') AS not_met,"
-	    "   count(*) FILTER (WHERE an.rating = 'not_applicable') AS not_applicable,"
-	    "   sum(b.w) FILTER (WHERE an.rating IN ('met', 'partially_met', 'not_met')) AS sw,"
-	    "   sum(b.w * b.w) FILTER (WHERE an.rating IN ('met', 'partially_met',"
-	    "     'not_met')) AS sw2,"
-	    "   sum(b.w) FILTER (WHERE an.rating = 'met') AS swx"
-	    "  FROM base b JOIN answers an ON an.audit_id = b.id"
-	    "  WHERE b.counted AND b.headline"
-	    "  GROUP BY an.form_version_id, an.question_id),"
-	    " q AS (SELECT v.form_id, per.question_id, sum(met) AS met,"
-	    "   sum(partially_met) AS partially_met, sum(not_met) AS not_met,"
-	    "   sum(not_applicable) AS not_applicable, sum(sw) AS sw, sum(sw2) AS sw2,"
-	    "   sum(swx) AS swx"
+	    "WITH per AS (SELECT an.form_version_id, an.question_id, an.rating,"
+	    "   count(*) AS n, sum(b.w) AS sw, sum(b.w * b.w) AS sw2"
+	    "  FROM ca_trends_base b JOIN answers an ON an.audit_id = b.id"
+	    "  WHERE b.scored"
+	    "  GROUP BY an.form_version_id, an.question_id, an.rating),"
+	    " q AS (SELECT v.form_id, per.question_id,"
+	    "   sum(n) FILTER (WHERE rating = 'met') AS met,"
+	    "   sum(n) FILTER (WHERE rating = 'partially_met') AS partially_met,"
+	    "   sum(n) FILTER (WHERE rating = 'not_met') AS not_met,"
+	    "   sum(n) FILTER (WHERE rating = 'not_applicable') AS not_applicable,"
+	    "   sum(sw) FILTER (WHERE rating IN ('met', 'partially_met', 'not_met')) AS sw,"
+	    "   sum(sw2) FILTER (WHERE rating IN ('met', 'partially_met', 'not_met')) AS sw2,"
+	    "   sum(sw) FILTER (WHERE rating = 'met') AS swx"
 	    "  FROM per JOIN form_versions v ON v.id = per.form_version_id"
 	    "  GROUP BY v.form_id, per.question_id)"
 	    " SELECT f.name, q.question_id, nq.text, nq.domain, nq.position, q.met,"
@@ -578,7 +587,7 @@ load_questions(PGconn *conn, ca_trends *t, const params *pp, ca_err *err)
 	    "    AND s.position = fq.section_position"
 	    "   WHERE v.form_id = q.form_id AND fq.question_id = q.question_id"
 	    "   ORDER BY v.version DESC LIMIT 1) nq"
-	    " ORDER BY f.name, nq.position, q.question_id", 5, pp->p);
+	    " ORDER BY f.name, nq.position, q.question_id", 0, NULL);
 	if (res == NULL)
 		return err->code;
 	n = PQntuples(res);
@@ -707,13 +716,45 @@ load(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_err *err)
 	if (q->provider != NULL && (t->provider = strdup(q->provider)) == NULL)
 		return ca_err_set(err, CA_EX_SOFTWARE, "trends: out of memory");
 	t->empty = 1;
-	if ((rc = load_groups(conn, t, &pp, err)) != 0 ||
-	    (rc = load_domains(conn, t, &pp, err)) != 0 ||
-	    (rc = load_flags(conn, t, &pp, err)) != 0)
+	if ((rc = ca_db_exec(conn, err, "trends: gathering the audits", BASE_TABLE, 0,
+	    NULL)) != 0 ||
+	    (rc = ca_db_exec(conn, err, "trends: gathering the audits", BASE_FILL, 5,
+	    pp.p)) != 0 ||
+	    (rc = ca_db_exec(conn, err, "trends: gathering the audits",
+	    "ANALYZE ca_trends_base", 0, NULL)) != 0)
 		return rc;
-	if (q->questions && (rc = load_questions(conn, t, &pp, err)) != 0)
+	if ((rc = load_groups(conn, t, err)) != 0 ||
+	    (rc = load_domains(conn, t, err)) != 0 ||
+	    (rc = load_flags(conn, t, err)) != 0)
+		return rc;
+	if (q->questions && (rc = load_questions(conn, t, err)) != 0)
 		return rc;
 	return 0;
+}
+
+/* Load inside a snapshot that is always undone: the caller's transaction
+ * when there is one (to a savepoint, so the temporary table goes and the
+ * caller's work stays), else a repeatable-read transaction of our own. */
+static int
+snapshot(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_err *err)
+{
+	int own = PQtransactionStatus(conn) == PQTRANS_IDLE, rc;
+
+	rc = ca_db_exec(conn, err, "trends: starting a snapshot", own ?
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ" : "SAVEPOINT ca_trends", 0, NULL);
+	if (rc != 0)
+		return rc;
+	rc = load(conn, t, q, err);
+	if (own) {
+		ca_db_rollback(conn);
+		return rc;
+	}
+	if (ca_db_exec(conn, rc != 0 ? NULL : err, "trends: ending the snapshot",
+	    "ROLLBACK TO SAVEPOINT ca_trends", 0, NULL) != 0 ||
+	    ca_db_exec(conn, rc != 0 ? NULL : err, "trends: ending the snapshot",
+	    "RELEASE SAVEPOINT ca_trends", 0, NULL) != 0)
+		return rc != 0 ? rc : err->code;
+	return rc;
 }
 
 int
@@ -728,12 +769,7 @@ ca_trends_load(PGconn *conn, const ca_trends_query *q, ca_trends **out, ca_err *
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return ca_err_set(err, CA_EX_SOFTWARE, "trends: out of memory");
 	group_init(&t->all);
-	rc = ca_db_exec(conn, err, "trends: starting a snapshot",
-	    "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", 0, NULL);
-	if (rc == 0) {
-		rc = load(conn, t, q, err);
-		ca_db_rollback(conn);
-	}
+	rc = snapshot(conn, t, q, err);
 	for (size_t i = 0; rc == 0 && i < t->nperiods; i++)
 		group_suppress(&t->periods[i]);
 	for (size_t i = 0; rc == 0 && i < t->nproviders; i++)
