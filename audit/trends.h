@@ -237,7 +237,10 @@ typedef struct ca_trends {
 
 /*
  * Load the figures for q into *out (the caller frees it with
- * ca_trends_free).  A range with no audits is not an error: empty is set
+ * ca_trends_free).  Reads in one snapshot and changes nothing: in a
+ * repeatable-read transaction of its own when conn is idle, else inside
+ * the caller's transaction (its snapshot), undone to a savepoint; a
+ * failure leaves the caller's transaction usable.  A range with no audits is not an error: empty is set
  * and every share NaN.  Errors: 64 for periods that are not periods, of
  * different lengths, in the wrong order or too many, or a today that is
  * not a date; 65 for a provider nobody is called; 69, 70 or 75 from the

@@ -540,6 +540,23 @@ test_api_ranges(void **state)
 	assert_null(t);
 	/* the connection is fine afterwards, outside any transaction */
 	assert_int_equal(PQtransactionStatus(test_group.conn), PQTRANS_IDLE);
+
+	/* inside the caller's transaction: its work stays, nothing of ours
+	 * does, and a refusal does not spoil the transaction */
+	test_db_exec(test_group.conn, "BEGIN; CREATE TEMPORARY TABLE mine (x int)");
+	q.today = "2025-04-01";
+	q.from = "2025-01";
+	q.to = "2025-03";
+	assert_int_equal(ca_trends_load(test_group.conn, &q, &t, &err), 0);
+	assert_int_equal(t->all.audits, 19);
+	ca_trends_free(t);
+	q.provider = "Nobody";
+	assert_int_equal(ca_trends_load(test_group.conn, &q, &t, &err), 65);
+	assert_int_equal(PQtransactionStatus(test_group.conn), PQTRANS_INTRANS);
+	assert_int_equal(test_db_count(test_group.conn,
+	    "SELECT count(*) FROM pg_class WHERE relname IN ('mine', 'ca_trends_base')"
+	    " AND relpersistence = 't'"), 1);
+	test_db_exec(test_group.conn, "ROLLBACK");
 }
 
 /* ---- through the command line ------------------------------------------- */
