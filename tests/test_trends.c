@@ -831,6 +831,20 @@ test_cli_empty_and_errors(void **state)
 	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM audits") > 100,
 	    1);
 	assert_int_equal(cli(&r, "trends", "--provider", "\xff\xfe", NULL), 65);
+	assert_non_null(strstr(r.err, "not UTF-8"));
+	test_run_free(&r);
+	{
+		char *huge = malloc(100001);
+
+		memset(huge, 'x', 100000);
+		huge[100000] = '\0';
+		assert_int_equal(cli(&r, "trends", "--provider", huge, NULL), 65);
+		assert_true(strlen(r.err) < 2000);
+		test_run_free(&r);
+		free(huge);
+	}
+	assert_int_equal(cli(&r, "trends", "--from", "2025-01'; DROP TABLE audits; --", NULL),
+	    64);
 	test_run_free(&r);
 	assert_int_equal(cli(&r, "trends", "--by", "banana", NULL), 64);
 	assert_non_null(strstr(r.err, "--by is period, provider, domain or question"));
