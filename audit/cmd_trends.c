@@ -80,11 +80,10 @@ typedef struct record {
 static field *
 add(record *r, const char *prefix, const char *suffix, int kind)
 {
+	static field spare;    /* the rows below are fixed; past the end is a bug */
 	field *f;
 
-	if (r->n == MAX_FIELDS)
-		abort();    /* the rows below are fixed; more is a bug here */
-	f = &r->f[r->n++];
+	f = r->n < MAX_FIELDS ? &r->f[r->n++] : &spare;
 	snprintf(f->key, sizeof f->key, "%s%s", prefix, suffix);
 	f->kind = kind;
 	return f;
@@ -239,16 +238,22 @@ typedef struct out {
 } out;
 
 static void
+csv_header(const record *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		ca_csv_field(stdout, r->f[i].key);
+		putchar(i + 1 < r->n ? ',' : '\n');
+	}
+}
+
+static void
 out_row(out *o, const record *r)
 {
 	char num[64];
 
 	if (o->fmt == CA_FORMAT_CSV) {
 		if (o->rows == 0)
-			for (int i = 0; i < r->n; i++) {
-				ca_csv_field(stdout, r->f[i].key);
-				putchar(i + 1 < r->n ? ',' : '\n');
-			}
+			csv_header(r);
 		for (int i = 0; i < r->n; i++) {
 			const field *f = &r->f[i];
 
@@ -375,10 +380,7 @@ print_records(const ca_trends *t, by b, ca_format fmt)
 		/* no questions: a CSV still says what its columns would be */
 		if (t->nquestions == 0 && fmt == CA_FORMAT_CSV) {
 			question_record(r, &none);
-			for (int i = 0; i < r->n; i++) {
-				ca_csv_field(stdout, r->f[i].key);
-				putchar(i + 1 < r->n ? ',' : '\n');
-			}
+			csv_header(r);
 		}
 		break;
 	}
@@ -708,11 +710,13 @@ ca_cmd_trends(int argc, char **argv)
 	}
 	if (optind != argc)
 		return ca_cli_usage("trends", "unexpected argument '%s'", argv[optind]);
-	if ((rc = ca_cli_connect(db, &conn)) != 0)
-		return rc;
-	q.questions = b == BY_QUESTION;
-	rc = ca_trends_load(conn, &q, &t, &err);
-	ca_db_close(conn);
+	if ((rc = ca_trends_query_check(&q, &err)) == 0 &&
+	    (rc = ca_cli_connect(db, &conn)) == 0) {
+		q.questions = b == BY_QUESTION;
+		rc = ca_trends_load(conn, &q, &t, &err);
+		ca_db_close(conn);
+	} else if (err.code == 0)
+		return rc;    /* the connection's failure, already told */
 	if (rc == CA_EX_USAGE)
 		return ca_cli_usage("trends", "%s", err.msg);
 	if (rc != 0)

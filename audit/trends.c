@@ -240,24 +240,33 @@ period_at(long index, int months)
 	return p;
 }
 
+/* The periods q gives, checked: each a period, both of one kind. */
+static int
+parse_ends(const ca_trends_query *q, ca_period *from, ca_period *to, ca_err *err)
+{
+	if (q->from != NULL && ca_period_parse(q->from, from) != 0)
+		return ca_err_set(err, CA_EX_USAGE, "--from must be a month (2025-03) or a "
+		    "quarter (2025-Q1)");
+	if (q->to != NULL && ca_period_parse(q->to, to) != 0)
+		return ca_err_set(err, CA_EX_USAGE, "--to must be a month (2025-03) or a "
+		    "quarter (2025-Q1)");
+	if (q->from != NULL && q->to != NULL && from->months != to->months)
+		return ca_err_set(err, CA_EX_USAGE, "--from and --to must both be months or "
+		    "both be quarters");
+	return 0;
+}
+
 /* The range from q, the latest date with a counted audit (NULL: none) and
  * today.  64 with the reason when the periods will not do. */
 static int
 resolve_range(ca_trends *t, const ca_trends_query *q, const char *latest, ca_err *err)
 {
 	ca_period from, to;
-	int have_from = q->from != NULL, have_to = q->to != NULL, months = 1;
+	int have_from = q->from != NULL, have_to = q->to != NULL, months = 1, rc;
 	long span;
 
-	if (have_from && ca_period_parse(q->from, &from) != 0)
-		return ca_err_set(err, CA_EX_USAGE, "--from must be a month (2025-03) or a "
-		    "quarter (2025-Q1)");
-	if (have_to && ca_period_parse(q->to, &to) != 0)
-		return ca_err_set(err, CA_EX_USAGE, "--to must be a month (2025-03) or a "
-		    "quarter (2025-Q1)");
-	if (have_from && have_to && from.months != to.months)
-		return ca_err_set(err, CA_EX_USAGE, "--from and --to must both be months or "
-		    "both be quarters");
+	if ((rc = parse_ends(q, &from, &to, err)) != 0)
+		return rc;
 	if (have_from)
 		months = from.months;
 	else if (have_to)
@@ -691,11 +700,17 @@ chart_series(ca_trends *t, int s, ca_err *err)
 
 /* ---- loading ------------------------------------------------------------ */
 
-static int
-check_query(const ca_trends_query *q, ca_err *err)
+int
+ca_trends_query_check(const ca_trends_query *q, ca_err *err)
 {
+	ca_period from, to;
 	size_t where;
+	int rc;
 
+	/* the periods again once the database has said what latest is; here
+	 * so that a mistyped period is a usage error before any connection */
+	if ((rc = parse_ends(q, &from, &to, err)) != 0)
+		return rc;
 	if (q->today != NULL && ca_date_parse(q->today, NULL) != 0)
 		return ca_err_set(err, CA_EX_USAGE, "--today must be a date as YYYY-MM-DD");
 	if (q->provider != NULL && ca_utf8_check((const unsigned char *)q->provider,
@@ -764,7 +779,7 @@ ca_trends_load(PGconn *conn, const ca_trends_query *q, ca_trends **out, ca_err *
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_query(q, err)) != 0)
+	if ((rc = ca_trends_query_check(q, err)) != 0)
 		return rc;
 	if ((t = calloc(1, sizeof *t)) == NULL)
 		return ca_err_set(err, CA_EX_SOFTWARE, "trends: out of memory");

@@ -248,6 +248,11 @@ typedef struct ca_trends {
  */
 int ca_trends_load(PGconn *conn, const ca_trends_query *q, ca_trends **out, ca_err *err);
 
+/* What ca_trends_load checks before it reads anything (the periods' form,
+ * today, the provider's encoding), for a caller to check before it
+ * connects: 0, 64 or 65 as ca_trends_load would say. */
+int ca_trends_query_check(const ca_trends_query *q, ca_err *err);
+
 void ca_trends_free(ca_trends *t);
 
 /* "improvement", "concern", "neutral", or NULL for common-cause

@@ -855,6 +855,19 @@ test_cli_empty_and_errors(void **state)
 	test_run_free(&r);
 	assert_int_equal(cli(&r, "trends", "--from", "2025-01", "--to", "2025-Q2", NULL), 64);
 	test_run_free(&r);
+	{
+		/* a mistyped period is told before the database is needed */
+		const char *env[] = { "PGPORT=1", NULL };
+		const char *bad[] = { "caseaudit", "trends", "--to", "2025-Q5", NULL };
+		const char *good[] = { "caseaudit", "trends", NULL };
+
+		assert_int_equal(test_run_cli(&r, NULL, env, bad), 0);
+		assert_int_equal(r.status, 64);
+		test_run_free(&r);
+		assert_int_equal(test_run_cli(&r, NULL, env, good), 0);
+		assert_int_equal(r.status, 69);
+		test_run_free(&r);
+	}
 	assert_int_equal(cli(&r, "trends", "--from", "2025-03", "--to", "2025-01", NULL), 64);
 	test_run_free(&r);
 	assert_int_equal(cli(&r, "trends", "--today", "yesterday", NULL), 64);
