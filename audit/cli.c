@@ -31,6 +31,8 @@ extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
 extern const char ca_help_plan[], ca_help_sample[], ca_help_audits[], ca_help_audit[];
 extern const char ca_help_jobs[], ca_help_status[], ca_help_history[], ca_help_settings[];
+int ca_cmd_trends(int argc, char **argv);
+extern const char ca_help_trends[];
 
 typedef struct command {
 	const char *name;
@@ -62,6 +64,8 @@ static const command commands[] = {
 	    ca_cmd_history, ca_help_history },
 	{ "settings", "the feedback window and the share of audits moderated",
 	    ca_cmd_settings, ca_help_settings },
+	{ "trends", "audit figures by period, partner, domain or question",
+	    ca_cmd_trends, ca_help_trends },
 	{ "jobs", "list the daemon's work queue; retry a dead job",
 	    ca_cmd_jobs, ca_help_jobs },
 	{ "status", "daemons alive, work waiting, next sampling runs",

@@ -195,22 +195,31 @@ ca_sample_size(long N, double E, double C, double P, long *n, ca_err *err)
 int
 ca_wilson(long x, long n, double C, double *lo, double *hi)
 {
-	double z, z2, dx, dy, dn, root;
-
 	*lo = *hi = NAN;
 	if (!confidence_ok(C))
 		return CA_EX_USAGE;
 	if (n <= 0 || x < 0 || x > n)
 		return CA_EX_DATAERR;
+	return ca_wilson_real((double)x, (double)n, C, lo, hi);
+}
+
+int
+ca_wilson_real(double x, double n, double C, double *lo, double *hi)
+{
+	double z, z2, dy, root;
+
+	*lo = *hi = NAN;
+	if (!confidence_ok(C))
+		return CA_EX_USAGE;
+	if (!isfinite(x) || !isfinite(n) || !(n > 0) || !(x >= 0) || !(x <= n))
+		return CA_EX_DATAERR;
 
 	z = z_two_sided(C);
 	z2 = z * z;
-	dx = (double)x;
-	dy = (double)(n - x);
-	dn = (double)n;
-	/* dx * dy rather than dx * (dy / dn): the same bits for x and n - x,
+	dy = n - x;
+	/* x * dy rather than x * (dy / n): the same bits for x and n - x,
 	 * so hi for n - x is exactly 1 - lo for x. */
-	root = z * sqrt(dx * dy / dn + z2 / 4.0);
+	root = z * sqrt(x * dy / n + z2 / 4.0);
 	/*
 	 * centre - half loses digits to cancellation when x is small, and
 	 * need not come out as exactly 0 at x = 0.  Multiplying by
@@ -220,8 +229,8 @@ ca_wilson(long x, long n, double C, double *lo, double *hi)
 	 * are set outright, so a z that underflows to 0 (C near 0) cannot
 	 * make 0 / 0 of them.
 	 */
-	*lo = x == 0 ? 0.0 : dx * dx / (dn * (dx + z2 / 2.0 + root));
-	*hi = x == n ? 1.0 : 1.0 - dy * dy / (dn * (dy + z2 / 2.0 + root));
+	*lo = x == 0 ? 0.0 : x * x / (n * (x + z2 / 2.0 + root));
+	*hi = x == n ? 1.0 : 1.0 - dy * dy / (n * (dy + z2 / 2.0 + root));
 	return 0;
 }
 

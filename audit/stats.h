@@ -53,6 +53,14 @@ int ca_sample_size(long N, double E, double C, double P, long *n, ca_err *err);
  * estimate) or x is outside 0..n, CA_EX_USAGE when C is not in (0, 1). */
 int ca_wilson(long x, long n, double C, double *lo, double *hi);
 
+/* The same for a fractional number of successes x of a fractional n, for
+ * shares that are means of proportions or weighted (trends.h: the sum of
+ * domain scores, or a weighted share times Kish's effective n).  Same
+ * formula and guarantees; CA_EX_DATAERR when n is not above 0, x is
+ * outside 0..n, or either is not finite.  ca_wilson is this function on
+ * whole numbers. */
+int ca_wilson_real(double x, double n, double C, double *lo, double *hi);
+
 /* The most categories ca_kappa_compute accepts: grades have four or five,
  * and a fixed bound keeps the function free of allocation. */
 #define CA_KAPPA_MAX_K 32

@@ -814,6 +814,41 @@ intervals_refuse(void **state)
 	}
 }
 
+/* The fractional variant: the same bits as ca_wilson on whole numbers, a
+ * hand-computed weighted case, between its whole neighbours, and the same
+ * refusals plus non-finite arguments. */
+static void
+wilson_real(void **state)
+{
+	double lo, hi, lo2, hi2, lo3, hi3;
+	double ne = 26.0 * 26.0 / 76.0;
+
+	(void)state;
+	for (long n = 1; n <= 60; n++)
+		for (long x = 0; x <= n; x++) {
+			assert_int_equal(ca_wilson(x, n, 0.95, &lo, &hi), 0);
+			assert_int_equal(ca_wilson_real((double)x, (double)n, 0.95, &lo2, &hi2), 0);
+			assert_true(lo == lo2 && hi == hi2);
+		}
+	/* a weighted share of 0.5 on Kish's n of 8.894737 */
+	assert_int_equal(ca_wilson_real(0.5 * ne, ne, 0.95, &lo, &hi), 0);
+	assert_true(prints_as(lo, 0.2254, 4));
+	assert_true(prints_as(hi, 0.7746, 4));
+	assert_int_equal(ca_wilson_real(2.5, 5, 0.95, &lo, &hi), 0);
+	assert_int_equal(ca_wilson(2, 5, 0.95, &lo2, &hi2), 0);
+	assert_int_equal(ca_wilson(3, 5, 0.95, &lo3, &hi3), 0);
+	assert_true(lo2 < lo && lo < lo3 && hi2 < hi && hi < hi3);
+	assert_int_equal(ca_wilson_real(0.0, 0.5, 0.95, &lo, &hi), 0);
+	assert_true(lo == 0.0 && hi > 0 && hi < 1);
+	assert_int_equal(ca_wilson_real(1, 0, 0.95, &lo, &hi), CA_EX_DATAERR);
+	assert_int_equal(ca_wilson_real(5.5, 5, 0.95, &lo, &hi), CA_EX_DATAERR);
+	assert_int_equal(ca_wilson_real(-0.1, 5, 0.95, &lo, &hi), CA_EX_DATAERR);
+	assert_int_equal(ca_wilson_real(NAN, 5, 0.95, &lo, &hi), CA_EX_DATAERR);
+	assert_int_equal(ca_wilson_real(1, INFINITY, 0.95, &lo, &hi), CA_EX_DATAERR);
+	assert_true(isnan(lo) && isnan(hi));
+	assert_int_equal(ca_wilson_real(1, 5, 1.0, &lo, &hi), CA_EX_USAGE);
+}
+
 int
 main(void)
 {
@@ -828,6 +863,7 @@ main(void)
 		cmocka_unit_test(size_refuses_bad_arguments),
 		cmocka_unit_test(wilson_published),
 		cmocka_unit_test(wilson_range_and_symmetry),
+		cmocka_unit_test(wilson_real),
 		cmocka_unit_test(kappa_published_sas),
 		cmocka_unit_test(kappa_se_independent),
 		cmocka_unit_test(kappa_perfect),
