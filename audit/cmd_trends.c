@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "date.h"
 #include "db.h"
+#include "escalations.h"
 #include "listing.h"
 #include "output.h"
 #include "trends.h"
@@ -715,6 +716,12 @@ ca_cmd_trends(int argc, char **argv)
 	    (rc = ca_cli_connect(db, &conn)) == 0) {
 		q.questions = b == BY_QUESTION;
 		rc = ca_trends_load(conn, &q, &t, &err);
+		/* Whoever reads the figures sees a safeguarding concern first. */
+		if (rc == 0 && fmt == CA_FORMAT_TABLE &&
+		    (rc = ca_escalations_banner(conn, stdout, &err)) != 0) {
+			ca_trends_free(t);
+			t = NULL;
+		}
 		ca_db_close(conn);
 	} else if (err.code == 0)
 		return rc;    /* the connection's failure, already told */

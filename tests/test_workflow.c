@@ -527,6 +527,9 @@ test_safeguarding(void **state)
 	assert_true(strstr(r.out, sql) == r.out + 3);
 	assert_non_null(strstr(r.out, "\"safeguarding\": true"));
 	test_run_free(&r);
+	assert_int_equal(cli(&r, "trends", NULL), 0);
+	assert_true(strncmp(r.out, "SAFEGUARDING: 1 audit", 21) == 0);
+	test_run_free(&r);
 
 	/* a flag from the principal social worker; not from the partner */
 	REFUSED(65, "PA1 is not the auditor of audit", "audit", "concern", id, "--note", "x",
