@@ -353,6 +353,22 @@ test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
 	return 0;
 }
 
+int
+test_cli(test_run *r, const char *a1, ...)
+{
+	const char *argv[24] = { strcmp(a1, "--once") == 0 ? "caseauditd" : "caseaudit", a1 };
+	va_list ap;
+	int n = 2;
+
+	va_start(ap, a1);
+	while (n < 23 && (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	assert_int_equal(test_run_cli(r, test_group.name, NULL, argv), 0);
+	return r->status;
+}
+
 void
 test_run_free(test_run *r)
 {

@@ -55,6 +55,35 @@ typedef struct test_run {
 int  test_run_cli(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv);
 void test_run_free(test_run *r);
+
+/* Run caseaudit on the test group's database with the arguments that
+ * follow, up to 22, ending with NULL; "--once" first runs the daemon
+ * instead (`caseauditd --once ...`).  Returns the exit status; failing to
+ * run at all fails the test. */
+int test_cli(test_run *r, const char *a1, ...);
+
+/* The command must succeed; otherwise the test fails with its output. */
+#define TEST_OK(...)                                                   \
+	do {                                                           \
+		test_run r_;                                           \
+		int s_ = test_cli(&r_, __VA_ARGS__, NULL);             \
+                                                                       \
+		if (s_ != 0)                                           \
+			fail_msg("exit %d: %s%s", s_, r_.out, r_.err); \
+		test_run_free(&r_);                                    \
+	} while (0)
+
+/* The command must fail with `status` and say `says` on standard error. */
+#define TEST_REFUSED(status, says, ...)                                         \
+	do {                                                                    \
+		test_run r_;                                                    \
+		int s_ = test_cli(&r_, __VA_ARGS__, NULL);                      \
+                                                                                \
+		if (s_ != (status) || strstr(r_.err, (says)) == NULL)           \
+			fail_msg("want exit %d saying '%s', got %d: %s%s",      \
+			    (status), (says), s_, r_.out, r_.err);              \
+		test_run_free(&r_);                                             \
+	} while (0)
 /* The same, with in[0..inlen) fed to the program's standard input (then
  * closed), written while its output is read so that neither side blocks
  * whatever the sizes. */

@@ -24,35 +24,6 @@
 
 static char *dir;
 
-/* Run caseaudit with up to 15 arguments; returns the exit status. */
-static int
-cli(test_run *r, const char *a1, ...)
-{
-	/* "--once" first means the daemon: `caseauditd --once ...` */
-	const char *argv[20] = { strcmp(a1, "--once") == 0 ? "caseauditd" : "caseaudit", a1 };
-	va_list ap;
-	int n = 2;
-
-	va_start(ap, a1);
-	while (n < 19 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	assert_int_equal(test_run_cli(r, test_group.name, NULL, argv), 0);
-	return r->status;
-}
-
-/* The command must succeed. */
-#define OK(...)                                                        \
-	do {                                                           \
-		test_run r_;                                           \
-		int s_ = cli(&r_, __VA_ARGS__, NULL);                  \
-                                                                       \
-		if (s_ != 0)                                           \
-			fail_msg("exit %d: %s%s", s_, r_.out, r_.err); \
-		test_run_free(&r_);                                    \
-	} while (0)
-
 static int
 setup(void **state)
 {
@@ -67,7 +38,8 @@ setup(void **state)
 		const char *g[] = { "caseaudit", "demo", "generate", "--assessments", "1500",
 		    "--seed", "3", "--out", dir, NULL };
 		char forms[3][4300];
-		const char *f[] = { "caseaudit", "forms", "load", forms[0], forms[1], forms[2], NULL };
+		const char *f[] = { "caseaudit", "forms", "load", forms[0], forms[1], forms[2],
+		    NULL };
 		char staff[4300], ass[4300];
 		const char *s[] = { "caseaudit", "import", "staff", staff, NULL };
 		const char *a[] = { "caseaudit", "import", "assessments", ass, NULL };
@@ -83,7 +55,8 @@ setup(void **state)
 		test_run_free(&r);
 		const char *const *steps[] = { f, s, a, sc };
 		for (int i = 0; i < 4; i++) {
-			if (test_run_cli(&r, test_group.name, NULL, steps[i]) != 0 || r.status != 0) {
+			if (test_run_cli(&r, test_group.name, NULL,
+			    steps[i]) != 0 || r.status != 0) {
 				fprintf(stderr, "setup step %d: %s%s\n", i, r.out, r.err);
 				return -1;
 			}
@@ -99,36 +72,36 @@ test_plan_create_and_errors(void **state)
 	test_run r;
 
 	(void)state;
-	OK("plan", "create", "p-random", "--form", "care-act-assessment", "--method", "random",
+	TEST_OK("plan", "create", "p-random", "--form", "care-act-assessment", "--method", "random",
 	    "--size", "20", "--from", "2026-01");
-	assert_int_equal(cli(&r, "plan", "create", "p-random", "--form", "care-act-assessment",
+	assert_int_equal(test_cli(&r, "plan", "create", "p-random", "--form", "care-act-assessment",
 	    "--method", "random", "--size", "20", NULL), 65);
 	assert_non_null(strstr(r.err, "already exists"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "no-such", "--method",
+	assert_int_equal(test_cli(&r, "plan", "create", "p-x", "--form", "no-such", "--method",
 	    "random", "--size", "2", NULL), 65);
 	assert_non_null(strstr(r.err, "no checklist named 'no-such'"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--types",
+	assert_int_equal(test_cli(&r, "plan", "create", "p-x", "--form", "review", "--types",
 	    "carers_assessment", "--method", "random", "--size", "2", NULL), 65);
 	assert_non_null(strstr(r.err, "does not apply to carers_assessment"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--providers",
+	assert_int_equal(test_cli(&r, "plan", "create", "p-x", "--form", "review", "--providers",
 	    "Nobody Ltd'; DROP TABLE audits; --", "--method", "random", "--size", "2", NULL), 65);
 	assert_non_null(strstr(r.err, "no partner organisation is called"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
+	assert_int_equal(test_cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
 	    "random", "--size", "2", "--percent", "5", NULL), 64);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
+	assert_int_equal(test_cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
 	    "random", "--margin", "1.5", NULL), 64);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
+	assert_int_equal(test_cli(&r, "plan", "create", "p-x", "--form", "review", "--method",
 	    "random", "--size", "2", "--every", "quarter", "--from", "2026-03", NULL), 65);
 	test_run_free(&r);
 	assert_int_equal(test_db_count(test_group.conn,
 	    "SELECT count(*) FROM sampling_plans WHERE name = 'p-x'"), 0);
-	assert_int_equal(cli(&r, "plan", "list", "--format", "json", NULL), 0);
+	assert_int_equal(test_cli(&r, "plan", "list", "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "\"name\": \"p-random\""));
 	test_run_free(&r);
 }
@@ -140,9 +113,10 @@ test_run_verify_and_tamper(void **state)
 	char *run;
 
 	(void)state;
-	OK("plan", "create", "p-strat", "--form", "care-act-assessment", "--method", "stratified",
+	TEST_OK("plan", "create", "p-strat", "--form", "care-act-assessment", "--method",
+	    "stratified",
 	    "--margin", "0.1", "--from", "2026-01", "--exclusion-months", "0");
-	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-strat", "--period", "2026-06",
+	assert_int_equal(test_cli(&r, "sample", "run", "--plan", "p-strat", "--period", "2026-06",
 	    "--seed", "11", "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "\"existed\": false"));
 	test_run_free(&r);
@@ -164,11 +138,11 @@ test_run_verify_and_tamper(void **state)
 	    "SELECT r.sample_size - sum(s.allocation) FROM sampling_run_strata s"
 	    " JOIN sampling_runs r ON r.id = s.run_id JOIN sampling_plans p ON p.id = r.plan_id"
 	    " WHERE p.name = 'p-strat' GROUP BY r.sample_size"), 0);
-	assert_int_equal(cli(&r, "sample", "verify", run, NULL), 0);
+	assert_int_equal(test_cli(&r, "sample", "verify", run, NULL), 0);
 	assert_non_null(strstr(r.out, "verified"));
 	test_run_free(&r);
 	/* asking again returns the same run */
-	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-strat", "--period", "2026-06",
+	assert_int_equal(test_cli(&r, "sample", "run", "--plan", "p-strat", "--period", "2026-06",
 	    "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "\"existed\": true"));
 	test_run_free(&r);
@@ -191,7 +165,7 @@ test_run_verify_and_tamper(void **state)
 		assert_string_equal(PQcmdTuples(res), "1");
 		PQclear(res);
 	}
-	assert_int_equal(cli(&r, "sample", "verify", run, NULL), 1);
+	assert_int_equal(test_cli(&r, "sample", "verify", run, NULL), 1);
 	assert_non_null(strstr(r.out, "in the recorded sample but not redrawn"));
 	assert_non_null(strstr(r.out, "redrawn but not in the recorded sample"));
 	test_run_free(&r);
@@ -219,15 +193,18 @@ test_seeds_and_redraw(void **state)
 
 	(void)state;
 	/* two plans over the same population: the same seed, the same cases */
-	OK("plan", "create", "p-risk-a", "--form", "review", "--method", "risk", "--size", "12",
+	TEST_OK("plan", "create", "p-risk-a", "--form", "review", "--method", "risk", "--size",
+	    "12",
 	    "--from", "2026-01", "--exclusion-months", "0");
-	OK("plan", "create", "p-risk-b", "--form", "review", "--method", "risk", "--size", "12",
+	TEST_OK("plan", "create", "p-risk-b", "--form", "review", "--method", "risk", "--size",
+	    "12",
 	    "--from", "2026-01", "--exclusion-months", "0");
-	OK("plan", "create", "p-risk-c", "--form", "review", "--method", "risk", "--size", "12",
+	TEST_OK("plan", "create", "p-risk-c", "--form", "review", "--method", "risk", "--size",
+	    "12",
 	    "--from", "2026-01", "--exclusion-months", "0");
-	OK("sample", "run", "--plan", "p-risk-a", "--period", "2026-05", "--seed", "99");
-	OK("sample", "run", "--plan", "p-risk-b", "--period", "2026-05", "--seed", "99");
-	OK("sample", "run", "--plan", "p-risk-c", "--period", "2026-05", "--seed", "100");
+	TEST_OK("sample", "run", "--plan", "p-risk-a", "--period", "2026-05", "--seed", "99");
+	TEST_OK("sample", "run", "--plan", "p-risk-b", "--period", "2026-05", "--seed", "99");
+	TEST_OK("sample", "run", "--plan", "p-risk-c", "--period", "2026-05", "--seed", "100");
 	a = selected("p-risk-a");
 	b = selected("p-risk-b");
 	c = selected("p-risk-c");
@@ -239,7 +216,8 @@ test_seeds_and_redraw(void **state)
 	    " sampling_run_members m JOIN sampling_runs r ON r.id = m.run_id JOIN sampling_plans"
 	    " p ON p.id = r.plan_id WHERE p.name = 'p-risk-a'"), 2);
 	/* redraw: allowed before work starts, recorded */
-	OK("sample", "run", "--plan", "p-risk-c", "--period", "2026-05", "--redraw", "--seed", "99");
+	TEST_OK("sample", "run", "--plan", "p-risk-c", "--period", "2026-05", "--redraw", "--seed",
+	    "99");
 	free(c);
 	c = selected("p-risk-c");
 	assert_string_equal(a, c);
@@ -252,15 +230,15 @@ test_seeds_and_redraw(void **state)
 	    " 'in_progress' WHERE id = (SELECT min(au.id) FROM audits au JOIN sampling_runs r ON"
 	    " r.id = au.run_id JOIN sampling_plans p ON p.id = r.plan_id WHERE p.name ="
 	    " 'p-risk-c' AND au.status = 'assigned') RETURNING 1) SELECT count(*) FROM u"), 1);
-	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-risk-c", "--period", "2026-05",
+	assert_int_equal(test_cli(&r, "sample", "run", "--plan", "p-risk-c", "--period", "2026-05",
 	    "--redraw", NULL), 65);
 	assert_non_null(strstr(r.err, "has started"));
 	test_run_free(&r);
 	/* a period that has not ended, and one of the wrong length */
-	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-risk-a", "--period", "2999-01",
+	assert_int_equal(test_cli(&r, "sample", "run", "--plan", "p-risk-a", "--period", "2999-01",
 	    NULL), 65);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "sample", "run", "--plan", "p-risk-a", "--period", "2026-Q1",
+	assert_int_equal(test_cli(&r, "sample", "run", "--plan", "p-risk-a", "--period", "2026-Q1",
 	    NULL), 65);
 	test_run_free(&r);
 	free(a);
@@ -277,13 +255,13 @@ test_independence_and_capacity(void **state)
 	(void)state;
 	/* Whatever has been assigned so far in this group: never to the
 	 * assessor, never within the partner, never over capacity. */
-	OK("plan", "create", "p-big", "--form", "care-act-assessment", "--method", "random",
+	TEST_OK("plan", "create", "p-big", "--form", "care-act-assessment", "--method", "random",
 	    "--percent", "100", "--from", "2025-06", "--exclusion-months", "0");
 	for (int m = 6; m <= 12; m++) {
 		char period[8];
 
 		snprintf(period, sizeof period, "2025-%02d", m);
-		OK("sample", "run", "--plan", "p-big", "--period", period);
+		TEST_OK("sample", "run", "--plan", "p-big", "--period", period);
 	}
 	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM audits au JOIN"
 	    " assessments a ON a.id = au.assessment_id JOIN staff s ON s.id = au.auditor_id"
@@ -295,7 +273,8 @@ test_independence_and_capacity(void **state)
 	/* so many cases fill every auditor: the rest wait, with the reason */
 	assert_true(test_db_count(test_group.conn, "SELECT count(*) FROM audits WHERE status ="
 	    " 'unassigned' AND unassigned_reason LIKE 'every independent auditor%'") > 0);
-	assert_int_equal(cli(&r, "audits", "--status", "unassigned", "--format", "json", NULL), 0);
+	assert_int_equal(test_cli(&r, "audits", "--status", "unassigned", "--format", "json",
+	    NULL), 0);
 	assert_non_null(strstr(r.out, "\"auditor\": null"));
 	assert_non_null(strstr(r.out, "\"reason\": \"every independent auditor"));
 	test_run_free(&r);
@@ -322,13 +301,14 @@ test_independence_and_capacity(void **state)
 		test_db_exec(test_group.conn, "UPDATE audits SET status = 'submitted', grade ="
 		    " 'good', submitted_on = '2026-10-20' WHERE status = 'in_progress'");
 		test_db_exec(test_group.conn, "UPDATE sampling_plans SET paused = true");
-		assert_int_equal(cli(&r, "--once", "--today", "2026-11-01", NULL), 0);
+		assert_int_equal(test_cli(&r, "--once", "--today", "2026-11-01", NULL), 0);
 		test_run_free(&r);
 		assert_true(test_db_count(test_group.conn,
 		    "SELECT count(*) FROM audits WHERE status = 'unassigned'") < before);
 		assert_true(test_db_count(test_group.conn, "SELECT count(*) FROM events WHERE"
 		    " action = 'audit.assigned' AND actor = 'caseauditd'") > 0);
-		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM audits au JOIN"
+		assert_int_equal(test_db_count(test_group.conn,
+		    "SELECT count(*) FROM audits au JOIN"
 		    " assessments a ON a.id = au.assessment_id JOIN staff s ON s.id = au.auditor_id"
 		    " WHERE s.organisation_id = a.provider_id OR s.staff_ref = a.assessor_ref"), 0);
 		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM staff s WHERE"
@@ -350,19 +330,21 @@ test_independence_and_capacity(void **state)
 		    " 'qa_lead' = ANY (roles) LIMIT 1");
 
 		assert_non_null(aud);
-		assert_int_equal(cli(&r, "audit", "reassign", id, aud, "--as", aud, NULL), 65);
+		assert_int_equal(test_cli(&r, "audit", "reassign", id, aud, "--as", aud, NULL), 65);
 		assert_non_null(strstr(r.err, "only a QA lead can reassign"));
 		test_run_free(&r);
 		if (lead != NULL) {
 			char *inside;
 			char sql[512];
 
-			snprintf(sql, sizeof sql, "SELECT s.staff_ref FROM staff s JOIN assessments a"
+			snprintf(sql, sizeof sql,
+			    "SELECT s.staff_ref FROM staff s JOIN assessments a"
 			    " ON a.provider_id = s.organisation_id JOIN audits au ON au.assessment_id"
 			    " = a.id WHERE au.id = %s AND 'auditor' = ANY (s.roles) LIMIT 1", id);
 			inside = test_db_value(test_group.conn, sql);
 			if (inside != NULL) {
-				assert_int_equal(cli(&r, "audit", "reassign", id, inside, "--as", lead,
+				assert_int_equal(test_cli(&r, "audit", "reassign", id, inside,
+				    "--as", lead,
 				    NULL), 65);
 				assert_non_null(strstr(r.err, "must be independent"));
 				test_run_free(&r);
@@ -392,10 +374,10 @@ test_neyman(void **state)
 	    " AND o.name = 'Northgate Community Care'");
 	assert_true(test_db_count(test_group.conn, "SELECT count(*) FROM audits WHERE grade"
 	    " IS NOT NULL") >= 10);
-	OK("plan", "create", "p-neyman", "--form", "care-act-assessment", "--method",
+	TEST_OK("plan", "create", "p-neyman", "--form", "care-act-assessment", "--method",
 	    "stratified", "--allocation", "neyman", "--size", "30", "--from", "2026-01",
 	    "--exclusion-months", "0");
-	OK("sample", "run", "--plan", "p-neyman", "--period", "2026-07", "--seed", "5");
+	TEST_OK("sample", "run", "--plan", "p-neyman", "--period", "2026-07", "--seed", "5");
 	run = test_db_value(test_group.conn, "SELECT r.id FROM sampling_runs r JOIN"
 	    " sampling_plans p ON p.id = r.plan_id WHERE p.name = 'p-neyman'");
 	assert_non_null(run);
@@ -414,7 +396,7 @@ test_neyman(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM sampling_run_strata WHERE run_id = %s"
 	    " AND label = 'Northgate Community Care' AND variability < 0.5", run);
 	assert_int_equal(test_db_count(test_group.conn, sql), 1);
-	assert_int_equal(cli(&r, "sample", "verify", run, NULL), 0);
+	assert_int_equal(test_cli(&r, "sample", "verify", run, NULL), 0);
 	test_run_free(&r);
 	free(run);
 }
@@ -463,7 +445,7 @@ test_chasing(void **state)
 	 * round forgets that job so the same day is chased twice. */
 	for (int i = 0; i < 2; i++) {
 		test_db_exec(test_group.conn, "DELETE FROM jobs WHERE kind = 'chase'");
-		assert_int_equal(cli(&r, "--once", "--today", "2026-11-10", NULL), 0);
+		assert_int_equal(test_cli(&r, "--once", "--today", "2026-11-10", NULL), 0);
 		test_run_free(&r);
 		assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reminders r"
 		    " JOIN audits au ON au.id = r.audit_id WHERE r.kind = 'due_soon'"
@@ -481,7 +463,7 @@ test_chasing(void **state)
 		    - events, 2 + leads);
 	}
 	/* a day later, the same audits bring nothing new */
-	assert_int_equal(cli(&r, "--once", "--today", "2026-11-11", NULL), 0);
+	assert_int_equal(test_cli(&r, "--once", "--today", "2026-11-11", NULL), 0);
 	test_run_free(&r);
 	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reminders"),
 	    2 + leads);

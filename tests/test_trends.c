@@ -561,22 +561,6 @@ test_api_ranges(void **state)
 
 /* ---- through the command line ------------------------------------------- */
 
-static int
-cli(test_run *r, const char *a1, ...)
-{
-	const char *argv[24] = { "caseaudit", a1 };
-	va_list ap;
-	int n = 2;
-
-	va_start(ap, a1);
-	while (n < 23 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	assert_int_equal(test_run_cli(r, test_group.name, NULL, argv), 0);
-	return r->status;
-}
-
 /* The number at "key" in the JSON row that holds `row` ("\"period\":
  * \"2025-01\""); NAN for null. */
 static double
@@ -649,7 +633,7 @@ test_cli_json(void **state)
 	test_run r;
 
 	(void)state;
-	assert_int_equal(cli(&r, "trends", "--by", "period", "--from", "2025-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "period", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-01", "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "{\"by\": \"period\", \"from\": \"2025-01\", \"to\": "
 	    "\"2025-03\", \"provider\": null, \"today\": \"2025-04-01\", \"confidence\": 0.95,"));
@@ -677,7 +661,7 @@ test_cli_json(void **state)
 	test_run_free(&r);
 
 	/* by provider: Beta Support suppressed, its work shown */
-	assert_int_equal(cli(&r, "trends", "--by", "provider", "--from", "2025-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "provider", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-01", "--format", "json", NULL), 0);
 	assert_true(isnan(json_num(r.out, "\"provider\": \"Beta Support\"", "audits")));
 	NEAR(json_num(r.out, "\"provider\": \"Beta Support\"", "audits_drawn"), 5);
@@ -687,7 +671,7 @@ test_cli_json(void **state)
 	test_run_free(&r);
 
 	/* by question */
-	assert_int_equal(cli(&r, "trends", "--by", "question", "--from", "2025-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "question", "--from", "2025-01", "--to",
 	    "2025-01", "--format", "json", NULL), 0);
 	NEAR(json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "share_met"),
 	    12.0 / 22);
@@ -699,7 +683,7 @@ test_cli_json(void **state)
 	test_run_free(&r);
 
 	/* by domain, with the control chart's signal */
-	assert_int_equal(cli(&r, "trends", "--by", "domain", "--from", "2023-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "domain", "--from", "2023-01", "--to",
 	    "2023-12", "--provider", "Delta Care", "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "\"domain\": \"holistic\", \"period\": \"2023-12\", "
 	    "\"total\": false, \"share_met\": 0.85,"));
@@ -714,7 +698,7 @@ test_cli_csv(void **state)
 	char line[8192];
 
 	(void)state;
-	assert_int_equal(cli(&r, "trends", "--from", "2025-02", "--to", "2025-03", "--today",
+	assert_int_equal(test_cli(&r, "trends", "--from", "2025-02", "--to", "2025-03", "--today",
 	    "2025-04-01", "--format", "csv", NULL), 0);
 	starts(r.out, "period,total,suppressed,audits,targeted,outstanding,"
 	    "good,requires_improvement,inadequate,good_or_outstanding,good_or_outstanding_lo,"
@@ -728,7 +712,7 @@ test_cli_csv(void **state)
 	test_run_free(&r);
 
 	/* no questions in a range: the header alone */
-	assert_int_equal(cli(&r, "trends", "--by", "question", "--from", "2020-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "question", "--from", "2020-01", "--to",
 	    "2020-01", "--format", "csv", NULL), 0);
 	starts(r.out, "form,question,domain,text,met,");
 	assert_null(strchr(strchr(r.out, '\n') + 1, '\n'));
@@ -742,7 +726,7 @@ test_cli_table(void **state)
 	char line[4096];
 
 	(void)state;
-	assert_int_equal(cli(&r, "trends", "--from", "2025-01", "--to", "2025-03", "--today",
+	assert_int_equal(test_cli(&r, "trends", "--from", "2025-01", "--to", "2025-03", "--today",
 	    "2025-04-01", NULL), 0);
 	assert_non_null(strstr(r.out, "Audits of assessments completed 2025-01 to 2025-03, "
 	    "all partner organisations"));
@@ -767,7 +751,7 @@ test_cli_table(void **state)
 	test_run_free(&r);
 
 	/* the control chart's verdict, per period */
-	assert_int_equal(cli(&r, "trends", "--from", "2023-01", "--to", "2023-12",
+	assert_int_equal(test_cli(&r, "trends", "--from", "2023-01", "--to", "2023-12",
 	    "--provider", "Delta Care", NULL), 0);
 	line_of(r.out, "2023-04", line, sizeof line);
 	assert_non_null(strstr(line, "50% (24–76%)"));
@@ -780,7 +764,7 @@ test_cli_table(void **state)
 	test_run_free(&r);
 
 	/* by domain and question */
-	assert_int_equal(cli(&r, "trends", "--by", "domain", "--from", "2025-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "domain", "--from", "2025-01", "--to",
 	    "2025-03", NULL), 0);
 	line_with(r.out, "holistic needs ", " 2025-01 ", line, sizeof line);
 	assert_non_null(strstr(line, "50% (23–77%)"));
@@ -789,7 +773,7 @@ test_cli_table(void **state)
 	line_with(r.out, "outcomes and plan ", " 2025-02 ", line, sizeof line);
 	assert_non_null(strstr(line, "—"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--by", "question", "--from", "2025-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "question", "--from", "2025-01", "--to",
 	    "2025-01", NULL), 0);
 	line_with(r.out, "care-act-assessment ", " beyond_presenting_issue ", line, sizeof line);
 	assert_non_null(strstr(line, "55% (25–81%)"));
@@ -799,7 +783,7 @@ test_cli_table(void **state)
 	test_run_free(&r);
 
 	/* by provider */
-	assert_int_equal(cli(&r, "trends", "--by", "provider", "--from", "2025-01", "--to",
+	assert_int_equal(test_cli(&r, "trends", "--by", "provider", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-01", NULL), 0);
 	line_of(r.out, "Beta Support", line, sizeof line);
 	assert_non_null(strstr(line, "<5"));
@@ -814,23 +798,23 @@ test_cli_empty_and_errors(void **state)
 	test_run r;
 
 	(void)state;
-	assert_int_equal(cli(&r, "trends", "--from", "2020-01", "--to", "2020-06", NULL), 0);
+	assert_int_equal(test_cli(&r, "trends", "--from", "2020-01", "--to", "2020-06", NULL), 0);
 	assert_non_null(strstr(r.out, "No submitted audits in this range: nothing to show "
 	    "yet."));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--provider", "Ωmega Café", "--format", "json",
+	assert_int_equal(test_cli(&r, "trends", "--provider", "Ωmega Café", "--format", "json",
 	    NULL), 0);
 	assert_non_null(strstr(r.out, "\"provider\": \"Ωmega Café\""));
 	assert_non_null(strstr(r.out, "\"empty\": true"));
 	test_run_free(&r);
 
-	assert_int_equal(cli(&r, "trends", "--provider", "Nobody'; DROP TABLE audits; --",
+	assert_int_equal(test_cli(&r, "trends", "--provider", "Nobody'; DROP TABLE audits; --",
 	    NULL), 65);
 	assert_non_null(strstr(r.err, "no partner organisation is called"));
 	test_run_free(&r);
 	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM audits") > 100,
 	    1);
-	assert_int_equal(cli(&r, "trends", "--provider", "\xff\xfe", NULL), 65);
+	assert_int_equal(test_cli(&r, "trends", "--provider", "\xff\xfe", NULL), 65);
 	assert_non_null(strstr(r.err, "not UTF-8"));
 	test_run_free(&r);
 	{
@@ -838,22 +822,22 @@ test_cli_empty_and_errors(void **state)
 
 		memset(huge, 'x', 100000);
 		huge[100000] = '\0';
-		assert_int_equal(cli(&r, "trends", "--provider", huge, NULL), 65);
+		assert_int_equal(test_cli(&r, "trends", "--provider", huge, NULL), 65);
 		assert_true(strlen(r.err) < 2000);
 		test_run_free(&r);
 		free(huge);
 	}
-	assert_int_equal(cli(&r, "trends", "--from", "2025-01'; DROP TABLE audits; --", NULL),
+	assert_int_equal(test_cli(&r, "trends", "--from", "2025-01'; DROP TABLE audits; --", NULL),
 	    64);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--by", "banana", NULL), 64);
+	assert_int_equal(test_cli(&r, "trends", "--by", "banana", NULL), 64);
 	assert_non_null(strstr(r.err, "--by is period, provider, domain or question"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--from", "2025-13", NULL), 64);
+	assert_int_equal(test_cli(&r, "trends", "--from", "2025-13", NULL), 64);
 	assert_non_null(strstr(r.err, "--from must be a month"));
 	assert_non_null(strstr(r.err, "caseaudit trends --help"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--from", "2025-01", "--to", "2025-Q2", NULL), 64);
+	assert_int_equal(test_cli(&r, "trends", "--from", "2025-01", "--to", "2025-Q2", NULL), 64);
 	test_run_free(&r);
 	{
 		/* a mistyped period is told before the database is needed */
@@ -868,15 +852,15 @@ test_cli_empty_and_errors(void **state)
 		assert_int_equal(r.status, 69);
 		test_run_free(&r);
 	}
-	assert_int_equal(cli(&r, "trends", "--from", "2025-03", "--to", "2025-01", NULL), 64);
+	assert_int_equal(test_cli(&r, "trends", "--from", "2025-03", "--to", "2025-01", NULL), 64);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--today", "yesterday", NULL), 64);
+	assert_int_equal(test_cli(&r, "trends", "--today", "yesterday", NULL), 64);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--format", "xml", NULL), 64);
+	assert_int_equal(test_cli(&r, "trends", "--format", "xml", NULL), 64);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "surplus", NULL), 64);
+	assert_int_equal(test_cli(&r, "trends", "surplus", NULL), 64);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", "--help", NULL), 0);
+	assert_int_equal(test_cli(&r, "trends", "--help", NULL), 0);
 	assert_non_null(strstr(r.out, "usage: caseaudit trends"));
 	test_run_free(&r);
 }

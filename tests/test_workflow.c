@@ -69,45 +69,6 @@ static const char checklist[] =
 	"        text: Recorded clearly and on time?\n"
 	"        guidance: { good: g, partial: p, poor: x }\n";
 
-/* Run caseaudit with up to 17 arguments; returns the exit status. */
-static int
-cli(test_run *r, const char *a1, ...)
-{
-	const char *argv[20] = { "caseaudit", a1 };
-	va_list ap;
-	int n = 2;
-
-	va_start(ap, a1);
-	while (n < 19 && (argv[n] = va_arg(ap, const char *)) != NULL)
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	assert_int_equal(test_run_cli(r, test_group.name, NULL, argv), 0);
-	return r->status;
-}
-
-#define OK(...)                                                        \
-	do {                                                           \
-		test_run r_;                                           \
-		int s_ = cli(&r_, __VA_ARGS__, NULL);                  \
-                                                                       \
-		if (s_ != 0)                                           \
-			fail_msg("exit %d: %s%s", s_, r_.out, r_.err); \
-		test_run_free(&r_);                                    \
-	} while (0)
-
-/* The command must fail with status and say `says` on stderr. */
-#define REFUSED(status, says, ...)                                              \
-	do {                                                                    \
-		test_run r_;                                                    \
-		int s_ = cli(&r_, __VA_ARGS__, NULL);                           \
-                                                                                \
-		if (s_ != (status) || strstr(r_.err, (says)) == NULL)           \
-			fail_msg("want exit %d saying '%s', got %d: %s%s",      \
-			    (status), (says), s_, r_.out, r_.err);              \
-		test_run_free(&r_);                                             \
-	} while (0)
-
 #define COUNT(sql) test_db_count(test_group.conn, (sql))
 
 /* A fresh audit of a new case, assigned to AUD1; its id as text. */
@@ -188,7 +149,7 @@ answer_all(const char *id)
 	static const char *const required[] = { "h1", "h2", "sg", "rec1" };
 
 	for (size_t i = 0; i < 4; i++)
-		OK("audit", "answer", id, required[i], "met", "--as", "AUD1");
+		TEST_OK("audit", "answer", id, required[i], "met", "--as", "AUD1");
 }
 
 static void
@@ -198,7 +159,7 @@ test_answers(void **state)
 	test_run r;
 
 	(void)state;
-	REFUSED(64, "--as STAFF is required", "audit", "answer", id, "h1", "met");
+	TEST_REFUSED(64, "--as STAFF is required", "audit", "answer", id, "h1", "met");
 	{
 		const char *env[] = { "CASEAUDIT_AS=AUD2", NULL };
 		const char *argv[] = { "caseaudit", "audit", "answer", id, "h1", "met", NULL };
@@ -208,26 +169,28 @@ test_answers(void **state)
 		assert_non_null(strstr(r.err, "only its auditor can answer it"));
 		test_run_free(&r);
 	}
-	REFUSED(65, "there is no active member of staff 'NOBODY'", "audit", "answer", id, "h1",
+	TEST_REFUSED(65, "there is no active member of staff 'NOBODY'", "audit", "answer", id, "h1",
 	    "met", "--as", "NOBODY");
-	REFUSED(65, "is assigned to AUD1; only its auditor can answer it", "audit", "answer", id,
+	TEST_REFUSED(65, "is assigned to AUD1; only its auditor can answer it", "audit", "answer",
+	    id,
 	    "h1", "met", "--as", "AUD2");
-	REFUSED(65, "there is no audit 999999", "audit", "answer", "999999", "h1", "met",
+	TEST_REFUSED(65, "there is no audit 999999", "audit", "answer", "999999", "h1", "met",
 	    "--as", "AUD1");
-	REFUSED(64, "ID must be an audit number", "audit", "answer", "1; DROP TABLE audits",
+	TEST_REFUSED(64, "ID must be an audit number", "audit", "answer", "1; DROP TABLE audits",
 	    "h1", "met", "--as", "AUD1");
-	REFUSED(65, "has no question 'h9'", "audit", "answer", id, "h9", "met", "--as", "AUD1");
-	REFUSED(65, "'great' is not a rating of question h1; use one of: met, partially_met, "
+	TEST_REFUSED(65, "has no question 'h9'", "audit", "answer", id, "h9", "met", "--as",
+	    "AUD1");
+	TEST_REFUSED(65, "'great' is not a rating of question h1; use one of: met, partially_met, "
 	    "not_met, not_applicable", "audit", "answer", id, "h1", "great", "--as", "AUD1");
-	REFUSED(65, "question h1 rated not_met needs evidence", "audit", "answer", id, "h1",
+	TEST_REFUSED(65, "question h1 rated not_met needs evidence", "audit", "answer", id, "h1",
 	    "not_met", "--as", "AUD1");
-	REFUSED(65, "question h1 rated not_met needs evidence", "audit", "answer", id, "h1",
+	TEST_REFUSED(65, "question h1 rated not_met needs evidence", "audit", "answer", id, "h1",
 	    "not_met", "--evidence", "  \n ", "--as", "AUD1");
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	REFUSED(65, "--evidence is 20001 bytes; at most 20000", "audit", "answer", id, "h1",
+	TEST_REFUSED(65, "--evidence is 20001 bytes; at most 20000", "audit", "answer", id, "h1",
 	    "not_met", "--evidence", big, "--as", "AUD1");
-	REFUSED(65, "--evidence is not valid UTF-8 (byte 3)", "audit", "answer", id, "h1",
+	TEST_REFUSED(65, "--evidence is not valid UTF-8 (byte 3)", "audit", "answer", id, "h1",
 	    "not_met", "--evidence", "ab\xff", "--as", "AUD1");
 	/* nothing of that changed the audit */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audits WHERE id = %s AND status ="
@@ -236,7 +199,7 @@ test_answers(void **state)
 	assert_int_equal(COUNT("SELECT count(*) FROM answers"), 0);
 
 	/* the first answer starts the audit; text is kept exactly as written */
-	assert_int_equal(cli(&r, "audit", "answer", id, "h1", "not_met", "--evidence",
+	assert_int_equal(test_cli(&r, "audit", "answer", id, "h1", "not_met", "--evidence",
 	    "'); DELETE FROM answers; -- Siân said “no”", "--as", "AUD1", "--today",
 	    "2026-02-10", NULL), 0);
 	snprintf(sql, sizeof sql, "audit %s: h1 rated not_met\n", id);
@@ -249,7 +212,7 @@ test_answers(void **state)
 	    " '''); DELETE FROM answers; -- Siân said “no”' AND answered_on = '2026-02-10'"), 1);
 
 	/* answering again replaces the answer; the trail keeps both */
-	assert_int_equal(cli(&r, "audit", "answer", id, "h1", "met", "--as", "AUD1", NULL), 0);
+	assert_int_equal(test_cli(&r, "audit", "answer", id, "h1", "met", "--as", "AUD1", NULL), 0);
 	assert_non_null(strstr(r.out, "h1 now rated met"));
 	test_run_free(&r);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM answers WHERE audit_id = %s AND"
@@ -279,26 +242,27 @@ test_submit_scores_feedback(void **state)
 	test_run r;
 
 	(void)state;
-	REFUSED(65, "nothing has been answered yet", "audit", "submit", id, "--grade", "good",
+	TEST_REFUSED(65, "nothing has been answered yet", "audit", "submit", id, "--grade", "good",
 	    "--as", "AUD1");
-	OK("audit", "answer", id, "h1", "partially_met", "--evidence", "only the shower",
+	TEST_OK("audit", "answer", id, "h1", "partially_met", "--evidence", "only the shower",
 	    "--as", "AUD1");
-	REFUSED(65, "cannot be submitted: 3 required questions are unanswered: h2, sg, rec1",
+	TEST_REFUSED(65, "cannot be submitted: 3 required questions are unanswered: h2, sg, rec1",
 	    "audit", "submit", id, "--grade", "good", "--as", "AUD1");
-	OK("audit", "answer", id, "h2", "met", "--as", "AUD1");
-	OK("audit", "answer", id, "sg", "met", "--as", "AUD1");
-	OK("audit", "answer", id, "r2", "not_applicable", "--as", "AUD1");
-	REFUSED(65, "1 required question is unanswered: rec1", "audit", "submit", id, "--grade",
+	TEST_OK("audit", "answer", id, "h2", "met", "--as", "AUD1");
+	TEST_OK("audit", "answer", id, "sg", "met", "--as", "AUD1");
+	TEST_OK("audit", "answer", id, "r2", "not_applicable", "--as", "AUD1");
+	TEST_REFUSED(65, "1 required question is unanswered: rec1", "audit", "submit", id,
+	    "--grade",
 	    "good", "--as", "AUD1");
-	OK("audit", "answer", id, "rec1", "not_met", "--evidence", "undated", "--as", "AUD1");
-	REFUSED(64, "--grade is outstanding, good, requires_improvement or inadequate",
+	TEST_OK("audit", "answer", id, "rec1", "not_met", "--evidence", "undated", "--as", "AUD1");
+	TEST_REFUSED(64, "--grade is outstanding, good, requires_improvement or inadequate",
 	    "audit", "submit", id, "--grade", "excellent", "--as", "AUD1");
-	REFUSED(64, "--grade G is required", "audit", "submit", id, "--as", "AUD1");
-	REFUSED(65, "only its auditor can submit it", "audit", "submit", id, "--grade", "good",
+	TEST_REFUSED(64, "--grade G is required", "audit", "submit", id, "--as", "AUD1");
+	TEST_REFUSED(65, "only its auditor can submit it", "audit", "submit", id, "--grade", "good",
 	    "--as", "AUD2");
-	OK("audit", "note", id, "--strengths", "The person's words are quoted.", "--learning",
+	TEST_OK("audit", "note", id, "--strengths", "The person's words are quoted.", "--learning",
 	    "Consider every outcome.", "--as", "AUD1");
-	assert_int_equal(cli(&r, "audit", "submit", id, "--grade", "requires_improvement",
+	assert_int_equal(test_cli(&r, "audit", "submit", id, "--grade", "requires_improvement",
 	    "--as", "AUD1", "--today", "2026-02-20", NULL), 0);
 	assert_non_null(strstr(r.out, "submitted, graded requires_improvement"));
 	test_run_free(&r);
@@ -331,7 +295,7 @@ test_submit_scores_feedback(void **state)
 	    " o.name = 'Partner A')", id);
 	assert_int_equal(COUNT(sql), 2);
 	/* answers are frozen: by the workflow, and by the database itself */
-	REFUSED(65, "is submitted; its answers are frozen since submission", "audit", "answer",
+	TEST_REFUSED(65, "is submitted; its answers are frozen since submission", "audit", "answer",
 	    id, "h2", "not_met", "--evidence", "x", "--as", "AUD1");
 	snprintf(sql, sizeof sql, "UPDATE answers SET rating = 'met' WHERE audit_id = %s", id);
 	{
@@ -341,22 +305,23 @@ test_submit_scores_feedback(void **state)
 		assert_non_null(strstr(PQresultErrorMessage(res), "frozen"));
 		PQclear(res);
 	}
-	REFUSED(65, "only a QA lead can cancel", "audit", "cancel", id, "--reason", "x", "--as",
+	TEST_REFUSED(65, "only a QA lead can cancel", "audit", "cancel", id, "--reason", "x",
+	    "--as",
 	    "AUD1");
-	REFUSED(65, "is submitted; only an audit not yet submitted can be cancelled", "audit",
+	TEST_REFUSED(65, "is submitted; only an audit not yet submitted can be cancelled", "audit",
 	    "cancel", id, "--reason", "withdrawn", "--as", "LEAD1");
 
 	/* the partner's factual-accuracy comment, within the window only */
-	REFUSED(65, "PB1 does not work for the partner organisation", "audit", "comment", id,
+	TEST_REFUSED(65, "PB1 does not work for the partner organisation", "audit", "comment", id,
 	    "--text", "not ours", "--as", "PB1");
-	REFUSED(65, "--text is required", "audit", "comment", id, "--as", "PA2");
-	OK("audit", "comment", id, "--text", "The carer was in fact offered an assessment.",
+	TEST_REFUSED(65, "--text is required", "audit", "comment", id, "--as", "PA2");
+	TEST_OK("audit", "comment", id, "--text", "The carer was in fact offered an assessment.",
 	    "--as", "PA2", "--today", "2026-03-06");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audits a JOIN feedback f ON"
 	    " f.audit_id = a.id JOIN feedback_comments c ON c.feedback_id = f.id WHERE a.id = %s"
 	    " AND a.status = 'feedback' AND c.made_on = '2026-03-06'", id);
 	assert_int_equal(COUNT(sql), 1);
-	REFUSED(65, "the feedback window closed on 06/03/2026", "audit", "comment", id,
+	TEST_REFUSED(65, "the feedback window closed on 06/03/2026", "audit", "comment", id,
 	    "--text", "late", "--as", "PA1", "--today", "2026-03-07");
 
 	/* the daemon closes it once the window has ended, not before */
@@ -377,7 +342,7 @@ test_submit_scores_feedback(void **state)
 		    &err), 0);
 		assert_int_equal(closed, 0);
 	}
-	REFUSED(65, "is closed; only a submitted audit can be returned", "audit", "return", id,
+	TEST_REFUSED(65, "is closed; only a submitted audit can be returned", "audit", "return", id,
 	    "--reason", "x", "--as", "PSW1");
 	free(id);
 }
@@ -389,22 +354,23 @@ test_return_and_resubmit(void **state)
 
 	(void)state;
 	answer_all(id);
-	REFUSED(65, "is in_progress; it is still with its auditor", "audit", "return", id,
+	TEST_REFUSED(65, "is in_progress; it is still with its auditor", "audit", "return", id,
 	    "--reason", "x", "--as", "PSW1");
-	OK("audit", "submit", id, "--grade", "good", "--as", "AUD1");
-	REFUSED(65, "is submitted; only a moderator can return it", "audit", "return", id,
+	TEST_OK("audit", "submit", id, "--grade", "good", "--as", "AUD1");
+	TEST_REFUSED(65, "is submitted; only a moderator can return it", "audit", "return", id,
 	    "--reason", "x", "--as", "LEAD1");
-	REFUSED(65, "--reason is required", "audit", "return", id, "--as", "PSW1");
-	OK("audit", "return", id, "--reason", "Holistic questions are rated too high.", "--as",
+	TEST_REFUSED(65, "--reason is required", "audit", "return", id, "--as", "PSW1");
+	TEST_OK("audit", "return", id, "--reason", "Holistic questions are rated too high.", "--as",
 	    "PSW1");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE entity_id = '%s' AND"
 	    " action = 'audit.returned' AND actor = 'PSW1' AND after ->> 'reason' LIKE 'Holistic%%'"
 	    " AND before ->> 'status' = 'submitted'", id);
 	assert_int_equal(COUNT(sql), 1);
 	/* back with the auditor: answers open again; resubmission is a new one */
-	OK("audit", "answer", id, "h1", "partially_met", "--evidence", "only the shower", "--as",
+	TEST_OK("audit", "answer", id, "h1", "partially_met", "--evidence", "only the shower",
+	    "--as",
 	    "AUD1");
-	OK("audit", "submit", id, "--grade", "requires_improvement", "--as", "AUD1");
+	TEST_OK("audit", "submit", id, "--grade", "requires_improvement", "--as", "AUD1");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audits WHERE id = %s AND submissions = 2"
 	    " AND status = 'submitted' AND (SELECT count(*) FROM feedback WHERE audit_id = %s) = 2"
 	    " AND (SELECT round(score::numeric, 4) FROM domain_scores WHERE audit_id = %s AND"
@@ -420,15 +386,15 @@ test_cancel_and_status_graph(void **state)
 	PGresult *res;
 
 	(void)state;
-	REFUSED(65, "AUD1 is not a QA lead; only a QA lead can cancel", "audit", "cancel", id,
+	TEST_REFUSED(65, "AUD1 is not a QA lead; only a QA lead can cancel", "audit", "cancel", id,
 	    "--reason", "withdrawn", "--as", "AUD1");
-	REFUSED(65, "--reason is required", "audit", "cancel", id, "--as", "LEAD1");
-	OK("audit", "cancel", id, "--reason", "The person moved out of the area.", "--as",
+	TEST_REFUSED(65, "--reason is required", "audit", "cancel", id, "--as", "LEAD1");
+	TEST_OK("audit", "cancel", id, "--reason", "The person moved out of the area.", "--as",
 	    "LEAD1");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM audits WHERE id = %s AND status ="
 	    " 'cancelled' AND cancel_reason = 'The person moved out of the area.'", id);
 	assert_int_equal(COUNT(sql), 1);
-	REFUSED(65, "is cancelled; nobody can answer it any more", "audit", "answer", id, "h1",
+	TEST_REFUSED(65, "is cancelled; nobody can answer it any more", "audit", "answer", id, "h1",
 	    "met", "--as", "AUD1");
 	free(id);
 
@@ -501,9 +467,9 @@ test_safeguarding(void **state)
 	test_run r;
 
 	(void)state;
-	OK("audit", "answer", id, "sg", "not_met", "--as", "AUD1", "--today", "2026-02-11");
+	TEST_OK("audit", "answer", id, "sg", "not_met", "--as", "AUD1", "--today", "2026-02-11");
 	/* re-answering raises nothing new */
-	OK("audit", "answer", id, "sg", "not_met", "--as", "AUD1");
+	TEST_OK("audit", "answer", id, "sg", "not_met", "--as", "AUD1");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM escalations WHERE audit_id = %s AND"
 	    " source = 'question' AND question_id = 'sg' AND raised_on = '2026-02-11'", id);
 	assert_int_equal(COUNT(sql), 1);
@@ -517,39 +483,39 @@ test_safeguarding(void **state)
 	assert_int_equal(COUNT(sql), 1);
 
 	/* it heads the listing until acknowledged */
-	assert_int_equal(cli(&r, "audits", NULL), 0);
+	assert_int_equal(test_cli(&r, "audits", NULL), 0);
 	assert_true(strncmp(r.out, "SAFEGUARDING: 1 audit with a concern not yet acknowledged "
 	    "(the oldest raised 11/02/2026)", 80) == 0);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "audits", "--format", "json", NULL), 0);
+	assert_int_equal(test_cli(&r, "audits", "--format", "json", NULL), 0);
 	assert_true(strncmp(r.out, "[\n {\"id\": ", 10) == 0);
 	snprintf(sql, sizeof sql, "{\"id\": %s, ", id);
 	assert_true(strstr(r.out, sql) == r.out + 3);
 	assert_non_null(strstr(r.out, "\"safeguarding\": true"));
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "trends", NULL), 0);
+	assert_int_equal(test_cli(&r, "trends", NULL), 0);
 	assert_true(strncmp(r.out, "SAFEGUARDING: 1 audit", 21) == 0);
 	test_run_free(&r);
 
 	/* a flag from the principal social worker; not from the partner */
-	REFUSED(65, "PA1 is not the auditor of audit", "audit", "concern", id, "--note", "x",
+	TEST_REFUSED(65, "PA1 is not the auditor of audit", "audit", "concern", id, "--note", "x",
 	    "--as", "PA1");
-	REFUSED(65, "--note is required", "audit", "concern", id, "--as", "PSW1");
-	OK("audit", "concern", id, "--note", "Second visit notes describe bruising.", "--as",
+	TEST_REFUSED(65, "--note is required", "audit", "concern", id, "--as", "PSW1");
+	TEST_OK("audit", "concern", id, "--note", "Second visit notes describe bruising.", "--as",
 	    "PSW1");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM escalations WHERE audit_id = %s AND"
 	    " acknowledged_on IS NULL", id);
 	assert_int_equal(COUNT(sql), 2);
 
-	REFUSED(65, "AUD1 is not the principal social worker or a QA lead", "audit",
+	TEST_REFUSED(65, "AUD1 is not the principal social worker or a QA lead", "audit",
 	    "acknowledge", id, "--as", "AUD1");
-	assert_int_equal(cli(&r, "audit", "acknowledge", id, "--as", "LEAD2", NULL), 0);
+	assert_int_equal(test_cli(&r, "audit", "acknowledge", id, "--as", "LEAD2", NULL), 0);
 	assert_non_null(strstr(r.out, "2 safeguarding escalations acknowledged"));
 	test_run_free(&r);
 	assert_int_equal(COUNT(sql), 0);
-	REFUSED(65, "has no safeguarding escalation waiting", "audit", "acknowledge", id,
+	TEST_REFUSED(65, "has no safeguarding escalation waiting", "audit", "acknowledge", id,
 	    "--as", "LEAD2");
-	assert_int_equal(cli(&r, "audits", NULL), 0);
+	assert_int_equal(test_cli(&r, "audits", NULL), 0);
 	assert_null(strstr(r.out, "SAFEGUARDING"));
 	test_run_free(&r);
 	free(id);
@@ -562,9 +528,9 @@ test_show(void **state)
 	test_run r;
 
 	(void)state;
-	OK("audit", "answer", id, "h1", "partially_met", "--evidence", "Only the shower.",
+	TEST_OK("audit", "answer", id, "h1", "partially_met", "--evidence", "Only the shower.",
 	    "--as", "AUD1");
-	assert_int_equal(cli(&r, "audit", "show", id, "--format", "json", NULL), 0);
+	assert_int_equal(test_cli(&r, "audit", "show", id, "--format", "json", NULL), 0);
 	for (const char *const *k = (const char *const[]){ "\"id\": ", "\"status\": "
 	    "\"in_progress\"", "\"assessment_ref\": \"WF-", "\"provider\": \"Partner A\"",
 	    "\"auditor\": \"AUD1\"", "\"form\": \"wf-test\"", "\"form_version\": 1",
@@ -577,13 +543,14 @@ test_show(void **state)
 		if (strstr(r.out, *k) == NULL)
 			fail_msg("audit show --format json lacks %s:\n%s", *k, r.out);
 	test_run_free(&r);
-	assert_int_equal(cli(&r, "audit", "show", id, NULL), 0);
+	assert_int_equal(test_cli(&r, "audit", "show", id, NULL), 0);
 	assert_non_null(strstr(r.out, "in_progress (version 2)"));
 	assert_non_null(strstr(r.out, "=> partially_met on "));
 	assert_non_null(strstr(r.out, "=> not answered"));
 	test_run_free(&r);
-	REFUSED(65, "there is no audit 424242", "audit", "show", "424242");
-	REFUSED(64, "audit show prints a table or json", "audit", "show", id, "--format", "csv");
+	TEST_REFUSED(65, "there is no audit 424242", "audit", "show", "424242");
+	TEST_REFUSED(64, "audit show prints a table or json", "audit", "show", id, "--format",
+	    "csv");
 	free(id);
 }
 
@@ -594,26 +561,27 @@ test_settings(void **state)
 	test_run r;
 
 	(void)state;
-	REFUSED(65, "AUD1 is not a QA lead", "settings", "set", "feedback_window_days", "21",
+	TEST_REFUSED(65, "AUD1 is not a QA lead", "settings", "set", "feedback_window_days", "21",
 	    "--as", "AUD1");
-	REFUSED(65, "feedback_window_days must be a whole number from 0 to 365, not '400'",
+	TEST_REFUSED(65, "feedback_window_days must be a whole number from 0 to 365, not '400'",
 	    "settings", "set", "feedback_window_days", "400", "--as", "LEAD1");
-	REFUSED(65, "not '12.5'", "settings", "set", "moderation_percent", "12.5", "--as", "LEAD1");
-	REFUSED(64, "there is no setting 'colour'", "settings", "set", "colour", "1", "--as",
+	TEST_REFUSED(65, "not '12.5'", "settings", "set", "moderation_percent", "12.5", "--as",
 	    "LEAD1");
-	OK("settings", "set", "feedback_window_days", "21", "--as", "LEAD1");
+	TEST_REFUSED(64, "there is no setting 'colour'", "settings", "set", "colour", "1", "--as",
+	    "LEAD1");
+	TEST_OK("settings", "set", "feedback_window_days", "21", "--as", "LEAD1");
 	assert_int_equal(COUNT("SELECT count(*) FROM events WHERE action = 'setting.changed' AND"
 	    " entity_id = 'feedback_window_days' AND before ->> 'value' = '14' AND"
 	    " after ->> 'value' = '21' AND actor = 'LEAD1'"), 1);
-	assert_int_equal(cli(&r, "settings", "--format", "csv", NULL), 0);
+	assert_int_equal(test_cli(&r, "settings", "--format", "csv", NULL), 0);
 	assert_non_null(strstr(r.out, "feedback_window_days,21,LEAD1,"));
 	test_run_free(&r);
 	answer_all(id);
-	OK("audit", "submit", id, "--grade", "good", "--as", "AUD1", "--today", "2026-02-01");
+	TEST_OK("audit", "submit", id, "--grade", "good", "--as", "AUD1", "--today", "2026-02-01");
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM feedback WHERE audit_id = %s AND"
 	    " window_ends = '2026-02-22'", id);
 	assert_int_equal(COUNT(sql), 1);
-	OK("settings", "set", "feedback_window_days", "14", "--as", "LEAD1");
+	TEST_OK("settings", "set", "feedback_window_days", "14", "--as", "LEAD1");
 	free(id);
 }
 
@@ -645,12 +613,12 @@ test_trail(void **state)
 	assert_int_equal(PQresultStatus(res), PGRES_FATAL_ERROR);
 	PQclear(res);
 
-	assert_int_equal(cli(&r, "history", "1", "--format", "csv", NULL), 0);
+	assert_int_equal(test_cli(&r, "history", "1", "--format", "csv", NULL), 0);
 	assert_non_null(strstr(r.out, "at,actor,action,entity,before,after\n"));
 	assert_non_null(strstr(r.out, ",AUD1,audit.answered,audit 1,"));
 	test_run_free(&r);
-	REFUSED(65, "there is no audit 777777", "history", "777777");
-	REFUSED(64, "ID must be an audit number", "history", "x");
+	TEST_REFUSED(65, "there is no audit 777777", "history", "777777");
+	TEST_REFUSED(64, "ID must be an audit number", "history", "x");
 }
 
 int
