@@ -27,12 +27,15 @@ int ca_cmd_jobs(int argc, char **argv);
 int ca_cmd_status(int argc, char **argv);
 int ca_cmd_history(int argc, char **argv);
 int ca_cmd_settings(int argc, char **argv);
+int ca_cmd_actions(int argc, char **argv);
+int ca_cmd_action(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
 extern const char ca_help_plan[], ca_help_sample[], ca_help_audits[], ca_help_audit[];
 extern const char ca_help_jobs[], ca_help_status[], ca_help_history[], ca_help_settings[];
 int ca_cmd_trends(int argc, char **argv);
 extern const char ca_help_trends[];
+extern const char ca_help_actions[], ca_help_action[];
 
 typedef struct command {
 	const char *name;
@@ -66,6 +69,10 @@ static const command commands[] = {
 	    ca_cmd_settings, ca_help_settings },
 	{ "trends", "audit figures by period, partner, domain or question",
 	    ca_cmd_trends, ca_help_trends },
+	{ "actions", "list actions agreed from audits: open, overdue, by owner",
+	    ca_cmd_actions, ca_help_actions },
+	{ "action", "mark an action done",
+	    ca_cmd_action, ca_help_action },
 	{ "jobs", "list the daemon's work queue; retry a dead job",
 	    ca_cmd_jobs, ca_help_jobs },
 	{ "status", "daemons alive, work waiting, next sampling runs",

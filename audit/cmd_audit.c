@@ -1,17 +1,20 @@
 /*
  * cmd_audit.c - `caseaudit audit SUBCOMMAND`: acting on one audit.  Each
  * subcommand parses its options and calls one function of the workflow
- * (workflow.h); `audit show` is in cmd_audit_show.c.
+ * (workflow.h, or actions.h and reaudit.h for what follows the findings);
+ * `audit show` is in cmd_audit_show.c.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "assign.h"
 #include "cli.h"
 #include "date.h"
 #include "db.h"
+#include "reaudit.h"
 #include "workflow.h"
 
 int ca_cmd_audit_show(int argc, char **argv);
@@ -59,6 +62,21 @@ const char ca_help_audit[] =
 	"        give an open audit to another auditor, who must be active, under\n"
 	"        their maximum of open audits, and independent: not employed by the\n"
 	"        partner organisation assessed, and not its assessor\n"
+	"  action ID --owner OWNER --due DATE --text TEXT\n"
+	"        (the auditor from in progress to feedback; a psw or a QA lead on any\n"
+	"        audit with an auditor, not cancelled)\n"
+	"        agree an action from the findings; prints its number.  OWNER is a\n"
+	"        staff ref or a partner organisation's name, exactly; when a name is\n"
+	"        both, say staff:REF or org:NAME.  DATE is YYYY-MM-DD or DD/MM/YYYY,\n"
+	"        today or later.  `caseaudit actions` lists them, `caseaudit action\n"
+	"        done` closes one; the daemon chases them\n"
+	"  reaudit ID [--next-case] --reason TEXT  (the auditor, a psw or a QA lead,\n"
+	"        once the audit has started)\n"
+	"        ask for the case, or with --next-case the assessor's next case\n"
+	"        (completed on or after today), to be audited again: the next\n"
+	"        sampling run for a later period, of a plan with the same checklist\n"
+	"        covering it, adds it as a targeted case outside its random draw\n"
+	"        (`caseaudit sample show RUN`); prints the request's number\n"
 	"\n"
 	"An audit moves unassigned -> assigned -> in_progress -> submitted ->\n"
 	"(feedback) -> closed; a moderator may return it; a QA lead may cancel it.\n"
@@ -78,10 +96,11 @@ typedef struct act_args {
 } act_args;
 
 /* A text option of a subcommand: its name and which slot of text[] it
- * fills. */
+ * fills; a flag takes no value and fills its slot with "". */
 typedef struct text_opt {
 	const char *name;
 	int slot;
+	int flag;
 } text_opt;
 
 /*
@@ -105,7 +124,8 @@ parse_act(const char *sub, int argc, char **argv, const text_opt *opts, int nopt
 	options[k++] = (struct option){ "today", required_argument, NULL, O_TODAY };
 	options[k++] = (struct option){ "db", required_argument, NULL, O_DB };
 	for (int i = 0; i < nopts; i++)
-		options[k++] = (struct option){ opts[i].name, required_argument, NULL, O_TEXT + i };
+		options[k++] = (struct option){ opts[i].name,
+		    opts[i].flag ? no_argument : required_argument, NULL, O_TEXT + i };
 	options[k] = (struct option){ NULL, 0, NULL, 0 };
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", options, &idx)) != -1) {
@@ -126,7 +146,7 @@ parse_act(const char *sub, int argc, char **argv, const text_opt *opts, int nopt
 		case O_DB: a->db = optarg; break;
 		default:
 			if (ch >= O_TEXT && ch < O_TEXT + nopts) {
-				a->text[opts[ch - O_TEXT].slot] = optarg;
+				a->text[opts[ch - O_TEXT].slot] = optarg != NULL ? optarg : "";
 				break;
 			}
 			return ca_cli_usage("audit", "unknown option for audit %s", sub);
@@ -268,12 +288,45 @@ do_reassign(PGconn *conn, act_args *a, ca_err *err)
 	return rc;
 }
 
-static const text_opt opt_evidence[] = { { "evidence", 0 } };
-static const text_opt opt_notes[] = { { "strengths", 0 }, { "learning", 1 } };
-static const text_opt opt_grade[] = { { "grade", 0 } };
-static const text_opt opt_text[] = { { "text", 0 } };
-static const text_opt opt_note[] = { { "note", 0 } };
-static const text_opt opt_reason[] = { { "reason", 0 } };
+static int
+do_action(PGconn *conn, act_args *a, ca_err *err)
+{
+	long long id = 0;
+	int rc;
+
+	if (a->text[0] == NULL || a->text[1] == NULL || a->text[2] == NULL)
+		return ca_err_set(err, CA_EX_USAGE, "audit action: --owner, --due and --text are "
+		    "required");
+	rc = ca_action_create(conn, &a->actor, a->id, a->text[0], a->text[1], a->text[2], &id,
+	    err);
+	if (rc == 0)
+		printf("%lld\n", id);
+	return rc;
+}
+
+static int
+do_reaudit(PGconn *conn, act_args *a, ca_err *err)
+{
+	long long id = 0;
+	int rc;
+
+	if (a->text[0] == NULL)
+		return ca_err_set(err, CA_EX_USAGE, "audit reaudit: --reason TEXT is required");
+	rc = ca_reaudit_request(conn, &a->actor, a->id, a->text[1] != NULL, a->text[0], &id,
+	    err);
+	if (rc == 0)
+		printf("%lld\n", id);
+	return rc;
+}
+
+static const text_opt opt_evidence[] = { { "evidence", 0, 0 } };
+static const text_opt opt_notes[] = { { "strengths", 0, 0 }, { "learning", 1, 0 } };
+static const text_opt opt_grade[] = { { "grade", 0, 0 } };
+static const text_opt opt_text[] = { { "text", 0, 0 } };
+static const text_opt opt_note[] = { { "note", 0, 0 } };
+static const text_opt opt_reason[] = { { "reason", 0, 0 } };
+static const text_opt opt_action[] = { { "owner", 0, 0 }, { "due", 1, 0 }, { "text", 2, 0 } };
+static const text_opt opt_reaudit[] = { { "reason", 0, 0 }, { "next-case", 1, 1 } };
 
 static const struct subcommand {
 	const char *name;
@@ -291,6 +344,8 @@ static const struct subcommand {
 	{ "return", opt_reason, 1, 0, do_return },
 	{ "cancel", opt_reason, 1, 0, do_cancel },
 	{ "reassign", NULL, 0, 1, do_reassign },
+	{ "action", opt_action, 3, 0, do_action },
+	{ "reaudit", opt_reaudit, 2, 0, do_reaudit },
 };
 
 int
@@ -302,7 +357,8 @@ ca_cmd_audit(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0)
 		return argc < 2 ? ca_cli_usage("audit", "say what to do: show, answer, note, "
-		    "submit, comment, concern, acknowledge, return, cancel or reassign")
+		    "submit, comment, concern, acknowledge, return, cancel, reassign, action or "
+		    "reaudit")
 		    : ca_cli_help(ca_help_audit);
 	if (ca_cli_wants_help(argc, argv))
 		return ca_cli_help(ca_help_audit);

@@ -40,7 +40,9 @@ const char ca_help_sample[] =
 	"\n"
 	"show: the run's plan, period, method, parameters, seed, population digest,\n"
 	"  strata with sizes and allocations, and the selected cases with their\n"
-	"  inclusion probabilities and audits.\n"
+	"  inclusion probabilities and audits; then, apart, any targeted cases:\n"
+	"  re-audits the run added outside its random draw (`caseaudit audit\n"
+	"  reaudit`), which verify leaves alone.  CSV gives the selected cases only.\n"
 	"\n"
 	"verify: draw the run again from its recorded seed and population and say\n"
 	"  `verified` (exit 0), or show every difference (exit 1).\n"
@@ -148,6 +150,19 @@ sample_size(const args *a)
 	return 0;
 }
 
+/* ", and 2 re-audits added" when the run took any. */
+static const char *
+targeted_note(const ca_sample_outcome *out)
+{
+	static char note[64];
+
+	note[0] = '\0';
+	if (out->targeted > 0)
+		snprintf(note, sizeof note, ", and %ld re-audit%s added", out->targeted,
+		    out->targeted == 1 ? "" : "s");
+	return note;
+}
+
 static int
 sample_run(const args *a)
 {
@@ -190,8 +205,9 @@ sample_run(const args *a)
 		ca_strbuf_adds(&b, ", \"period\": ");
 		ca_json_string(&b, a->period);
 		ca_strbuf_addf(&b, ", \"existed\": %s, \"population\": %ld, \"sample\": %ld, "
-		    "\"assigned\": %ld, \"unassigned\": %ld}\n", out.existed ? "true" : "false",
-		    out.population, out.sample, out.assigned, out.unassigned);
+		    "\"assigned\": %ld, \"unassigned\": %ld, \"targeted\": %ld}\n",
+		    out.existed ? "true" : "false", out.population, out.sample, out.assigned,
+		    out.unassigned, out.targeted);
 		fputs(ca_strbuf_failed(&b) ? "" : b.data, stdout);
 		ca_strbuf_free(&b);
 	} else if (out.existed)
@@ -200,8 +216,8 @@ sample_run(const args *a)
 		    a->plan, a->period, out.population, out.sample, out.unassigned, out.run_id);
 	else
 		printf("run %lld for plan %s, period %s: population %ld, sample %ld, assigned %ld, "
-		    "unassigned %ld\n", out.run_id, a->plan, a->period, out.population,
-		    out.sample, out.assigned, out.unassigned);
+		    "unassigned %ld%s\n", out.run_id, a->plan, a->period, out.population,
+		    out.sample, out.assigned, out.unassigned, targeted_note(&out));
 	return 0;
 }
 
@@ -223,6 +239,18 @@ static const ca_column selected_columns[] = {
 	{ "due_on", "DUE", CA_COL_DATE },
 };
 
+/* Re-audits the run took on purpose, outside the draw (reaudit.h). */
+static const ca_column targeted_columns[] = {
+	{ "assessment_ref", "ASSESSMENT", CA_COL_TEXT },
+	{ "reaudit_of", "RE-AUDIT OF", CA_COL_TEXT },
+	{ "request", "REQUEST", CA_COL_NUMBER },
+	{ "from_audit", "FROM AUDIT", CA_COL_NUMBER },
+	{ "audit", "AUDIT", CA_COL_NUMBER },
+	{ "status", "STATUS", CA_COL_TEXT },
+	{ "auditor", "AUDITOR", CA_COL_TEXT },
+	{ "due_on", "DUE", CA_COL_DATE },
+};
+
 static const ca_column run_columns[] = {
 	{ "run", "", CA_COL_NUMBER }, { "plan", "", CA_COL_TEXT },
 	{ "period", "", CA_COL_TEXT }, { "period_start", "", CA_COL_DATE },
@@ -236,7 +264,8 @@ static const ca_column run_columns[] = {
 };
 
 static void
-print_run_table(const PGresult *run, const PGresult *strata, const PGresult *sel)
+print_run_table(const PGresult *run, const PGresult *strata, const PGresult *sel,
+    const PGresult *targeted)
 {
 	char a[11], b[11];
 
@@ -257,10 +286,16 @@ print_run_table(const PGresult *run, const PGresult *strata, const PGresult *sel
 	printf("\nselected:\n");
 	ca_listing_print(stdout, sel, selected_columns, 8, CA_FORMAT_TABLE,
 	    "  none: the population was empty.");
+	if (PQntuples(targeted) > 0) {
+		printf("\ntargeted (re-audits, added outside the random draw: verification and "
+		    "the sample's rates leave them out):\n");
+		ca_listing_print(stdout, targeted, targeted_columns, 8, CA_FORMAT_TABLE, NULL);
+	}
 }
 
 static void
-print_run_json(const PGresult *run, const PGresult *strata, const PGresult *sel)
+print_run_json(const PGresult *run, const PGresult *strata, const PGresult *sel,
+    const PGresult *targeted)
 {
 	ca_strbuf b;
 
@@ -276,6 +311,11 @@ print_run_json(const PGresult *run, const PGresult *strata, const PGresult *sel)
 	for (int r = 0; r < PQntuples(sel); r++) {
 		ca_strbuf_adds(&b, r ? ",\n  " : "\n  ");
 		ca_listing_json_object(&b, sel, r, selected_columns, 8);
+	}
+	ca_strbuf_adds(&b, "], \"targeted\": [");
+	for (int r = 0; r < PQntuples(targeted); r++) {
+		ca_strbuf_adds(&b, r ? ",\n  " : "\n  ");
+		ca_listing_json_object(&b, targeted, r, targeted_columns, 8);
 	}
 	ca_strbuf_adds(&b, "]}\n");
 	fputs(ca_strbuf_failed(&b) ? "" : b.data, stdout);
@@ -296,7 +336,7 @@ parse_run_id(const char *s, long long *id)
 static int
 sample_show(const args *a, const char *run_arg)
 {
-	PGresult *run = NULL, *strata = NULL, *sel = NULL;
+	PGresult *run = NULL, *strata = NULL, *sel = NULL, *targeted = NULL;
 	/* a table shows probabilities to four places; CSV and JSON in full */
 	const char *p[2] = { run_arg, a->fmt == CA_FORMAT_TABLE ? "t" : "f" };
 	ca_err err = { 0 };
@@ -334,18 +374,28 @@ sample_show(const args *a, const char *run_arg)
 		    " LEFT JOIN audits au ON au.run_id = m.run_id AND au.assessment_id = m.assessment_id"
 		    " LEFT JOIN staff st ON st.id = au.auditor_id"
 		    " WHERE m.run_id = $1::bigint ORDER BY a.assessment_ref COLLATE \"C\"", 2, p);
-	if (sel == NULL)
+	if (sel != NULL)
+		targeted = ca_db_query(conn, &err, "reading the targeted cases",
+		    "SELECT a.assessment_ref, q.kind, q.id, q.audit_id, au.id, au.status,"
+		    "  st.staff_ref, au.due_on"
+		    " FROM sampling_run_targeted t JOIN assessments a ON a.id = t.assessment_id"
+		    " JOIN reaudit_requests q ON q.id = t.request_id"
+		    " LEFT JOIN audits au ON au.run_id = t.run_id AND au.assessment_id = t.assessment_id"
+		    " LEFT JOIN staff st ON st.id = au.auditor_id"
+		    " WHERE t.run_id = $1::bigint ORDER BY a.assessment_ref COLLATE \"C\"", 1, p);
+	if (targeted == NULL)
 		goto done;
 	if (a->fmt == CA_FORMAT_JSON)
-		print_run_json(run, strata, sel);
+		print_run_json(run, strata, sel, targeted);
 	else if (a->fmt == CA_FORMAT_CSV)
 		ca_listing_print(stdout, sel, selected_columns, 8, CA_FORMAT_CSV, NULL);
 	else
-		print_run_table(run, strata, sel);
+		print_run_table(run, strata, sel, targeted);
 done:
 	PQclear(run);
 	PQclear(strata);
 	PQclear(sel);
+	PQclear(targeted);
 	ca_db_close(conn);
 	return err.code ? ca_cli_fail(&err) : 0;
 }

@@ -71,6 +71,29 @@ ca_date_parse(const char *s, long *days)
 	return 0;
 }
 
+int
+ca_date_read(const char *s, char *iso)
+{
+	char buf[11];
+
+	if (s == NULL || strlen(s) != 10)
+		return -1;
+	if (s[2] == '/' && s[5] == '/') {
+		/* DD/MM/YYYY: rearranged, then checked as ISO */
+		memcpy(buf, s + 6, 4);
+		buf[4] = '-';
+		memcpy(buf + 5, s + 3, 2);
+		buf[7] = '-';
+		memcpy(buf + 8, s, 2);
+		buf[10] = '\0';
+		s = buf;
+	}
+	if (ca_date_parse(s, NULL) != 0)
+		return -1;
+	memmove(iso, s, 11);
+	return 0;
+}
+
 void
 ca_date_format(long days, int day_first, char *out)
 {

@@ -17,6 +17,10 @@ int  ca_days_in_month(long y, int m);
  * or -1. */
 int  ca_date_parse(const char *s, long *days);
 
+/* A date as people type it, "YYYY-MM-DD" or "DD/MM/YYYY" (a real date
+ * either way), into iso (11 bytes) as "YYYY-MM-DD"; 0, or -1. */
+int  ca_date_read(const char *s, char *iso);
+
 /* Day count to "YYYY-MM-DD" (out holds 11 bytes), or to "DD/MM/YYYY" when
  * day_first. */
 void ca_date_format(long days, int day_first, char *out);

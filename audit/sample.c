@@ -19,6 +19,7 @@
 #include "date.h"
 #include "design.h"
 #include "period.h"
+#include "reaudit.h"
 #include "sha256.h"
 #include "strbuf.h"
 
@@ -605,7 +606,9 @@ run_dates(PGconn *conn, const ca_sample_request *rq, const plan_row *pl, char *f
 }
 
 /* The run already drawn for the plan and period, if any: its id in run
- * (empty when none) and whether any of its audits has started. */
+ * (empty when none) and whether any of its audits has started.  An audit
+ * that has an action or a safeguarding escalation has work on it even
+ * while only assigned, and those rows would stop its deletion. */
 static int
 existing_run(PGconn *conn, const plan_row *pl, const char *period, char *run,
     ca_sample_outcome *out, long long *started, ca_err *err)
@@ -620,7 +623,10 @@ existing_run(PGconn *conn, const plan_row *pl, const char *period, char *run,
 	    "  (SELECT count(*) FROM audits au WHERE au.run_id = r.id"
 	    "     AND au.status = 'unassigned'),"
 	    "  (SELECT min(au.id) FROM audits au WHERE au.run_id = r.id"
-	    "     AND au.status NOT IN ('unassigned', 'assigned'))"
+	    "     AND (au.status NOT IN ('unassigned', 'assigned')"
+	    "       OR EXISTS (SELECT 1 FROM actions x WHERE x.audit_id = au.id)"
+	    "       OR EXISTS (SELECT 1 FROM escalations e WHERE e.audit_id = au.id))),"
+	    "  (SELECT count(*) FROM sampling_run_targeted t WHERE t.run_id = r.id)"
 	    " FROM sampling_runs r WHERE r.plan_id = $1 AND r.period = $2 FOR UPDATE", 2, p);
 	if (res == NULL)
 		return err->code;
@@ -634,6 +640,7 @@ existing_run(PGconn *conn, const plan_row *pl, const char *period, char *run,
 		out->unassigned = atol(PQgetvalue(res, 0, 3));
 		if (!PQgetisnull(res, 0, 4))
 			*started = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+		out->targeted = atol(PQgetvalue(res, 0, 5));
 	}
 	PQclear(res);
 	return 0;
@@ -719,7 +726,8 @@ record_event(PGconn *conn, const char *run, const char *actor, ca_err *err)
 	    "  'sampling_run', r.id::text, jsonb_build_object('plan', p.name, 'period', r.period,"
 	    "  'draw', r.draw, 'method', r.method, 'seed', r.seed::text,"
 	    "  'seed_source', r.seed_source, 'population_size', r.population_size,"
-	    "  'population_sha256', r.population_sha256, 'sample_size', r.sample_size)"
+	    "  'population_sha256', r.population_sha256, 'sample_size', r.sample_size,"
+	    "  'targeted', (SELECT count(*) FROM sampling_run_targeted t WHERE t.run_id = r.id))"
 	    " FROM sampling_runs r JOIN sampling_plans p ON p.id = r.plan_id WHERE r.id = $1",
 	    2, p);
 }
@@ -761,7 +769,8 @@ ca_sample_run(PGconn *conn, const ca_sample_request *rq, ca_sample_outcome *out,
 			    run, started);
 			goto done;
 		}
-		if ((rc = clear_for_redraw(conn, run, rq->actor, err)) != 0)
+		if ((rc = ca_reaudit_release(conn, run, rq->actor, err)) != 0 ||
+		    (rc = clear_for_redraw(conn, run, rq->actor, err)) != 0)
 			goto done;
 	}
 	if (!rq->have_seed && (rc = ca_sample_system_seed(&seed, err)) != 0)
@@ -781,6 +790,7 @@ ca_sample_run(PGconn *conn, const ca_sample_request *rq, ca_sample_outcome *out,
 	if ((rc = record_run(conn, rq, &pl, first, last, today, seed, &pop, &sel, run, err)) != 0 ||
 	    (rc = record_strata(conn, run, &pl, &pop, &sel, err)) != 0 ||
 	    (rc = record_selection(conn, run, &pl, due, &pop, &sel, err)) != 0 ||
+	    (rc = ca_reaudit_fulfil(conn, run, due, rq->actor, &out->targeted, err)) != 0 ||
 	    (rc = record_event(conn, run, rq->actor, err)) != 0)
 		goto done;
 	out->run_id = strtoll(run, NULL, 10);

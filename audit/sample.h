@@ -53,12 +53,14 @@ typedef struct ca_sample_outcome {
 	int skipped;            /* scheduled and the plan is paused */
 	long population;
 	long sample;
+	long targeted;          /* re-audits added outside the draw (reaudit.h) */
 	long assigned;          /* this time */
 	long unassigned;        /* left unassigned */
 } ca_sample_outcome;
 
-/* Open (or find) the plan's run for the period, draw it, make its audits
- * and assign them, in the caller's transaction.  65 with a sentence for a
+/* Open (or find) the plan's run for the period, draw it, make its audits,
+ * add the re-audits waiting for it (reaudit.h; a redraw adds them again)
+ * and assign them all, in the caller's transaction.  65 with a sentence for a
  * period of the wrong length, one not yet ended, a paused plan, or a
  * redraw of a run whose audits have started. */
 int ca_sample_run(PGconn *conn, const ca_sample_request *rq, ca_sample_outcome *out,

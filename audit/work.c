@@ -14,6 +14,7 @@
 #include "period.h"
 #include "sample.h"
 #include "screen.h"
+#include "workflow.h"
 
 #define ACTOR "caseauditd"
 /* A plan that has not run for years is caught up this far at most per
@@ -21,7 +22,7 @@
 #define MAX_CATCH_UP 240
 
 enum { PRIORITY_SCREEN = 10, PRIORITY_SAMPLE = 20, PRIORITY_ASSIGN = 30,
-	PRIORITY_CHASE = 40 };
+	PRIORITY_CHASE = 40, PRIORITY_CLOSE = 50 };
 
 void
 ca_work_config_defaults(ca_work_config *cfg)
@@ -131,6 +132,16 @@ ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *e
 	    "SELECT EXISTS (SELECT 1 FROM jobs WHERE key = $1)", 1, p, &yes, err)) != 0 ||
 	    (!yes && (rc = enqueue(conn, "chase", chase_key, payload, PRIORITY_CHASE, &n,
 	    err)) != 0))
+		goto fail;
+	/* Closing only when an audit's feedback window has ended (the test is
+	 * ca_audits_close_due's), so that a quiet day queues nothing more. */
+	p[0] = cfg->today;
+	if ((rc = ask(conn, "looking for audits to close",
+	    "SELECT EXISTS (SELECT 1 FROM audits au JOIN feedback fb ON fb.audit_id = au.id"
+	    "   AND fb.submission = au.submissions WHERE au.status IN ('submitted', 'feedback')"
+	    "   AND fb.window_ends < $1::date AND NOT EXISTS (SELECT 1 FROM moderations m"
+	    "     WHERE m.audit_id = au.id AND m.status = 'pending'))", 1, p, &yes, err)) != 0 ||
+	    (yes && (rc = enqueue(conn, "close", "close", payload, PRIORITY_CLOSE, &n, err)) != 0))
 		goto fail;
 	if ((rc = ca_db_commit(conn, err)) != 0)
 		return rc;
@@ -265,9 +276,9 @@ run_sample(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *sum
 	rc = ca_sample_run(conn, &rq, &out, err);
 	if (rc == 0)
 		snprintf(summary, size, "plan=%lld period=%s run=%lld%s population=%ld sample=%ld "
-		    "assigned=%ld unassigned=%ld", rq.plan_id, rq.period, out.run_id,
+		    "assigned=%ld unassigned=%ld targeted=%ld", rq.plan_id, rq.period, out.run_id,
 		    out.existed ? " existed=yes" : out.skipped ? " skipped=paused" : "",
-		    out.population, out.sample, out.assigned, out.unassigned);
+		    out.population, out.sample, out.assigned, out.unassigned, out.targeted);
 	PQclear(res);
 	return rc;
 }
@@ -299,9 +310,26 @@ run_chase(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summ
 	rc = ca_chase(conn, PQgetvalue(res, 0, 0), cfg->remind_days, cfg->escalate_days, ACTOR,
 	    &c, err);
 	if (rc == 0)
-		snprintf(summary, size, "date=%s due_soon=%ld overdue=%ld escalated=%ld",
-		    PQgetvalue(res, 0, 0), c.due_soon, c.overdue, c.escalated);
+		snprintf(summary, size, "date=%s due_soon=%ld overdue=%ld escalated=%ld "
+		    "action_due_soon=%ld action_overdue=%ld action_escalated=%ld",
+		    PQgetvalue(res, 0, 0), c.due_soon, c.overdue, c.escalated, c.action_due_soon,
+		    c.action_overdue, c.action_escalated);
 	PQclear(res);
+	return rc;
+}
+
+/* Closing goes by the daemon's today, not the payload's: a close job that
+ * waited in the queue closes what is due when it runs. */
+static int
+run_close(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summary,
+    size_t size, ca_err *err)
+{
+	long closed;
+	int rc;
+
+	(void)job;
+	if ((rc = ca_audits_close_due(conn, cfg->today, ACTOR, &closed, err)) == 0)
+		snprintf(summary, size, "date=%s closed=%ld", cfg->today, closed);
 	return rc;
 }
 
@@ -310,6 +338,7 @@ static const ca_work_kind kinds[] = {
 	{ "sample", PRIORITY_SAMPLE, 1, run_sample },
 	{ "assign", PRIORITY_ASSIGN, 1, run_assign },
 	{ "chase", PRIORITY_CHASE, 1, run_chase },
+	{ "close", PRIORITY_CLOSE, 1, run_close },
 };
 
 const ca_work_kind *

@@ -10,8 +10,13 @@
  *   sample  open one plan's run for one period, draw it and assign it;
  *           payload {"plan": ID, "period": "2025-03"}
  *   assign  assign audits left unassigned, now that capacity may have freed
- *   chase   reminders for audits due soon and overdue, escalation to the
- *           QA leads past the escalation threshold; payload {"date": D}
+ *   chase   reminders for audits and actions due soon and overdue,
+ *           escalation to the QA leads past the escalation threshold
+ *           (chase.h); payload {"date": D}
+ *   close   close the submitted audits whose feedback window ended before
+ *           today and that no moderation waits for (ca_audits_close_due);
+ *           queued only when there is one, a job of its own so that
+ *           closing can run again the same day once a moderation is done
  * Every handler is idempotent: run twice, it changes nothing the second
  * time.
  */
@@ -36,7 +41,8 @@ void ca_work_config_defaults(ca_work_config *cfg);
  * every active plan that has ended without a run (from the plan's first
  * period; a monthly plan samples the previous month from the 1st), a screen
  * job first when there are assessments to screen, an assign job when
- * audits are unassigned, and one chase job per day.  One transaction.
+ * audits are unassigned, one chase job per day, and a close job when an
+ * audit's feedback window has ended.  One transaction.
  * *queued (may be NULL) receives how many jobs were added. */
 int ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err);
 

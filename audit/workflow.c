@@ -190,6 +190,12 @@ check_text(const char *text, const char *what, int required, ca_err *err)
 	return 0;
 }
 
+int
+ca_wf_check_text(const char *text, const char *what, int required, ca_err *err)
+{
+	return check_text(text, what, required, err);
+}
+
 /* Refuse unless the actor is the audit's auditor and it is with them;
  * `doing` completes "only its auditor can ...": "answer it". */
 static int

@@ -89,6 +89,11 @@ int ca_wf_event(ca_wf *w, const char *action, const char *entity, const char *en
 /* Move the audit to status (NULL: keep it) and bump its version. */
 int ca_wf_touch(ca_wf *w, const char *status, ca_err *err);
 
+/* Free text someone writes (evidence, notes, comments, actions, reasons):
+ * valid UTF-8 without NULs, of a sensible length, and not blank when
+ * required; 65 naming the option `what` ("--text") otherwise. */
+int ca_wf_check_text(const char *text, const char *what, int required, ca_err *err);
+
 /* `audit answer`: the auditor rates a question of the audit's checklist.
  * The rating must be in the question's scale; evidence is required for the
  * ratings the checklist names.  Answering again replaces the answer (the
