@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "date.h"
 #include "db.h"
+#include "escalations.h"
 #include "listing.h"
 
 const char ca_help_actions[] =
@@ -177,6 +178,11 @@ ca_cmd_actions(int argc, char **argv)
 	    "   AND ($5::bigint IS NULL OR x.audit_id = $5::bigint)"
 	    "   AND ($6::boolean OR x.status = 'open')"
 	    " ORDER BY x.status = 'done', x.due_on, x.id", 6, p);
+	if (res != NULL && fmt == CA_FORMAT_TABLE && ca_escalations_banner(conn, stdout, &err)
+	    != 0) {
+		PQclear(res);
+		res = NULL;
+	}
 	if (res != NULL)
 		ca_listing_print(stdout, res, columns, 11, fmt, all ? "No actions match." :
 		    "No open actions match (`--all` shows done ones too).");

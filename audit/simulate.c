@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "date.h"
 #include "db.h"
 #include "generate.h"
@@ -164,6 +165,7 @@ complete_audit(sim *s, const char *id, const char *auditor, const char *status,
 {
 	ca_actor actor = { auditor, on, 0 };
 	const ca_narr_profile *pr = ca_generate_profile(partner);
+	const char *grade;
 	double got = 0, of = 0;
 	PGresult *qs;
 	ca_rng r;
@@ -207,9 +209,21 @@ complete_audit(sim *s, const char *id, const char *auditor, const char *status,
 		    "issue to every eligibility outcome, and record the plan for each risk." :
 		    "Simulated: keep recording what matters to the person in their words.",
 		    s->err);
+	grade = draw_grade(&r, of > 0 ? got / of : 1);
 	if (rc == 0)
-		rc = ca_audit_submit(s->conn, &actor, audit, draw_grade(&r, of > 0 ? got / of : 1),
-		    s->err);
+		rc = ca_audit_submit(s->conn, &actor, audit, grade, s->err);
+	/* Weak findings come with an action for the partner, a month to do it. */
+	if (rc == 0 && strcmp(status, "returned") != 0 && (strcmp(grade, "inadequate") == 0 ||
+	    strcmp(grade, "requires_improvement") == 0)) {
+		char owner[240], due[11];
+
+		snprintf(owner, sizeof owner, "org:%s", partner);
+		ca_date_add_days(on, 30, due);
+		rc = ca_action_create(s->conn, &actor, audit, owner, due, "Simulated: review the "
+		    "assessment with the practitioner in supervision and record every eligibility "
+		    "outcome considered.", NULL, s->err);
+		s->n->actions += rc == 0;
+	}
 	return rc;
 }
 
@@ -339,6 +353,45 @@ play_partners(sim *s)
 	return rc;
 }
 
+/* Partners do three actions in four by their due date, the rest up to
+ * four weeks late; a member of the owning organisation marks each done. */
+static int
+play_action_owners(sim *s)
+{
+	PGresult *res;
+	int rc = 0;
+
+	res = ca_db_query(s->conn, s->err, "reading the open actions",
+	    "SELECT ac.id, ac.due_on, (SELECT st.staff_ref FROM staff st"
+	    "   WHERE st.active AND st.organisation_id = ac.owner_organisation_id"
+	    "   ORDER BY st.staff_ref LIMIT 1)"
+	    " FROM actions ac WHERE ac.status = 'open' AND ac.owner_organisation_id IS NOT NULL"
+	    "  AND ac.text LIKE 'Simulated: %' ORDER BY ac.id", 0, NULL);
+	if (res == NULL)
+		return s->err->code;
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		char on[11];
+		ca_rng r;
+
+		if (PQgetisnull(res, i, 2))
+			continue;
+		seed_for(&r, s->seed, id, DRAW_ACTION, 0);
+		ca_date_add_days(PQgetvalue(res, i, 1), ca_rng_permille(&r, 750) ?
+		    -(int)ca_rng_range(&r, 0, 20) : (int)ca_rng_range(&r, 1, 28), on);
+		if (strcmp(on, s->today) > 0)
+			continue;
+		{
+			ca_actor actor = { PQgetvalue(res, i, 2), on, 0 };
+
+			rc = ca_action_done(s->conn, &actor, strtoll(id, NULL, 10), s->err);
+			s->n->actions_done += rc == 0;
+		}
+	}
+	PQclear(res);
+	return rc;
+}
+
 int
 ca_simulate(PGconn *conn, const char *today, uint64_t seed, ca_sim_counts *counts,
     ca_err *err)
@@ -363,7 +416,7 @@ ca_simulate(PGconn *conn, const char *today, uint64_t seed, ca_sim_counts *count
 		snprintf(s.last, sizeof s.last, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if ((rc = play_auditors(&s)) != 0 || (rc = play_qa_leads(&s)) != 0 ||
-	    (rc = play_partners(&s)) != 0)
+	    (rc = play_partners(&s)) != 0 || (rc = play_action_owners(&s)) != 0)
 		return rc;
 	snprintf(after, sizeof after, "{\"today\": \"%s\", \"seed\": %llu, \"submitted\": %ld, "
 	    "\"late\": %ld, \"answers\": %ld, \"escalations\": %ld, \"acknowledged\": %ld, "

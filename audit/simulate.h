@@ -6,8 +6,8 @@
  * enters begins "Simulated:", and each run leaves a `demo.simulated`
  * event with what it did.
  *
- * It acts only through the workflow's own functions (workflow.h), as the
- * staff the work belongs to, so the rules, the trail and the daemon see
+ * It acts only through the workflow's own functions (workflow.h,
+ * actions.h), as the staff the work belongs to, so the rules, the trail and the daemon see
  * exactly what real users would make.
  *
  * What it plays, as of `today`:
@@ -21,6 +21,9 @@
  *     on, which escalates.  Grades follow the scores, with some judgement.
  *   - QA leads acknowledge escalations two days after they are raised.
  *   - partners comment on about one finding in ten, within the window.
+ *   - audits graded requires improvement or inadequate get an action for
+ *     the partner, due in a month and done on time about three times in
+ *     four (the rest up to four weeks late).
  * Every decision is drawn from the seed and the audit's id, so the same
  * seed on the same data plays the same year.
  */

@@ -131,6 +131,15 @@ test_plays_the_auditors(void **state)
 	    " FROM domain_scores d JOIN audits au ON au.id = d.audit_id"
 	    " JOIN current_screenings cs ON cs.assessment_id = au.assessment_id"
 	    " WHERE d.domain = 'holistic'"), 1);
+	/* weak findings come with an action for the partner, some done */
+	assert_int_equal(COUNT("SELECT count(*) FROM actions"), COUNT("SELECT count(*) FROM"
+	    " audits WHERE grade IN ('requires_improvement', 'inadequate')"));
+	assert_true(COUNT("SELECT count(*) FROM actions") > 0);
+	assert_int_equal(COUNT("SELECT count(*) FROM actions ac JOIN audits au ON"
+	    " au.id = ac.audit_id JOIN assessments a ON a.id = au.assessment_id WHERE"
+	    " ac.owner_organisation_id <> a.provider_id OR ac.text NOT LIKE 'Simulated: %'"), 0);
+	assert_true(COUNT("SELECT count(*) FROM actions WHERE status = 'done'") > 0);
+	assert_int_equal(COUNT("SELECT count(*) FROM actions WHERE done_on > '2026-10-15'"), 0);
 	/* the grades follow the scores */
 	assert_int_equal(COUNT("SELECT (avg(d.score) FILTER (WHERE au.grade IN ('good',"
 	    " 'outstanding')) > avg(d.score) FILTER (WHERE au.grade IN ('requires_improvement',"
