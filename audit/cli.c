@@ -25,10 +25,13 @@ int ca_cmd_audits(int argc, char **argv);
 int ca_cmd_audit(int argc, char **argv);
 int ca_cmd_jobs(int argc, char **argv);
 int ca_cmd_status(int argc, char **argv);
+int ca_cmd_moderate(int argc, char **argv);
+int ca_cmd_moderation(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
 extern const char ca_help_plan[], ca_help_sample[], ca_help_audits[], ca_help_audit[];
 extern const char ca_help_jobs[], ca_help_status[];
+extern const char ca_help_moderate[], ca_help_moderation[];
 
 typedef struct command {
 	const char *name;
@@ -56,6 +59,10 @@ static const command commands[] = {
 	    ca_cmd_audits, ca_help_audits },
 	{ "audit", "act on one audit (reassign)",
 	    ca_cmd_audit, ca_help_audit },
+	{ "moderate", "record a moderator's view of a submitted audit",
+	    ca_cmd_moderate, ca_help_moderate },
+	{ "moderation", "moderations waiting and done; auditor-moderator agreement",
+	    ca_cmd_moderation, ca_help_moderation },
 	{ "jobs", "list the daemon's work queue; retry a dead job",
 	    ca_cmd_jobs, ca_help_jobs },
 	{ "status", "daemons alive, work waiting, next sampling runs",

@@ -190,6 +190,12 @@ check_text(const char *text, const char *what, int required, ca_err *err)
 	return 0;
 }
 
+int
+ca_wf_check_text(const char *text, const char *what, int required, ca_err *err)
+{
+	return check_text(text, what, required, err);
+}
+
 /* Refuse unless the actor is the audit's auditor and it is with them. */
 static int
 require_auditor_open(const ca_wf *w, const char *doing, ca_err *err)
@@ -254,6 +260,51 @@ escalate(ca_wf *w, const char *question, const char *note, int *raised, ca_err *
 	return 0;
 }
 
+/* ---- questions ---------------------------------------------------------- */
+
+int
+ca_wf_question(ca_wf *w, const char *question, const char *rating, PGresult **q,
+    ca_err *err)
+{
+	char fv[24];
+	const char *p[3];
+
+	snprintf(fv, sizeof fv, "%lld", w->form_version_id);
+	p[0] = fv; p[1] = question; p[2] = rating;
+	*q = ca_db_query(w->conn, err, "reading the question",
+	    "WITH r AS (SELECT x.r ->> 'id' AS id, x.r -> 'score' AS score, x.ord"
+	    "   FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id,"
+	    "   jsonb_array_elements(v.scale) s,"
+	    "   jsonb_array_elements(s -> 'ratings') WITH ORDINALITY AS x(r, ord)"
+	    "   WHERE q.form_version_id = $1 AND q.question_id = $2 AND s ->> 'id' = q.scale)"
+	    " SELECT EXISTS (SELECT 1 FROM r WHERE id = $3),"
+	    "  (SELECT string_agg(id, ', ' ORDER BY ord) FROM r),"
+	    "  $3 = ANY (q.evidence_required_for),"
+	    "  'safeguarding_concern' = ANY (q.prompts)"
+	    "    AND (SELECT score FROM r WHERE id = $3) = '0'::jsonb,"
+	    "  f.name || ' v' || v.version"
+	    " FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id"
+	    " JOIN forms f ON f.id = v.form_id"
+	    " WHERE q.form_version_id = $1 AND q.question_id = $2", 3, p);
+	if (*q == NULL)
+		return err->code;
+	if (PQntuples(*q) == 0) {
+		PQclear(*q);
+		*q = NULL;
+		return ca_err_set(err, CA_EX_DATAERR, "the checklist of audit %s has no question "
+		    "'%.64s' (`caseaudit audit show %s` lists them)", w->audit, question, w->audit);
+	}
+	if (rating != NULL && PQgetvalue(*q, 0, 0)[0] != 't') {
+		int rc = ca_err_set(err, CA_EX_DATAERR, "'%.64s' is not a rating of question %s; "
+		    "use one of: %s", rating, question, PQgetvalue(*q, 0, 1));
+
+		PQclear(*q);
+		*q = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 /* ---- answers ------------------------------------------------------------ */
 
 int
@@ -273,43 +324,15 @@ ca_audit_answer(PGconn *conn, const ca_actor *actor, long long audit_id,
 		goto done;
 	if ((rc = check_text(evidence, "--evidence", 0, err)) != 0)
 		goto done;
-	snprintf(fv, sizeof fv, "%lld", w.form_version_id);
-	p[0] = fv; p[1] = question; p[2] = rating;
-	q = ca_db_query(conn, err, "reading the question",
-	    "WITH r AS (SELECT x.r ->> 'id' AS id, x.r -> 'score' AS score, x.ord"
-	    "   FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id,"
-	    "   jsonb_array_elements(v.scale) s,"
-	    "   jsonb_array_elements(s -> 'ratings') WITH ORDINALITY AS x(r, ord)"
-	    "   WHERE q.form_version_id = $1 AND q.question_id = $2 AND s ->> 'id' = q.scale)"
-	    " SELECT EXISTS (SELECT 1 FROM r WHERE id = $3),"
-	    "  (SELECT string_agg(id, ', ' ORDER BY ord) FROM r),"
-	    "  $3 = ANY (q.evidence_required_for),"
-	    "  'safeguarding_concern' = ANY (q.prompts)"
-	    "    AND (SELECT score FROM r WHERE id = $3) = '0'::jsonb,"
-	    "  f.name || ' v' || v.version"
-	    " FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id"
-	    " JOIN forms f ON f.id = v.form_id"
-	    " WHERE q.form_version_id = $1 AND q.question_id = $2", 3, p);
-	if (q == NULL) {
-		rc = err->code;
+	if ((rc = ca_wf_question(&w, question, rating, &q, err)) != 0)
 		goto done;
-	}
-	if (PQntuples(q) == 0) {
-		rc = ca_err_set(err, CA_EX_DATAERR, "the checklist of audit %s has no question "
-		    "'%.64s' (`caseaudit audit show %s` lists them)", w.audit, question, w.audit);
-		goto done;
-	}
-	if (PQgetvalue(q, 0, 0)[0] != 't') {
-		rc = ca_err_set(err, CA_EX_DATAERR, "'%.64s' is not a rating of question %s; "
-		    "use one of: %s", rating, question, PQgetvalue(q, 0, 1));
-		goto done;
-	}
 	if (PQgetvalue(q, 0, 2)[0] == 't' && (rc = check_text(evidence, "--evidence", 1, err))
 	    != 0) {
 		rc = ca_err_set(err, CA_EX_DATAERR, "question %s rated %s needs evidence: say what "
 		    "in the record led to the rating (--evidence TEXT)", question, rating);
 		goto done;
 	}
+	snprintf(fv, sizeof fv, "%lld", w.form_version_id);
 	snprintf(staff, sizeof staff, "%lld", w.staff_id);
 	snprintf(before_status, sizeof before_status, "%s", w.status);
 	p[0] = w.audit; p[1] = fv; p[2] = question; p[3] = rating; p[4] = evidence;
