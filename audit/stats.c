@@ -1,14 +1,19 @@
 /*
- * stats.c - the normal quantile and Cochran's sample size; see stats.h.
+ * stats.c - the normal quantile, Cochran's sample size, Wilson intervals,
+ * Cohen's kappa and funnel limits; see stats.h.
  *
  * Written from the published descriptions: Acklam's rational
- * approximation to the inverse normal (relative error below 1.15e-9) and
- * Cochran, Sampling Techniques (1977), section 4.4.  What a board is told
- * ("197 cases give +/-5% at 95% confidence") must match what a statistician
- * works out by hand, so the rounding decisions are spelt out below.
+ * approximation to the inverse normal (relative error below 1.15e-9);
+ * Cochran, Sampling Techniques (1977), section 4.4; Newcombe, Stat Med
+ * 1998 17:857 (Wilson's interval); Fleiss, Cohen and Everitt, Psychol
+ * Bull 1969 72:323 (kappa's standard error); Spiegelhalter, Stat Med 2005
+ * 24:1185 (funnel plots).  What a board is told ("197 cases give +/-5% at
+ * 95% confidence") must match what a statistician works out by hand, so
+ * the rounding decisions are spelt out below.
  */
 #include "stats.h"
 
+#include <limits.h>
 #include <math.h>
 
 /* Acklam's coefficients: the central region, then the tails. */
@@ -101,6 +106,24 @@ ca_normal_quantile(double p)
 }
 
 /*
+ * Two-sided z for confidence C, from the lower tail: (1 - C) / 2 is exact
+ * for C >= 0.5, whereas 0.5 + C / 2 rounds to 1 (z infinite) for C within
+ * 1e-16 of 1.  C must be in (0, 1).
+ */
+static double
+z_two_sided(double C)
+{
+	return -ca_normal_quantile((1.0 - C) / 2.0);
+}
+
+/* Negated so that a NaN is refused too. */
+static int
+confidence_ok(double C)
+{
+	return C > 0.0 && C < 1.0;
+}
+
+/*
  * How far above a whole number a computed size may be and still count as
  * that number.  The formula is irrational in general, but it is exactly
  * whole in some cases (N = 1 gives exactly 1), and z, z^2, the divisions
@@ -129,7 +152,7 @@ ca_sample_size(long N, double E, double C, double P, long *n, ca_err *err)
 	if (!(E > 0.0 && E < 1.0))
 		return ca_err_set(err, CA_EX_USAGE,
 		    "--margin must be between 0 and 1 (exclusive), e.g. 0.05");
-	if (!(C > 0.0 && C < 1.0))
+	if (!confidence_ok(C))
 		return ca_err_set(err, CA_EX_USAGE,
 		    "--confidence must be between 0 and 1 (exclusive), e.g. 0.95");
 	if (!(P > 0.0 && P < 1.0))
@@ -150,11 +173,7 @@ ca_sample_size(long N, double E, double C, double P, long *n, ca_err *err)
 		return 0;
 	}
 
-	/*
-	 * z from the lower tail: (1 - C) / 2 is exact for C >= 0.5, whereas
-	 * 0.5 + C / 2 rounds to 1 (z infinite) for C within 1e-16 of 1.
-	 */
-	z = -ca_normal_quantile((1.0 - C) / 2.0);
+	z = z_two_sided(C);
 	/* (z / E)^2 rather than z^2 / E^2: E^2 underflows for E below 1e-154. */
 	n0 = (z / E) * (z / E) * P * (1.0 - P);
 	if (isinf(n0)) {
@@ -170,5 +189,204 @@ ca_sample_size(long N, double E, double C, double P, long *n, ca_err *err)
 	}
 	x = ceil_guarded(x);
 	*n = x < 1.0 ? 1 : x > (double)N ? N : (long)x;
+	return 0;
+}
+
+int
+ca_wilson(long x, long n, double C, double *lo, double *hi)
+{
+	double z, z2, dx, dy, dn, root;
+
+	*lo = *hi = NAN;
+	if (!confidence_ok(C))
+		return CA_EX_USAGE;
+	if (n <= 0 || x < 0 || x > n)
+		return CA_EX_DATAERR;
+
+	z = z_two_sided(C);
+	z2 = z * z;
+	dx = (double)x;
+	dy = (double)(n - x);
+	dn = (double)n;
+	/* dx * dy rather than dx * (dy / dn): the same bits for x and n - x,
+	 * so hi for n - x is exactly 1 - lo for x. */
+	root = z * sqrt(dx * dy / dn + z2 / 4.0);
+	/*
+	 * centre - half loses digits to cancellation when x is small, and
+	 * need not come out as exactly 0 at x = 0.  Multiplying by
+	 * (centre + half) / (centre + half) gives x^2 / (n (x + z^2/2 + root)),
+	 * which is 0 at x = 0 and accurate everywhere; the upper bound is the
+	 * same formula for the failures, n - x, subtracted from 1.  The ends
+	 * are set outright, so a z that underflows to 0 (C near 0) cannot
+	 * make 0 / 0 of them.
+	 */
+	*lo = x == 0 ? 0.0 : dx * dx / (dn * (dx + z2 / 2.0 + root));
+	*hi = x == n ? 1.0 : 1.0 - dy * dy / (dn * (dy + z2 / 2.0 + root));
+	return 0;
+}
+
+/* The agreement credited when A says i and B says j, of k categories. */
+static double
+kappa_weight(int weighted, int i, int j, int k)
+{
+	if (!weighted)
+		return i == j ? 1.0 : 0.0;
+	return 1.0 - (double)(i > j ? i - j : j - i) / (double)(k - 1);
+}
+
+static void
+kappa_clear(ca_kappa *out)
+{
+	out->n = 0;
+	out->po = out->pe = out->kappa = out->se = out->lo = out->hi = NAN;
+}
+
+/* The total of a table of counts into *n; refused when a count is
+ * negative or the total overflows. */
+static int
+kappa_total(const long *table, int k, long *n, ca_err *err)
+{
+	*n = 0;
+	for (int c = 0; c < k * k; c++) {
+		if (table[c] < 0)
+			return ca_err_set(err, CA_EX_DATAERR, "kappa: a count is negative (%ld)",
+			    table[c]);
+		if (table[c] > LONG_MAX - *n)
+			return ca_err_set(err, CA_EX_DATAERR,
+			    "kappa: the counts add up to more than %ld", LONG_MAX);
+		*n += table[c];
+	}
+	return 0;
+}
+
+/*
+ * Fleiss, Cohen and Everitt's large-sample variance of kappa, given po
+ * and pe (pe < 1) and the margins.  The same formula serves both kappas:
+ * with w the identity it is the unweighted one.
+ *
+ * Their numerator, sum p_ij d_ij^2 - (po pe - 2 pe + po)^2 with d_ij =
+ * w_ij (1 - pe) - (wr_i + wc_j)(1 - po), is the variance of d over the
+ * cells, since sum p_ij d_ij is exactly po pe - 2 pe + po.  Computed as
+ * that difference it cancels badly where the variance is 0 (one rater
+ * using a single category gives kappa 0 whatever happens, and the
+ * difference came out as 1e-14, a standard error of 1e-7); computed as
+ * sum p_ij (d_ij - mean d)^2 it cannot go negative and stays accurate.
+ */
+static double
+kappa_variance(const long *table, int k, int weighted, long n, const double *row,
+    const double *col, double po, double pe)
+{
+	double wr[CA_KAPPA_MAX_K], wc[CA_KAPPA_MAX_K];
+	double mean = 0.0, sum = 0.0, q = 1.0 - pe;
+
+	/*
+	 * At perfect agreement every d is 1 - pe and the variance is exactly
+	 * 0; computed, it could be rounding noise that puts a false width of
+	 * 1e-16 on the interval.
+	 */
+	if (po == 1.0)
+		return 0.0;
+	for (int i = 0; i < k; i++) {
+		wr[i] = wc[i] = 0.0;
+		for (int j = 0; j < k; j++) {
+			wr[i] += col[j] * kappa_weight(weighted, i, j, k);
+			wc[i] += row[j] * kappa_weight(weighted, j, i, k);
+		}
+	}
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++) {
+				double p = (double)table[i * k + j] / (double)n;
+				double d = kappa_weight(weighted, i, j, k) * q -
+				    (wr[i] + wc[j]) * (1.0 - po);
+
+				if (pass == 0)
+					mean += p * d;
+				else
+					sum += p * (d - mean) * (d - mean);
+			}
+	/* (1 - pe)^4 n, never 0: pe < 1 here. */
+	return sum / (q * q * q * q * (double)n);
+}
+
+int
+ca_kappa_compute(const long *table, int k, int weighted, double C, ca_kappa *out,
+    ca_err *err)
+{
+	double row[CA_KAPPA_MAX_K], col[CA_KAPPA_MAX_K];
+	double agreed = 0.0, po, pe = 0.0, var, half;
+	long n;
+	int rc;
+
+	kappa_clear(out);
+	if (k < 2 || k > CA_KAPPA_MAX_K)
+		return ca_err_set(err, CA_EX_USAGE, "kappa needs 2 to %d categories, not %d",
+		    CA_KAPPA_MAX_K, k);
+	if (!confidence_ok(C))
+		return ca_err_set(err, CA_EX_USAGE,
+		    "confidence must be between 0 and 1 (exclusive), e.g. 0.95");
+	if ((rc = kappa_total(table, k, &n, err)) != 0)
+		return rc;
+	if (n == 0)
+		return ca_err_set(err, CA_EX_DATAERR, "kappa: no cases were rated by both");
+
+	/*
+	 * Margins and agreement from whole counts, divided once: perfect
+	 * agreement then gives po exactly 1 and kappa exactly 1, which summing
+	 * rounded shares would not promise.
+	 */
+	for (int i = 0; i < k; i++) {
+		long r = 0, c = 0;
+
+		for (int j = 0; j < k; j++) {
+			r += table[i * k + j];
+			c += table[j * k + i];
+			agreed += kappa_weight(weighted, i, j, k) * (double)table[i * k + j];
+		}
+		row[i] = (double)r / (double)n;
+		col[i] = (double)c / (double)n;
+	}
+	po = agreed / (double)n;
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			pe += kappa_weight(weighted, i, j, k) * row[i] * col[j];
+	out->n = n;
+	out->po = po;
+	out->pe = pe;
+
+	/*
+	 * pe is 1 exactly when every case sits in one diagonal cell: both
+	 * raters used one category only, and agreement beyond chance is 0 / 0.
+	 * The second test catches totals so large (above 2^53) that pe rounds
+	 * to 1 when it is not; kappa means nothing at that precision either.
+	 */
+	for (int i = 0; i < k; i++)
+		if (table[i * k + i] == n)
+			return 0;
+	if (!(pe < 1.0))
+		return 0;
+
+	out->kappa = (po - pe) / (1.0 - pe);
+	var = kappa_variance(table, k, weighted, n, row, col, po, pe);
+	out->se = sqrt(var);
+	half = z_two_sided(C) * out->se;
+	out->lo = fmax(out->kappa - half, fmin(-1.0, out->kappa));
+	out->hi = fmin(out->kappa + half, fmax(1.0, out->kappa));
+	return 0;
+}
+
+int
+ca_funnel_limits(double p0, long n, double C, double *lo, double *hi)
+{
+	double half;
+
+	*lo = *hi = NAN;
+	if (!confidence_ok(C))
+		return CA_EX_USAGE;
+	if (n <= 0 || !(p0 >= 0.0 && p0 <= 1.0))
+		return CA_EX_DATAERR;
+	half = z_two_sided(C) * sqrt(p0 * (1.0 - p0) / (double)n);
+	*lo = fmax(0.0, p0 - half);
+	*hi = fmin(1.0, p0 + half);
 	return 0;
 }
