@@ -750,3 +750,203 @@ out:
 		*out = o;
 	return rc;
 }
+
+/* ---- agreement ---------------------------------------------------------- */
+
+#define GRADES 4
+#define LEVELS 3
+
+/* The moderations done in the period, with their group ($3: overall,
+ * auditor or question) and the day the moderated submission was made. */
+#define DONE_SQL                                                                      \
+	"WITH m AS (SELECT m.id, m.auditor_grade, m.grade, m.returned,"                   \
+	"   m.returned AND au.submissions > m.submission"                                 \
+	"     AND au.grade IS DISTINCT FROM m.auditor_grade AS regraded,"                 \
+	"   coalesce(s.staff_ref, '-') AS auditor, au.form_version_id"                    \
+	"   FROM moderations m JOIN audits au ON au.id = m.audit_id"                      \
+	"   LEFT JOIN staff s ON s.id = au.auditor_id"                                    \
+	"   LEFT JOIN feedback fb ON fb.audit_id = m.audit_id"                            \
+	"     AND fb.submission = m.submission"                                           \
+	"   WHERE m.status = 'done'"                                                      \
+	"     AND coalesce(fb.sent_on, au.submitted_on)"                                  \
+	"       BETWEEN coalesce($1::date, '-infinity') AND coalesce($2::date, 'infinity'))"
+
+static int
+grade_index(const char *g)
+{
+	for (int i = 0; grades[i] != NULL; i++)
+		if (strcmp(g, grades[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* One group's statistics and the tables behind them. */
+typedef struct counted {
+	ca_moderation_stat s;
+	long grade[GRADES * GRADES];    /* auditor's grade by moderator's */
+	long rating[LEVELS * LEVELS];   /* auditor's level by moderator's */
+} counted;
+
+typedef struct tally {
+	counted *g;
+	size_t n, cap;
+} tally;
+
+/* The group named `name`, added when new; NULL when out of memory. */
+static counted *
+group_of(tally *t, const char *name)
+{
+	for (size_t i = t->n; i > 0; i--)
+		if (strcmp(t->g[i - 1].s.group, name) == 0)
+			return &t->g[i - 1];
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		counted *g = realloc(t->g, cap * sizeof *g);
+
+		if (g == NULL)
+			return NULL;
+		t->g = g;
+		t->cap = cap;
+	}
+	memset(&t->g[t->n], 0, sizeof t->g[t->n]);
+	snprintf(t->g[t->n].s.group, sizeof t->g[t->n].s.group, "%s", name);
+	return &t->g[t->n++];
+}
+
+/* Grades: group, auditor's grade, moderator's, count, returned,
+ * regraded. */
+static int
+tally_grades(PGconn *conn, const char *const *p, tally *t, ca_err *err)
+{
+	PGresult *res;
+	int failed = 0;
+
+	res = ca_db_query(conn, err, "counting moderated grades",
+	    DONE_SQL " SELECT CASE $3 WHEN 'auditor' THEN auditor ELSE 'all' END AS grp,"
+	    "  auditor_grade, grade, count(*), count(*) FILTER (WHERE returned),"
+	    "  count(*) FILTER (WHERE regraded)"
+	    " FROM m GROUP BY 1, 2, 3", 3, p);
+	if (res == NULL)
+		return err->code;
+	for (int r = 0; r < PQntuples(res) && !failed; r++) {
+		counted *g = group_of(t, PQgetvalue(res, r, 0));
+		int a = grade_index(PQgetvalue(res, r, 1)), b = grade_index(PQgetvalue(res, r, 2));
+		long count = atol(PQgetvalue(res, r, 3));
+
+		if ((failed = g == NULL) || a < 0 || b < 0)
+			continue;
+		g->grade[a * GRADES + b] += count;
+		g->s.moderated += count;
+		g->s.grades_agreed += a == b ? count : 0;
+		g->s.returned += atol(PQgetvalue(res, r, 4));
+		g->s.regraded += atol(PQgetvalue(res, r, 5));
+	}
+	PQclear(res);
+	return failed ? ca_err_set(err, CA_EX_SOFTWARE, "moderation statistics: out of "
+	    "memory") : 0;
+}
+
+/* Ratings: group, the auditor's and the moderator's level (NULL: not
+ * scored), count; and for each group alone (both levels NULL, whole 3)
+ * the moderations that rated it. */
+static int
+tally_ratings(PGconn *conn, const char *const *p, tally *t, ca_err *err)
+{
+	PGresult *res;
+	int failed = 0;
+
+	res = ca_db_query(conn, err, "counting moderated ratings",
+	    DONE_SQL ","
+	    " sc AS (SELECT q.form_version_id, q.question_id, x.r ->> 'id' AS rating,"
+	    "   least(2, greatest(0, 2 - round((x.r ->> 'score')::numeric * 2)::int)) AS level"
+	    "   FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id,"
+	    "   jsonb_array_elements(v.scale) s, jsonb_array_elements(s -> 'ratings') x(r)"
+	    "   WHERE s ->> 'id' = q.scale AND jsonb_typeof(x.r -> 'score') = 'number'"
+	    "     AND q.form_version_id IN (SELECT form_version_id FROM m)),"
+	    " pairs AS (SELECT CASE $3 WHEN 'auditor' THEN m.auditor"
+	    "   WHEN 'question' THEN r.question_id ELSE 'all' END AS grp,"
+	    "   m.id, a.level AS a, b.level AS b"
+	    "   FROM m JOIN moderation_ratings r ON r.moderation_id = m.id"
+	    "   LEFT JOIN sc a ON a.form_version_id = m.form_version_id"
+	    "     AND a.question_id = r.question_id AND a.rating = r.auditor_rating"
+	    "   LEFT JOIN sc b ON b.form_version_id = m.form_version_id"
+	    "     AND b.question_id = r.question_id AND b.rating = r.moderator_rating)"
+	    " SELECT grp, a, b, count(*), count(DISTINCT id), GROUPING(a, b)"
+	    " FROM pairs GROUP BY GROUPING SETS ((grp, a, b), (grp))", 3, p);
+	if (res == NULL)
+		return err->code;
+	for (int r = 0; r < PQntuples(res) && !failed; r++) {
+		counted *g = group_of(t, PQgetvalue(res, r, 0));
+		long count = atol(PQgetvalue(res, r, 3));
+		int a, b;
+
+		if ((failed = g == NULL))
+			break;
+		if (strcmp(PQgetvalue(res, r, 5), "0") != 0) {
+			if (strcmp(p[2], "question") == 0)
+				g->s.moderated = atol(PQgetvalue(res, r, 4));
+			continue;
+		}
+		if (PQgetisnull(res, r, 1) || PQgetisnull(res, r, 2)) {
+			g->s.not_applicable += count;
+			continue;
+		}
+		a = atoi(PQgetvalue(res, r, 1));
+		b = atoi(PQgetvalue(res, r, 2));
+		g->rating[a * LEVELS + b] += count;
+		g->s.ratings += count;
+		g->s.ratings_agreed += a == b ? count : 0;
+	}
+	PQclear(res);
+	return failed ? ca_err_set(err, CA_EX_SOFTWARE, "moderation statistics: out of "
+	    "memory") : 0;
+}
+
+static int
+by_group(const void *a, const void *b)
+{
+	return strcmp(((const ca_moderation_stat *)a)->group,
+	    ((const ca_moderation_stat *)b)->group);
+}
+
+int
+ca_moderation_stats(PGconn *conn, ca_moderation_by by, const char *from, const char *to,
+    ca_moderation_stat **rows, size_t *n, ca_err *err)
+{
+	static const char *const names[] = { "overall", "auditor", "question" };
+	const char *p[3] = { from, to, names[by] };
+	tally t = { 0 };
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	if ((by != CA_MODERATION_BY_QUESTION && (rc = tally_grades(conn, p, &t, err)) != 0) ||
+	    (rc = tally_ratings(conn, p, &t, err)) != 0)
+		goto done;
+	if ((*rows = calloc(t.n + 1, sizeof **rows)) == NULL) {
+		rc = ca_err_set(err, CA_EX_SOFTWARE, "moderation statistics: out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < t.n && rc == 0; i++) {
+		counted *g = &t.g[i];
+
+		/* n > 0 and k fixed: nothing here can fail but memory */
+		if (g->s.moderated > 0 && by != CA_MODERATION_BY_QUESTION)
+			g->s.grade_ok = (rc = ca_kappa_compute(g->grade, GRADES, 1, 0.95,
+			    &g->s.grade, err)) == 0;
+		if (rc == 0 && g->s.ratings > 0)
+			g->s.rating_ok = (rc = ca_kappa_compute(g->rating, LEVELS, 1, 0.95,
+			    &g->s.rating, err)) == 0;
+		(*rows)[i] = g->s;
+	}
+	if (rc != 0) {
+		free(*rows);
+		*rows = NULL;
+		goto done;
+	}
+	qsort(*rows, t.n, sizeof **rows, by_group);
+	*n = t.n;
+done:
+	free(t.g);
+	return rc;
+}

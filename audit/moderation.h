@@ -47,6 +47,7 @@
 #include <libpq-fe.h>
 
 #include "error.h"
+#include "stats.h"
 #include "workflow.h"
 
 typedef struct ca_moderation_counts {
@@ -106,5 +107,42 @@ typedef struct ca_moderation_outcome {
  * when actor->expect_version is stale.  out may be NULL. */
 int ca_moderate(PGconn *conn, const ca_actor *actor, long long audit_id,
     const ca_moderation_request *rq, ca_moderation_outcome *out, ca_err *err);
+
+/* Agreement between auditors and moderators over the moderations done,
+ * for the submissions made from `from` to `to` (YYYY-MM-DD, inclusive;
+ * NULL: unbounded), overall, per auditor (staff_ref) or per question id.
+ *
+ * Grades are ordered outstanding > good > requires_improvement >
+ * inadequate; ratings by their score in the question's scale on three
+ * levels (1, 0.5 and 0, a score going to the nearest), which for the
+ * standard scale is met > partially_met > not_met.  A rating pair
+ * where either side is not scored (not_applicable) is left out of the
+ * rating statistics and counted in not_applicable.  Kappa is linearly
+ * weighted (ca_kappa_compute) with a 95% interval; *_ok is 0 when there
+ * is nothing to measure (no pairs).  A question row has no grade
+ * statistics (grade_ok 0, moderated counts the moderations that rated
+ * it). */
+typedef enum ca_moderation_by {
+	CA_MODERATION_BY_OVERALL, CA_MODERATION_BY_AUDITOR, CA_MODERATION_BY_QUESTION
+} ca_moderation_by;
+
+typedef struct ca_moderation_stat {
+	char group[72];           /* "all", a staff_ref or a question id */
+	long moderated;
+	long grades_agreed;       /* the same grade exactly */
+	int grade_ok;
+	ca_kappa grade;
+	long ratings;             /* scored pairs */
+	long ratings_agreed;      /* the same rating exactly */
+	int rating_ok;
+	ca_kappa rating;
+	long not_applicable;      /* pairs left out */
+	long returned;            /* audits the moderator returned */
+	long regraded;            /* returned and resubmitted with another grade */
+} ca_moderation_stat;
+
+/* Rows in group order; free *rows with free(). */
+int ca_moderation_stats(PGconn *conn, ca_moderation_by by, const char *from, const char *to,
+    ca_moderation_stat **rows, size_t *n, ca_err *err);
 
 #endif

@@ -804,6 +804,143 @@ test_return_and_resubmit(void **state)
 	    " AND submission = 2 AND status = 'pending'", b), 1);
 }
 
+/* ---- agreement ------------------------------------------------------------ */
+
+/* A moderation done by PSW-1, made by hand: the audit of `auditor`
+ * submitted on `on` with grade `ag`, the moderator's grade `mg`, and the
+ * rating pairs "(q, auditor's, moderator's), ..." as SQL values.  When
+ * `now` is given the audit was returned and resubmitted with that grade. */
+static void
+hand_moderation(const char *auditor, const char *on, const char *ag, const char *mg,
+    const char *now, const char *pairs)
+{
+	long long a = new_audit(auditor, "Partner A", "ASR-1");
+
+	execf("UPDATE audits SET status = 'in_progress' WHERE id = %lld", a);
+	execf("UPDATE audits SET status = 'submitted', grade = '%s', submitted_on = '%s',"
+	    " submissions = %d WHERE id = %lld", now ? now : ag, on, now ? 2 : 1, a);
+	execf("WITH m AS (INSERT INTO moderations (audit_id, submission, reason, moderator_id,"
+	    " status, selected_on, auditor_grade, grade, done_on, returned)"
+	    " SELECT %lld, 1, 'sampled', id, 'done', '%s', '%s', '%s', '%s', %s FROM staff"
+	    " WHERE staff_ref = 'PSW-1' RETURNING id)"
+	    " INSERT INTO moderation_ratings SELECT m.id, q, a, b FROM m, (VALUES %s) AS t(q, a, b)",
+	    a, on, ag, mg, on, now ? "true" : "false", pairs);
+}
+
+/* The worked examples: grades in a 4 x 4 table whose weighted kappa is
+ * worked out by hand (po 0.9, pe 0.66, kappa 0.24 / 0.34 = 12/17), and
+ * ratings in the 3 x 3 table SAS prints for PROC FREQ (AGREE) (weighted
+ * kappa 0.4701, 95% CI 0.1845 to 0.7558), as used for ca_kappa_compute
+ * in test_stats.c:
+ *
+ *   grades (auditor by moderator)     ratings (auditor by moderator)
+ *        O  G  RI  I                      met  part  not
+ *   O    1  1  .   .                met    .    4     1
+ *   G    .  3  1   .                part   .    8     .
+ *   RI   .  .  2   1                not    .    1     5
+ *   I    .  .  .   1
+ *
+ * plus three pairs with a not_applicable, left out.  The interval for the
+ * grades, 0.4230 to 0.9888, was also worked out apart from the library,
+ * with the Fleiss-Cohen-Everitt formula (se 0.1443). */
+static void
+make_worked_example(void)
+{
+#define MP "('q1', 'met', 'partially_met'), ('q2', 'met', 'partially_met'), "
+#define PP(q) "('" q "', 'partially_met', 'partially_met')"
+#define NN(q) "('" q "', 'not_met', 'not_met')"
+	hand_moderation("AUD-1", "2026-01-10", "outstanding", "outstanding", NULL,
+	    MP "('q3', 'not_applicable', 'not_applicable')");
+	hand_moderation("AUD-1", "2026-01-11", "outstanding", "good", NULL,
+	    MP "('q3', 'not_applicable', 'not_applicable')");
+	hand_moderation("AUD-1", "2026-01-12", "good", "good", NULL,
+	    "('q1', 'met', 'not_met'), " PP("q2"));
+	hand_moderation("AUD-1", "2026-02-01", "good", "good", NULL, PP("q1") ", " PP("q2"));
+	hand_moderation("AUD-1", "2026-02-02", "good", "good", NULL, PP("q1") ", " PP("q2"));
+	hand_moderation("AUD-1", "2026-02-03", "good", "requires_improvement", "good",
+	    PP("q1") ", " PP("q2"));
+	hand_moderation("AUD-2", "2026-03-01", "requires_improvement", "requires_improvement",
+	    NULL, PP("q1") ", ('q2', 'not_met', 'partially_met')");
+	hand_moderation("AUD-2", "2026-03-02", "requires_improvement", "requires_improvement",
+	    NULL, NN("q1") ", " NN("q2"));
+	hand_moderation("AUD-2", "2026-03-03", "requires_improvement", "inadequate",
+	    "inadequate", NN("q1") ", " NN("q2"));
+	hand_moderation("AUD-2", "2026-04-01", "inadequate", "inadequate", NULL,
+	    NN("q1") ", ('q2', 'not_applicable', 'met')");
+#undef MP
+#undef PP
+#undef NN
+}
+
+static void
+test_stats_worked_example(void **state)
+{
+	test_run r;
+
+	(void)state;
+	make_worked_example();
+	if (cli(&r, "moderation", "stats", "--format", "json", NULL) != 0)
+		fail_msg("%s", r.err);
+	assert_string_equal(r.out, "[\n"
+	    " {\"overall\": \"all\", \"moderated\": 10, \"grades_agreed\": 7,"
+	    " \"grade_agreement\": 70.0, \"grade_kappa\": 0.7059, \"grade_kappa_low\": 0.4230,"
+	    " \"grade_kappa_high\": 0.9888, \"ratings\": 19, \"ratings_agreed\": 13,"
+	    " \"rating_agreement\": 68.4, \"rating_kappa\": 0.4701,"
+	    " \"rating_kappa_low\": 0.1845, \"rating_kappa_high\": 0.7558,"
+	    " \"not_applicable\": 3, \"returned\": 2, \"regraded\": 1,"
+	    " \"note\": \"ratings: calibrate\"}\n]\n");
+	test_run_free(&r);
+	EXPECT(0, "OVERALL  MODERATED  GRADES AGREED  GRADE KAPPA (95% CI)  RATINGS AGREED  "
+	    "RATING KAPPA (95% CI)  N/A  RETURNED  REGRADED  NOTE\n"
+	    "all      10         7 of 10 (70%)  0.71 (0.42 to 0.99)   13 of 19 (68%)  "
+	    "0.47 (0.18 to 0.76)    3    2         1         ratings: calibrate\n"
+	    "\nKappa: Cohen's, linearly weighted", "moderation", "stats");
+	/* per auditor: AUD-2 has four, so no interval; AUD-1's ratings agree
+	 * exactly as often as chance would have them (kappa 0, no interval) */
+	EXPECT(0, "auditor,moderated,grades_agreed,grade_agreement,grade_kappa,grade_kappa_low,"
+	    "grade_kappa_high,ratings,ratings_agreed,rating_agreement,rating_kappa,"
+	    "rating_kappa_low,rating_kappa_high,not_applicable,returned,regraded,note\n"
+	    "AUD-1,6,4,66.7,0.4000,-0.1432,0.9432,12,7,58.3,0.0000,,,2,1,0,"
+	    "grades: calibrate; ratings: calibrate\n"
+	    "AUD-2,4,3,75.0,0.5000,,,7,6,85.7,0.5882,-0.0927,1.0000,1,1,1,"
+	    "under 5 grades; ratings: calibrate\n", "moderation", "stats", "--by", "auditor",
+	    "--format", "csv");
+	EXPECT(0, "question,moderated,ratings,ratings_agreed,rating_agreement,rating_kappa,"
+	    "rating_kappa_low,rating_kappa_high,not_applicable,note\n"
+	    "q1,10,10,7,70.0,0.4737,0.0926,0.8548,0,ratings: calibrate\n"
+	    "q2,10,9,6,66.7,0.4706,0.0719,0.8693,1,ratings: calibrate\n"
+	    "q3,2,0,0,,,,,2,\n", "moderation", "stats", "--by", "question", "--format", "csv");
+	EXPECT(0, "QUESTION  MODERATED  RATINGS AGREED  RATING KAPPA (95% CI)  N/A  NOTE\n"
+	    "q1        10         7 of 10 (70%)   0.47 (0.09 to 0.85)    0    ratings: calibrate\n",
+	    "moderation", "stats", "--by", "question");
+	/* periods: by the day the moderated submission was made */
+	EXPECT(0, "[\n {\"overall\": \"all\", \"moderated\": 1, \"grades_agreed\": 1,"
+	    " \"grade_agreement\": 100.0, \"grade_kappa\": null, \"grade_kappa_low\": null,"
+	    " \"grade_kappa_high\": null, \"ratings\": 1, \"ratings_agreed\": 1,"
+	    " \"rating_agreement\": 100.0, \"rating_kappa\": null, \"rating_kappa_low\": null,"
+	    " \"rating_kappa_high\": null, \"not_applicable\": 1, \"returned\": 0,"
+	    " \"regraded\": 0, \"note\": \"grades all alike; ratings all alike\"}\n]\n",
+	    "moderation", "stats", "--from", "2026-04", "--to", "2026-Q2", "--format", "json");
+	/* January: AUD-1's first three; (O,O), (O,G), (G,G) is 2/5 by hand */
+	EXPECT(0, "AUD-1,3,2,66.7,0.4000,,,6,1,16.7,0.0000,,,2,0,0,under 5 grades; "
+	    "ratings: calibrate\n",
+	    "moderation", "stats", "--to", "2026-01", "--by", "auditor", "--format", "csv");
+	EXPECT(0, "AUD-2,3,2,66.7,", "moderation", "stats", "--from", "2026-Q1", "--to",
+	    "2026-03", "--by", "auditor", "--format", "csv");
+	EXPECT(0, "No moderations were done for submissions made in this period.\n",
+	    "moderation", "stats", "--from", "2025-04", "--to", "2025-Q2");
+	EXPECT(0, "[]\n", "moderation", "stats", "--from", "2027-01", "--format", "json");
+	/* what the command refuses */
+	EXPECT(64, "--by is overall, auditor or question, not 'partner'", "moderation", "stats",
+	    "--by", "partner");
+	EXPECT(64, "--from is a month (YYYY-MM) or a quarter (YYYY-Qn), not '2026-13'",
+	    "moderation", "stats", "--from", "2026-13");
+	EXPECT(64, "--from is after --to", "moderation", "stats", "--from", "2026-Q2", "--to",
+	    "2026-03");
+	EXPECT(64, "--format is table, csv or json, not 'xml'", "moderation", "stats",
+	    "--format", "xml");
+}
+
 static void
 test_help(void **state)
 {
@@ -829,6 +966,7 @@ main(void)
 		T(test_moderate_refusals),
 		T(test_closed_and_cancelled),
 		T(test_return_and_resubmit),
+		T(test_stats_worked_example),
 		T(test_help),
 	};
 
