@@ -35,6 +35,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "moderation.h"
@@ -448,6 +451,75 @@ test_quarter_minimum(void **state)
 	assert_int_equal(countf("SELECT count(*) FROM events WHERE after->>'quarter' ="
 	    " '2026-Q2' AND after->>'auditor' = 'AUD-3' AND (after->>'candidates')::int = 1"),
 	    1);
+}
+
+/* The first quarter-minimum choice among n that a seed makes when there
+ * is nothing to draw first. */
+static uint64_t
+choice(uint64_t seed, uint64_t n)
+{
+	ca_rng rng;
+
+	ca_rng_seed(&rng, seed);
+	return ca_rng_below(&rng, n);
+}
+
+static void
+test_two_selections_at_once(void **state)
+{
+	ca_moderation_counts c;
+	ca_err err = { 0 };
+	uint64_t a = 1, b = 2;
+	PGconn *watch;
+	pid_t pid;
+	int status, waited = 0;
+
+	(void)state;
+	set_percent("0");
+	for (int i = 0; i < 3; i++)
+		submitted("AUD-1", "2026-03-02");
+	run_selection("2026-03-15", 1);
+	/* seeds that would choose different submissions for AUD-1's Q1 */
+	while (choice(b, 3) == choice(a, 3))
+		b++;
+	assert_int_equal(ca_db_begin(conn, &err), 0);
+	assert_int_equal(ca_moderation_run(conn, "2026-04-01", "first", &a, &c, &err), 0);
+	assert_int_equal(c.quarter_minimum, 1);
+	/* a second selection starts while the first is not yet committed */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		PGconn *mine = test_db_connect(db);
+		ca_moderation_counts d;
+		ca_err e = { 0 };
+
+		if (mine == NULL || ca_db_begin(mine, &e) != 0 ||
+		    ca_moderation_run(mine, "2026-04-01", "second", &b, &d, &e) != 0 ||
+		    ca_db_commit(mine, &e) != 0)
+			_exit(100);
+		PQfinish(mine);
+		_exit((int)(d.quarter_minimum + d.drawn + d.assigned));
+	}
+	/* it waits for the first */
+	watch = test_db_connect(db);
+	assert_non_null(watch);
+	for (int i = 0; i < 500 && !waited; i++) {
+		struct timespec ts = { 0, 10000000 };
+
+		waited = test_db_count(watch, "SELECT count(*) FROM pg_stat_activity WHERE"
+		    " wait_event_type = 'Lock' AND wait_event = 'advisory'") == 1;
+		if (!waited)
+			nanosleep(&ts, NULL);
+	}
+	PQfinish(watch);
+	assert_true(waited);
+	assert_int_equal(ca_db_commit(conn, &err), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	/* and then finds nothing left to do */
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(countf("SELECT count(*) FROM moderations"), 1);
+	assert_int_equal(countf("SELECT count(*) FROM events WHERE actor = 'second'"), 0);
 }
 
 /* ---- assignment ----------------------------------------------------------- */
@@ -960,6 +1032,7 @@ main(void)
 		T(test_share_none_and_all),
 		T(test_share_ten_percent),
 		T(test_quarter_minimum),
+		T(test_two_selections_at_once),
 		T(test_moderators_independent_and_balanced),
 		T(test_waiting_then_assigned_by_daemon),
 		T(test_moderate_records),
