@@ -191,6 +191,16 @@ ca_cmd_moderate(int argc, char **argv)
 
 /* ---- moderation list ---------------------------------------------------- */
 
+/* The index of arg among the NULL-terminated words, or -1. */
+static int
+one_of(const char *arg, const char *const *words)
+{
+	for (int i = 0; words[i] != NULL; i++)
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	return -1;
+}
+
 static const ca_column list_columns[] = {
 	{ "id", "MODERATION", CA_COL_NUMBER },
 	{ "audit", "AUDIT", CA_COL_NUMBER },
@@ -229,12 +239,10 @@ moderation_list(int argc, char **argv)
 		switch (ch) {
 		case 'm': moderator = optarg; break;
 		case 's':
-			for (const char *const *s = statuses; *s != NULL; s++)
-				if (strcmp(optarg, *s) == 0)
-					status = optarg;
-			if (status == NULL)
+			if (one_of(optarg, statuses) < 0)
 				return ca_cli_usage("moderation", "--status is waiting, pending, "
 				    "done or withdrawn, not '%s'", optarg);
+			status = optarg;
 			break;
 		case 'f':
 			if ((rc = ca_format_parse("moderation", optarg, &fmt)) != 0)
@@ -523,7 +531,7 @@ moderation_stats(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const bys[] = { "overall", "auditor", "question" };
+	static const char *const bys[] = { "overall", "auditor", "question", NULL };
 	static const char *const headings[] = { "OVERALL", "AUDITOR", "QUESTION" };
 	char from[11] = "", to[11] = "";
 	const char *db = NULL;
@@ -549,15 +557,10 @@ moderation_stats(int argc, char **argv)
 				return rc;
 			break;
 		case 'b':
-			known = 0;
-			for (int i = 0; i < 3; i++)
-				if (strcmp(optarg, bys[i]) == 0) {
-					by = (ca_moderation_by)i;
-					known = 1;
-				}
-			if (!known)
+			if ((known = one_of(optarg, bys)) < 0)
 				return ca_cli_usage("moderation", "--by is overall, auditor or "
 				    "question, not '%s'", optarg);
+			by = (ca_moderation_by)known;
 			break;
 		case 'F':
 			if ((rc = ca_format_parse("moderation", optarg, &fmt)) != 0)
