@@ -23,17 +23,18 @@ const char ca_help_moderate[] =
 	"                          [--version N] [--today YYYY-MM-DD] [--db CONNINFO]\n"
 	"\n"
 	"A moderator (staff with the psw role, --as) records their own, independent\n"
-	"view of submitted audit ID: the grade they would give, and a rating for\n"
-	"every question the auditor answered.\n"
+	"view of submitted audit ID: the grade they would give, and their rating of\n"
+	"the questions the auditor answered.\n"
 	"\n"
 	"  --grade G          outstanding, good, requires_improvement or inadequate\n"
 	"  --agree Q1,Q2      questions where the moderator gives the auditor's rating\n"
 	"  --disagree Q:R,..  questions where the moderator gives rating R instead\n"
 	"                     (R must be one of the question's scale)\n"
 	"  --agree-rest       agree with the auditor on every answered question not\n"
-	"                     listed; without it, every answered question must be in\n"
-	"                     --agree or --disagree, so no rating counts as agreed\n"
-	"                     unless the moderator said so\n"
+	"                     listed.  Without it, an answered question in neither\n"
+	"                     list is not rated: it counts neither for nor against\n"
+	"                     agreement, so no rating is taken as agreed unless the\n"
+	"                     moderator said so\n"
 	"  --comment TEXT     the moderator's comment, for the auditor\n"
 	"  --return           send the audit back to its auditor (with --reason TEXT),\n"
 	"                     who answers again and resubmits; the new submission is\n"
@@ -182,10 +183,12 @@ ca_cmd_moderate(int argc, char **argv)
 	if (rc != 0)
 		return ca_cli_fail(&err);
 	printf("audit %llu moderated (submission %d%s): grade %s, the auditor's %s; "
-	    "%ld rating%s agreed, %ld not%s\n", (unsigned long long)id, out.submission,
+	    "%ld rating%s agreed, %ld not", (unsigned long long)id, out.submission,
 	    out.requested ? ", on request" : "", rq.grade, out.auditor_grade, out.agreed,
-	    out.agreed == 1 ? "" : "s", out.disagreed,
-	    rq.return_audit ? "; returned to its auditor" : "");
+	    out.agreed == 1 ? "" : "s", out.disagreed);
+	if (out.unrated > 0)
+		printf(", %ld not rated", out.unrated);
+	printf("%s\n", rq.return_audit ? "; returned to its auditor" : "");
 	return 0;
 }
 

@@ -517,26 +517,20 @@ check_moment(const ca_wf *w, const PGresult *m, int return_audit, ca_err *err)
 	return 0;
 }
 
-/* A disagreement that names the auditor's own rating is agreement. */
-static int
-differs(const listed *it)
-{
-	return it->rating != NULL && strcmp(it->rating, it->auditor) != 0;
-}
-
 /* Match the listed questions with the auditor's answers (question,
  * rating), checking each disagreement against the question's scale.  The
- * disagreements go to *json as {"question": {"auditor": r, "moderator":
- * r}}.  Every answered question must be listed unless agree_rest. */
+ * listed questions go to *json as {"question": {"auditor": r,
+ * "moderator": r}}.  An answered question not listed is agreed with when
+ * agree_rest, and otherwise not rated: the moderator said nothing of it,
+ * so it counts neither way. */
 static int
 match_answers(ca_wf *w, listing *l, const PGresult *answers, int agree_rest, ca_strbuf *json,
     ca_moderation_outcome *o, ca_err *err)
 {
-	ca_strbuf missing;
 	PGresult *q;
-	long unlisted = 0;
 	int rc;
 
+	ca_strbuf_adds(json, "{");
 	for (size_t i = 0; i < l->n; i++) {
 		listed *it = &l->items[i];
 
@@ -552,47 +546,24 @@ match_answers(ca_wf *w, listing *l, const PGresult *answers, int agree_rest, ca_
 			return ca_err_set(err, CA_EX_DATAERR, "question %s of audit %s was not "
 			    "answered by its auditor; only answered questions are moderated",
 			    it->question, w->audit);
-	}
-	ca_strbuf_init(&missing);
-	for (int r = 0; r < PQntuples(answers); r++) {
-		size_t i;
-
-		for (i = 0; i < l->n; i++)
-			if (strcmp(PQgetvalue(answers, r, 0), l->items[i].question) == 0)
-				break;
-		if (i < l->n)
-			continue;
-		if (++unlisted <= 8)
-			ca_strbuf_addf(&missing, "%s%s", unlisted > 1 ? ", " : "",
-			    PQgetvalue(answers, r, 0));
-		else if (unlisted == 9)
-			ca_strbuf_adds(&missing, ", ...");
-	}
-	if (unlisted > 0 && !agree_rest) {
-		rc = ca_err_set(err, CA_EX_DATAERR, "audit %s: %ld question%s its auditor "
-		    "answered %s not listed (%s): put each in --agree or --disagree, or say "
-		    "--agree-rest to agree with the auditor on the rest", w->audit, unlisted,
-		    unlisted == 1 ? "" : "s", unlisted == 1 ? "is" : "are",
-		    ca_strbuf_failed(&missing) ? "..." : missing.data);
-		ca_strbuf_free(&missing);
-		return rc;
-	}
-	ca_strbuf_free(&missing);
-	ca_strbuf_adds(json, "{");
-	for (size_t i = 0; i < l->n; i++) {
-		if (!differs(&l->items[i]))
-			continue;
-		if (o->disagreed++ > 0)
-			ca_strbuf_adds(json, ", ");
-		ca_json_string(json, l->items[i].question);
+		/* a disagreement naming the auditor's own rating is agreement */
+		if (it->rating != NULL && strcmp(it->rating, it->auditor) != 0)
+			o->disagreed++;
+		else
+			o->agreed++;
+		ca_strbuf_adds(json, i > 0 ? ", " : "");
+		ca_json_string(json, it->question);
 		ca_strbuf_adds(json, ": {\"auditor\": ");
-		ca_json_string(json, l->items[i].auditor);
+		ca_json_string(json, it->auditor);
 		ca_strbuf_adds(json, ", \"moderator\": ");
-		ca_json_string(json, l->items[i].rating);
+		ca_json_string(json, it->rating ? it->rating : it->auditor);
 		ca_strbuf_adds(json, "}");
 	}
 	ca_strbuf_adds(json, "}");
-	o->agreed = PQntuples(answers) - o->disagreed;
+	if (agree_rest)
+		o->agreed = PQntuples(answers) - o->disagreed;
+	else
+		o->unrated = PQntuples(answers) - (long)l->n;
 	if (ca_strbuf_failed(json))
 		return ca_err_set(err, CA_EX_SOFTWARE, "moderating: out of memory");
 	return 0;
@@ -624,19 +595,21 @@ request(ca_wf *w, char *id, size_t size, ca_err *err)
 	return 0;
 }
 
-/* Record the moderator's grade, comment and ratings, and the event. */
+/* Record the moderator's grade, comment and ratings (`rated`, from
+ * match_answers), and the event. */
 static int
 record(ca_wf *w, const char *id, const PGresult *m, const ca_moderation_request *rq,
-    const char *disagreed, const ca_moderation_outcome *o, ca_err *err)
+    const char *rated, const ca_moderation_outcome *o, ca_err *err)
 {
-	char staff[24], agreed[24];
+	char staff[24], agreed[24], unrated[24];
 	const char *p[9];
 	PGresult *res;
 	int rc;
 
 	snprintf(staff, sizeof staff, "%lld", w->staff_id);
 	p[0] = id; p[1] = staff; p[2] = rq->grade; p[3] = rq->comment; p[4] = w->today;
-	p[5] = rq->return_audit ? "t" : "f"; p[6] = w->audit; p[7] = disagreed;
+	p[5] = rq->return_audit ? "t" : "f"; p[6] = w->audit; p[7] = rated;
+	p[8] = rq->agree_rest ? "t" : "f";
 	res = ca_db_query(w->conn, err, "recording the moderation",
 	    "WITH upd AS (UPDATE moderations SET status = 'done', moderator_id = $2,"
 	    "   auditor_grade = (SELECT grade FROM audits WHERE id = $7), grade = $3,"
@@ -646,14 +619,16 @@ record(ca_wf *w, const char *id, const PGresult *m, const ca_moderation_request 
 	    "  moderator_rating)"
 	    " SELECT $1, an.question_id, an.rating,"
 	    "  coalesce($8::jsonb -> an.question_id ->> 'moderator', an.rating)"
-	    " FROM answers an WHERE an.audit_id = $7", 8, p);
+	    " FROM answers an WHERE an.audit_id = $7"
+	    "  AND ($9::boolean OR $8::jsonb ? an.question_id)", 9, p);
 	if (res == NULL)
 		return err->code;
 	PQclear(res);
 	snprintf(agreed, sizeof agreed, "%ld", o->agreed);
+	snprintf(unrated, sizeof unrated, "%ld", o->unrated);
 	p[0] = w->actor->as; p[1] = id; p[2] = PQntuples(m) == 1 ? PQgetvalue(m, 0, 3) : NULL;
-	p[3] = rq->agree_rest ? "t" : "f"; p[4] = disagreed; p[5] = agreed;
-	p[6] = o->requested ? "t" : "f";
+	p[3] = rq->agree_rest ? "t" : "f"; p[4] = rated; p[5] = agreed;
+	p[6] = o->requested ? "t" : "f"; p[7] = unrated;
 	rc = ca_db_exec(w->conn, err, "recording the moderation",
 	    "INSERT INTO events (actor, action, entity, entity_id, before, after)"
 	    " SELECT $1, 'moderation.done', 'moderation', m.id::text,"
@@ -663,8 +638,9 @@ record(ca_wf *w, const char *id, const PGresult *m, const ca_moderation_request 
 	    "   'reason', m.reason, 'status', m.status, 'moderator', $1::text,"
 	    "   'auditor_grade', m.auditor_grade, 'grade', m.grade, 'comment', m.comment,"
 	    "   'returned', m.returned, 'agreed', $6::int, 'agreed_rest', $4::boolean,"
-	    "   'disagreed', $5::jsonb)"
-	    " FROM moderations m WHERE m.id = $2::bigint", 7, p);
+	    "   'not_rated', $8::int, 'disagreed', (SELECT coalesce(jsonb_object_agg(key, value),"
+	    "    '{}') FROM jsonb_each($5::jsonb) WHERE value ->> 'auditor' <> value ->> 'moderator'))"
+	    " FROM moderations m WHERE m.id = $2::bigint", 8, p);
 	return rc;
 }
 
@@ -675,7 +651,7 @@ ca_moderate(PGconn *conn, const ca_actor *actor, long long audit_id,
 	ca_moderation_outcome o;
 	PGresult *m = NULL, *answers = NULL;
 	char id[24];
-	ca_strbuf disagreed;
+	ca_strbuf rated;
 	listing l;
 	ca_wf w;
 	int rc;
@@ -696,7 +672,7 @@ ca_moderate(PGconn *conn, const ca_actor *actor, long long audit_id,
 		listing_free(&l);
 		return rc;
 	}
-	ca_strbuf_init(&disagreed);
+	ca_strbuf_init(&rated);
 	if ((rc = ca_wf_open(&w, conn, actor, audit_id, err)) != 0)
 		goto out;
 	if ((rc = check_moderator(&w, err)) != 0 || (rc = read_moderation(&w, &m, err)) != 0 ||
@@ -713,7 +689,7 @@ ca_moderate(PGconn *conn, const ca_actor *actor, long long audit_id,
 			goto done;
 		}
 	}
-	if ((rc = match_answers(&w, &l, answers, rq->agree_rest, &disagreed, &o, err)) != 0)
+	if ((rc = match_answers(&w, &l, answers, rq->agree_rest, &rated, &o, err)) != 0)
 		goto done;
 	if (PQntuples(m) == 0) {
 		o.requested = 1;
@@ -722,7 +698,7 @@ ca_moderate(PGconn *conn, const ca_actor *actor, long long audit_id,
 		snprintf(id, sizeof id, "%s", PQgetvalue(m, 0, 0));
 	}
 	if (rc == 0)
-		rc = record(&w, id, m, rq, disagreed.data, &o, err);
+		rc = record(&w, id, m, rq, rated.data, &o, err);
 	if (rc == 0)
 		rc = rq->return_audit ? ca_wf_return(&w, rq->reason, err) : ca_wf_touch(&w, NULL, err);
 	if (rc == 0) {
@@ -744,7 +720,7 @@ done:
 	PQclear(answers);
 	rc = ca_wf_close(&w, rc, err);
 out:
-	ca_strbuf_free(&disagreed);
+	ca_strbuf_free(&rated);
 	listing_free(&l);
 	if (rc == 0 && out != NULL)
 		*out = o;

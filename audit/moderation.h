@@ -71,13 +71,14 @@ int ca_moderation_run(PGconn *conn, const char *today, const char *actor,
  * scheduler. */
 int ca_moderation_due(PGconn *conn, const char *today, int *due, ca_err *err);
 
-/* `caseaudit moderate`.  Every question the auditor answered gets the
- * moderator's rating: listed in agree (comma-separated ids) it is the
+/* `caseaudit moderate`.  The moderator rates the questions the auditor
+ * answered: listed in agree (comma-separated ids) the rating is the
  * auditor's; listed in disagree ("question:rating,...") it is the rating
  * given, which must be in the question's scale; any other answered
- * question is refused unless agree_rest says the moderator agrees with
- * the rest.  return_audit sends the audit back to its auditor with reason
- * (required then). */
+ * question is agreed with when agree_rest says so, and otherwise not
+ * rated (no moderation_ratings row: it counts neither for nor against
+ * agreement).  return_audit sends the audit back to its auditor with
+ * reason (required then). */
 typedef struct ca_moderation_request {
 	const char *grade;
 	const char *agree;
@@ -94,6 +95,7 @@ typedef struct ca_moderation_outcome {
 	int requested;             /* made now, at the moderator's request */
 	char auditor_grade[24];
 	long agreed, disagreed;    /* question ratings */
+	long unrated;              /* answered, not listed, and no --agree-rest */
 } ca_moderation_outcome;
 
 /* Who may: staff with the psw role, independent of the audit as an

@@ -689,6 +689,25 @@ test_moderate_records(void **state)
 	free(v);
 	assert_int_equal(countf("SELECT count(*) FROM moderations WHERE audit_id = %lld AND"
 	    " reason = 'requested' AND selected_on = '2026-02-13'", b), 1);
+	/* questions in neither list are not rated: they count neither way */
+	{
+		long long c = new_audit("AUD-3", "Partner A", "ASR-1");
+		char third[24];
+
+		submit(c, "AUD-3", "good", "2026-02-10");
+		snprintf(third, sizeof third, "%lld", c);
+		EXPECT(0, "audit 3 moderated (submission 1, on request): grade good, the "
+		    "auditor's good; 1 rating agreed, 0 not, 2 not rated\n", "moderate", third,
+		    "--grade", "good", "--agree", "q2", "--as", "PSW-2");
+		assert_value("q2:partially_met:partially_met", "SELECT string_agg(r.question_id"
+		    " || ':' || auditor_rating || ':' || moderator_rating, ',') FROM"
+		    " moderation_ratings r JOIN moderations m ON m.id = r.moderation_id"
+		    " WHERE m.audit_id = %lld", c);
+		assert_int_equal(countf("SELECT count(*) FROM events WHERE action ="
+		    " 'moderation.done' AND (after->>'audit')::bigint = %lld AND"
+		    " (after->>'not_rated')::int = 2 AND after->'disagreed' = '{}'"
+		    " AND NOT (after->>'agreed_rest')::boolean", c), 1);
+	}
 	/* the daemon still draws the submission, and selects nothing more */
 	run_selection("2026-02-14", 2);
 	assert_int_equal(countf("SELECT count(*) FROM moderation_draws WHERE audit_id = %lld",
@@ -747,9 +766,6 @@ test_moderate_refusals(void **state)
 	    "--agree", "q1,q2,q1", "--as", "PSW-1");
 	EXPECT(65, "question q4 of audit 1 was not answered by its auditor", "moderate", id,
 	    "--grade", "good", "--disagree", "q4:yes", "--agree-rest", "--as", "PSW-1");
-	EXPECT(65, "audit 1: 2 questions its auditor answered are not listed (q2, q3): put "
-	    "each in --agree or --disagree, or say --agree-rest", "moderate", id, "--grade",
-	    "good", "--agree", "q1", "--as", "PSW-1");
 	/* how */
 	EXPECT(64, "--grade is outstanding, good, requires_improvement or inadequate, not "
 	    "'great'", "moderate", id, "--grade", "great", "--agree-rest", "--as", "PSW-1");
@@ -809,8 +825,11 @@ test_closed_and_cancelled(void **state)
 	EXPECT(65, "audit 1 is closed; it can no longer be returned", "moderate", id,
 	    "--grade", "good", "--agree-rest", "--return", "--reason", "Look again",
 	    "--as", "PSW-1");
-	EXPECT(0, "audit 1 moderated", "moderate", id, "--grade", "good", "--agree-rest",
+	/* the contract's shortest form: a grade alone, no question rated */
+	EXPECT(0, "audit 1 moderated (submission 1): grade good, the auditor's good; "
+	    "0 ratings agreed, 0 not, 3 not rated\n", "moderate", id, "--grade", "good",
 	    "--as", "PSW-1", "--today", "2026-04-02");
+	assert_int_equal(countf("SELECT count(*) FROM moderation_ratings"), 0);
 	assert_value("closed", "SELECT status FROM audits WHERE id = %lld", a);
 }
 
