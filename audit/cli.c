@@ -25,12 +25,14 @@ int ca_cmd_audits(int argc, char **argv);
 int ca_cmd_audit(int argc, char **argv);
 int ca_cmd_jobs(int argc, char **argv);
 int ca_cmd_status(int argc, char **argv);
+int ca_cmd_history(int argc, char **argv);
+int ca_cmd_settings(int argc, char **argv);
 int ca_cmd_moderate(int argc, char **argv);
 int ca_cmd_moderation(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
 extern const char ca_help_plan[], ca_help_sample[], ca_help_audits[], ca_help_audit[];
-extern const char ca_help_jobs[], ca_help_status[];
+extern const char ca_help_jobs[], ca_help_status[], ca_help_history[], ca_help_settings[];
 extern const char ca_help_moderate[], ca_help_moderation[];
 
 typedef struct command {
@@ -57,12 +59,16 @@ static const command commands[] = {
 	    ca_cmd_sample, ca_help_sample },
 	{ "audits", "list audits by auditor, status, run or overdue",
 	    ca_cmd_audits, ca_help_audits },
-	{ "audit", "act on one audit (reassign)",
+	{ "audit", "one audit: show, answer, note, submit, comment, concern, return, ...",
 	    ca_cmd_audit, ca_help_audit },
 	{ "moderate", "record a moderator's view of a submitted audit",
 	    ca_cmd_moderate, ca_help_moderate },
 	{ "moderation", "moderations waiting and done; auditor-moderator agreement",
 	    ca_cmd_moderation, ca_help_moderation },
+	{ "history", "an audit's trail: every change, who made it, before and after",
+	    ca_cmd_history, ca_help_history },
+	{ "settings", "the feedback window and the share of audits moderated",
+	    ca_cmd_settings, ca_help_settings },
 	{ "jobs", "list the daemon's work queue; retry a dead job",
 	    ca_cmd_jobs, ca_help_jobs },
 	{ "status", "daemons alive, work waiting, next sampling runs",

@@ -1,25 +1,28 @@
 /*
- * cmd_audits.c - `caseaudit audits` (listing audits) and `caseaudit audit
- * reassign` (a QA lead moving an audit to another auditor).
+ * cmd_audits.c - `caseaudit audits`: listing audits, safeguarding
+ * escalations first.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "assign.h"
 #include "cli.h"
 #include "db.h"
+#include "escalations.h"
 #include "listing.h"
 
 const char ca_help_audits[] =
 	"usage: caseaudit audits [--auditor REF] [--status S] [--overdue] [--run RUN]\n"
 	"                        [--format table|csv|json] [--db CONNINFO]\n"
 	"\n"
-	"List audits, most urgent first: id, status, assessment ref, partner\n"
-	"organisation, auditor (staff ref; none while unassigned), due date and, for\n"
-	"an unassigned audit, why nobody could take it.  Unassigned audits are\n"
-	"assigned automatically by the daemon when capacity frees.\n"
+	"List audits, those with a safeguarding concern not yet acknowledged first,\n"
+	"then the most urgent: id, status, assessment ref, partner organisation,\n"
+	"auditor (staff ref; none while unassigned), due date and, for an unassigned\n"
+	"audit, why nobody could take it; CSV and JSON add the grade, whether a\n"
+	"safeguarding concern waits (safeguarding) and the audit's version.\n"
+	"Unassigned audits are assigned automatically by the daemon when capacity\n"
+	"frees.\n"
 	"\n"
 	"  --auditor REF   only this auditor's audits\n"
 	"  --status S      unassigned, assigned, in_progress, submitted, returned,\n"
@@ -29,17 +32,6 @@ const char ca_help_audits[] =
 	"  --format F      table (default), csv or json\n"
 	"\n"
 	"exit status: 0 done, 64 usage, 69 database unavailable, 70 internal error\n";
-
-const char ca_help_audit[] =
-	"usage: caseaudit audit reassign ID STAFF --as STAFF [--db CONNINFO]\n"
-	"\n"
-	"reassign: a QA lead (--as) moves an open audit to another auditor, who must\n"
-	"  hold the auditor role, be active, be under their maximum of open audits,\n"
-	"  and be independent: not employed by the partner organisation that\n"
-	"  carried out the assessment, and not its assessor.  Recorded in the trail.\n"
-	"\n"
-	"exit status: 0 done, 64 usage, 65 not allowed (with the reason),\n"
-	"69 database unavailable, 70 internal error\n";
 
 static const ca_column columns[] = {
 	{ "id", "AUDIT", CA_COL_NUMBER },
@@ -51,7 +43,11 @@ static const ca_column columns[] = {
 	{ "form", "CHECKLIST", CA_COL_TEXT },
 	{ "run", "RUN", CA_COL_NUMBER },
 	{ "reason", "WHY UNASSIGNED", CA_COL_TEXT },
+	{ "grade", "GRADE", CA_COL_TEXT },
+	{ "safeguarding", "SAFEGUARDING", CA_COL_BOOL },
+	{ "version", "VERSION", CA_COL_NUMBER },
 };
+#define NCOLUMNS (int)(sizeof columns / sizeof columns[0])
 
 static const char *const statuses[] = {
 	"unassigned", "assigned", "in_progress", "submitted", "returned", "feedback", "closed",
@@ -124,7 +120,9 @@ ca_cmd_audits(int argc, char **argv)
 	p[0] = auditor; p[1] = status; p[2] = overdue ? "t" : "f"; p[3] = run;
 	res = ca_db_query(conn, &err, "listing audits",
 	    "SELECT au.id, au.status, a.assessment_ref, o.name, s.staff_ref, au.due_on,"
-	    "  f.name || ' v' || v.version, au.run_id, au.unassigned_reason"
+	    "  f.name || ' v' || v.version, au.run_id, au.unassigned_reason, au.grade,"
+	    "  EXISTS (SELECT 1 FROM escalations e WHERE e.audit_id = au.id"
+	    "    AND e.acknowledged_on IS NULL) AS safeguarding, au.version"
 	    " FROM audits au JOIN assessments a ON a.id = au.assessment_id"
 	    " JOIN organisations o ON o.id = a.provider_id"
 	    " JOIN form_versions v ON v.id = au.form_version_id JOIN forms f ON f.id = v.form_id"
@@ -134,59 +132,16 @@ ca_cmd_audits(int argc, char **argv)
 	    "   AND (NOT $3::boolean OR (au.due_on < current_date"
 	    "        AND au.status IN ('unassigned', 'assigned', 'in_progress', 'returned')))"
 	    "   AND ($4::bigint IS NULL OR au.run_id = $4::bigint)"
-	    " ORDER BY au.due_on, au.id", 4, p);
+	    " ORDER BY safeguarding DESC, au.due_on, au.id", 4, p);
+	if (res != NULL && fmt == CA_FORMAT_TABLE && ca_escalations_banner(conn, stdout, &err)
+	    != 0) {
+		PQclear(res);
+		res = NULL;
+	}
 	if (res != NULL)
-		ca_listing_print(stdout, res, columns, 9, fmt, "No audits match.");
+		ca_listing_print(stdout, res, columns, fmt == CA_FORMAT_TABLE ? 9 : NCOLUMNS, fmt,
+		    "No audits match.");
 	PQclear(res);
 	ca_db_close(conn);
 	return res == NULL ? ca_cli_fail(&err) : 0;
-}
-
-static int
-audit_reassign(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ "as", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *as = NULL, *db = NULL;
-	ca_err err = { 0 };
-	PGconn *conn;
-	uint64_t id;
-	int ch, rc;
-
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (ch == 'a')
-			as = optarg;
-		else if (ch == 'd')
-			db = optarg;
-		else
-			return ca_cli_usage("audit", "unknown option");
-	}
-	if (optind + 2 != argc)
-		return ca_cli_usage("audit", "audit reassign takes an audit ID and a STAFF ref");
-	if (as == NULL)
-		return ca_cli_usage("audit", "--as STAFF is required: who is reassigning");
-	if (ca_cli_parse_u64(argv[optind], INT64_MAX, &id) != 0)
-		return ca_cli_usage("audit", "ID must be an audit number, not '%s'", argv[optind]);
-	if ((rc = ca_cli_connect(db, &conn)) != 0)
-		return rc;
-	rc = ca_audit_reassign(conn, (long long)id, argv[optind + 1], as, &err);
-	ca_db_close(conn);
-	if (rc != 0)
-		return ca_cli_fail(&err);
-	printf("audit %llu reassigned to %s\n", (unsigned long long)id, argv[optind + 1]);
-	return 0;
-}
-
-int
-ca_cmd_audit(int argc, char **argv)
-{
-	if (ca_cli_wants_help(argc, argv))
-		return ca_cli_help(ca_help_audit);
-	if (argc >= 2 && strcmp(argv[1], "reassign") == 0)
-		return audit_reassign(argc - 1, argv + 1);
-	return ca_cli_usage("audit", "say reassign");
 }

@@ -3,7 +3,8 @@
  *
  * `demo generate` writes the synthetic caseload (generate.h) that the
  * demo imports, and that tests and benchmarks use when they need
- * realistic data of any size.
+ * realistic data of any size.  `demo simulate` plays the people over the
+ * audits in the database (simulate.h), so the demo has findings to show.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,14 +13,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "db.h"
 #include "error.h"
 #include "date.h"
 #include "generate.h"
+#include "simulate.h"
 
 const char ca_help_demo[] =
 "usage: caseaudit demo generate [--assessments N] [--seed S] [--out DIR]\n"
 "                               [--as-of YYYY-MM-DD] [--staff-only]\n"
+"       caseaudit demo simulate --today YYYY-MM-DD [--seed S] [--db CONNINFO]\n"
 "\n"
+"generate:\n"
 "Write a synthetic caseload for the demo and for tests: assessments.csv\n"
 "and staff.csv, ready for `caseaudit import`, and a README.md saying\n"
 "what they are.  No real people: every name, reference and narrative is\n"
@@ -42,8 +47,26 @@ const char ca_help_demo[] =
 "  --staff-only        write staff.csv and README.md only\n"
 "  -h, --help          show this help\n"
 "\n"
-"example:\n"
-"  caseaudit demo generate --assessments 10000 --seed 42 --out var/demo\n";
+"\n"
+"simulate: A SIMULATION, for demonstrations and benchmarks only.  Plays\n"
+"the auditors, partners, QA leads and moderator over the audits in the\n"
+"database as of --today: auditors complete the audits whose time has come\n"
+"(mostly in time, some late) with ratings drawn from each partner's\n"
+"practice profile and the screening flags (a single-issue narrative is\n"
+"likely to fail the holistic questions); a few safeguarding concerns turn\n"
+"out not to have been acted on and are escalated; QA leads acknowledge\n"
+"them; partners sometimes comment; weak audits get actions; the moderator\n"
+"moderates what the daemon selected, mostly agreeing.  Everything goes\n"
+"through the real workflow as the staff concerned; every text it writes\n"
+"begins \"Simulated:\" and each run is recorded as a demo.simulated event.\n"
+"The same seed on the same data plays the same way.  Never run it on real\n"
+"data.\n"
+"  --today YYYY-MM-DD  the day to play up to (required)\n"
+"  --seed S            the random seed (default 1)\n"
+"\n"
+"examples:\n"
+"  caseaudit demo generate --assessments 10000 --seed 42 --out var/demo\n"
+"  caseaudit demo simulate --today 2026-03-01\n";
 
 /* Sizes the way people read them: 48 kB, 3.1 MB, 1.5 GB. */
 static void
@@ -150,6 +173,56 @@ demo_generate(int argc, char **argv)
 	return 0;
 }
 
+static int
+demo_simulate(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "today", required_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "db", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *today = NULL, *db = NULL;
+	ca_sim_counts n;
+	ca_err err = { 0 };
+	uint64_t seed = 1;
+	PGconn *conn;
+	int ch, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			if (ca_date_parse(optarg, NULL) != 0)
+				return ca_cli_usage("demo", "--today must be a date as YYYY-MM-DD, "
+				    "not '%s'", optarg);
+			today = optarg;
+			break;
+		case 's':
+			if (ca_cli_parse_u64(optarg, UINT64_MAX, &seed) != 0)
+				return ca_cli_usage("demo", "--seed must be a whole number, not '%s'",
+				    optarg);
+			break;
+		case 'd': db = optarg; break;
+		default: return ca_cli_usage("demo", "unknown option for demo simulate");
+		}
+	}
+	if (optind != argc)
+		return ca_cli_usage("demo", "unexpected argument '%s'", argv[optind]);
+	if (today == NULL)
+		return ca_cli_usage("demo", "demo simulate needs --today YYYY-MM-DD");
+	if ((rc = ca_cli_connect(db, &conn)) != 0)
+		return rc;
+	rc = ca_simulate(conn, today, seed, &n, &err);
+	ca_db_close(conn);
+	printf("SIMULATION to %s: %ld audits submitted (%ld late, %ld answers), %ld safeguarding "
+	    "escalations, %ld acknowledged, %ld partner comments, %ld actions set, %ld done, "
+	    "%ld moderated, %ld returned\n", today, n.submitted, n.late, n.answers,
+	    n.escalations, n.acknowledged, n.comments, n.actions, n.actions_done, n.moderated,
+	    n.returned);
+	return rc != 0 ? ca_cli_fail(&err) : 0;
+}
+
 int
 ca_cmd_demo(int argc, char **argv)
 {
@@ -160,6 +233,8 @@ ca_cmd_demo(int argc, char **argv)
 		    "`caseaudit demo generate`");
 	if (strcmp(argv[1], "generate") == 0)
 		return demo_generate(argc - 1, argv + 1);
+	if (strcmp(argv[1], "simulate") == 0)
+		return demo_simulate(argc - 1, argv + 1);
 	return ca_cli_usage("demo", "unknown subcommand \"%s\"; "
-	    "expected \"generate\"", argv[1]);
+	    "expected \"generate\" or \"simulate\"", argv[1]);
 }

@@ -194,6 +194,15 @@ static const struct partner partners[PARTNERS] = {
 	  { "Assessment Team", "Reviews Team", "Carers Team" } },
 };
 
+const ca_narr_profile *
+ca_generate_profile(const char *partner)
+{
+	for (int p = 0; p < PARTNERS; p++)
+		if (strcmp(partners[p].name, partner) == 0)
+			return &partners[p].q;
+	return NULL;
+}
+
 static const char *const council_teams[] = {
 	"Locality North", "Locality South", "Locality East", "Locality West",
 	"Hospital Discharge Team", "Learning Disability Team",

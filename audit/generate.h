@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "narrative.h"
 
 #define CA_GENERATE_MAX_ASSESSMENTS 100000000L
 #define CA_GENERATE_DEFAULT_AS_OF "2026-10-31"
@@ -46,6 +47,12 @@ typedef struct ca_generate_stats {
  * file or the directory cannot be written ("cannot write PATH: why").
  * A file is replaced only once it has been written completely.
  */
+/* The practice profile the generator gives the partner organisation of
+ * that name, or NULL for an organisation it does not make.  The demo
+ * simulator draws audit findings from the same profile the narratives
+ * were written with. */
+const ca_narr_profile *ca_generate_profile(const char *partner);
+
 int ca_generate(const ca_generate_opts *o, ca_generate_stats *st,
     ca_err *err);
 

@@ -196,21 +196,22 @@ ca_wf_check_text(const char *text, const char *what, int required, ca_err *err)
 	return check_text(text, what, required, err);
 }
 
-/* Refuse unless the actor is the audit's auditor and it is with them. */
+/* Refuse unless the actor is the audit's auditor and it is with them;
+ * `doing` completes "only its auditor can ...": "answer it". */
 static int
 require_auditor_open(const ca_wf *w, const char *doing, ca_err *err)
 {
 	if (strcmp(w->status, "unassigned") == 0)
-		return ca_wf_refuse(w, err, "it can be %s once an auditor is assigned", doing);
+		return ca_wf_refuse(w, err, "nobody can %s until an auditor is assigned", doing);
 	if (!ca_wf_status_in(w, open_statuses)) {
 		if (strcmp(w->status, "cancelled") == 0 || strcmp(w->status, "closed") == 0)
-			return ca_wf_refuse(w, err, "nothing more can be %s", doing);
+			return ca_wf_refuse(w, err, "nobody can %s any more", doing);
 		return ca_wf_refuse(w, err, "its answers are frozen since submission; only a "
 		    "moderator can return it to its auditor");
 	}
 	if (!ca_wf_is_auditor(w))
 		return ca_err_set(err, CA_EX_DATAERR, "audit %s is assigned to %s; only its auditor "
-		    "can be the one it is %s by", w->audit, w->auditor_ref, doing);
+		    "can %s", w->audit, w->auditor_ref, doing);
 	return 0;
 }
 
@@ -320,7 +321,7 @@ ca_audit_answer(PGconn *conn, const ca_actor *actor, long long audit_id,
 
 	if ((rc = ca_wf_open(&w, conn, actor, audit_id, err)) != 0)
 		return rc;
-	if ((rc = require_auditor_open(&w, "answered", err)) != 0)
+	if ((rc = require_auditor_open(&w, "answer it", err)) != 0)
 		goto done;
 	if ((rc = check_text(evidence, "--evidence", 0, err)) != 0)
 		goto done;
@@ -339,7 +340,7 @@ ca_audit_answer(PGconn *conn, const ca_actor *actor, long long audit_id,
 	p[5] = staff; p[6] = w.today;
 	up = ca_db_query(conn, err, "recording the answer",
 	    "WITH old AS (SELECT rating, evidence FROM answers"
-	    "   WHERE audit_id = $1 AND question_id = $3 FOR UPDATE),"
+	    "   WHERE audit_id = $1 AND question_id = $3),"
 	    " new AS (INSERT INTO answers (audit_id, form_version_id, question_id, rating,"
 	    "   evidence, answered_by, answered_on) VALUES ($1, $2, $3, $4, $5, $6, $7::date)"
 	    "   ON CONFLICT (audit_id, question_id) DO UPDATE SET rating = EXCLUDED.rating,"
@@ -386,7 +387,7 @@ ca_audit_note(PGconn *conn, const ca_actor *actor, long long audit_id,
 		return ca_err_set(err, CA_EX_USAGE, "say --strengths TEXT, --learning TEXT or both");
 	if ((rc = ca_wf_open(&w, conn, actor, audit_id, err)) != 0)
 		return rc;
-	if ((rc = require_auditor_open(&w, "noted", err)) != 0 ||
+	if ((rc = require_auditor_open(&w, "add notes to it", err)) != 0 ||
 	    (rc = check_text(strengths, "--strengths", 0, err)) != 0 ||
 	    (rc = check_text(learning, "--learning", 0, err)) != 0)
 		goto done;
@@ -541,7 +542,7 @@ ca_audit_submit(PGconn *conn, const ca_actor *actor, long long audit_id,
 	ca_strbuf_init(&scores);
 	if ((rc = ca_wf_open(&w, conn, actor, audit_id, err)) != 0)
 		return rc;
-	if ((rc = require_auditor_open(&w, "submitted", err)) != 0)
+	if ((rc = require_auditor_open(&w, "submit it", err)) != 0)
 		goto done;
 	if (!ca_wf_status_in(&w, submittable)) {
 		rc = ca_wf_refuse(&w, err, "nothing has been answered yet");

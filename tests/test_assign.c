@@ -47,7 +47,7 @@ test_examples(void **state)
 static void
 test_random_rosters(void **state)
 {
-	char refs[MAX_AUDITORS][16];
+	char refs[MAX_AUDITORS][24];  /* "ST-" and any size_t */
 	ca_auditor a[MAX_AUDITORS];
 	long picks = 0, refusals = 0;
 	ca_rng r;

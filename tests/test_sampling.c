@@ -317,7 +317,10 @@ test_independence_and_capacity(void **state)
 		    "SELECT count(*) FROM audits WHERE status = 'unassigned'");
 
 		assert_true(test_db_count(test_group.conn, "WITH u AS (UPDATE audits SET status ="
-		    " 'submitted' WHERE status = 'assigned' RETURNING 1) SELECT count(*) FROM u") > 0);
+		    " 'in_progress' WHERE status = 'assigned' RETURNING 1) SELECT count(*) FROM u")
+		    > 0);
+		test_db_exec(test_group.conn, "UPDATE audits SET status = 'submitted', grade ="
+		    " 'good', submitted_on = '2026-10-20' WHERE status = 'in_progress'");
 		test_db_exec(test_group.conn, "UPDATE sampling_plans SET paused = true");
 		assert_int_equal(cli(&r, "--once", "--today", "2026-11-01", NULL), 0);
 		test_run_free(&r);
@@ -379,7 +382,7 @@ static void
 test_neyman(void **state)
 {
 	test_run r;
-	char *run, sql[512];
+	char *run, sql[2048];
 
 	(void)state;
 	/* grade every earlier audit of one partner: 3 in 4 good */
@@ -396,13 +399,17 @@ test_neyman(void **state)
 	run = test_db_value(test_group.conn, "SELECT r.id FROM sampling_runs r JOIN"
 	    " sampling_plans p ON p.id = r.plan_id WHERE p.name = 'p-neyman'");
 	assert_non_null(run);
+	/* Each stratum's S_h: sqrt(p(1 - p)) of its earlier grades where it
+	 * has ten or more (Northgate here, and partners whose audits an
+	 * earlier test submitted), else 0.5. */
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM sampling_run_strata s WHERE run_id = %s"
-	    " AND abs(variability - CASE WHEN label = 'Northgate Community Care' THEN"
-	    " (SELECT sqrt(p * (1 - p)) FROM (SELECT avg((au.grade = 'good')::int) AS p"
+	    " AND abs(variability - (SELECT CASE WHEN count(*) >= 10 THEN"
+	    "   sqrt(avg((au.grade IN ('good', 'outstanding'))::int)"
+	    "     * (1 - avg((au.grade IN ('good', 'outstanding'))::int))) ELSE 0.5 END"
 	    "  FROM audits au JOIN assessments a ON a.id = au.assessment_id"
 	    "  JOIN sampling_runs r ON r.id = au.run_id JOIN organisations o ON"
 	    "  o.id = a.provider_id WHERE au.grade IS NOT NULL AND r.period_end < '2026-07-01'"
-	    "  AND o.name = 'Northgate Community Care') x) ELSE 0.5 END) > 1e-9", run);
+	    "  AND o.name = s.label)) > 1e-9", run);
 	assert_int_equal(test_db_count(test_group.conn, sql), 0);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM sampling_run_strata WHERE run_id = %s"
 	    " AND label = 'Northgate Community Care' AND variability < 0.5", run);
@@ -427,17 +434,25 @@ test_chasing(void **state)
 	test_db_exec(test_group.conn, "DELETE FROM reminders");
 	/* Three open audits: due in two days, a day overdue, ten days overdue
 	 * (unassigned); everything else is closed, so only these count. */
+	test_db_exec(test_group.conn, "CREATE TEMP TABLE keep AS"
+	    " (SELECT id FROM audits WHERE status = 'assigned' ORDER BY id LIMIT 2)"
+	    " UNION ALL (SELECT min(id) FROM audits WHERE status = 'unassigned')");
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(id) FROM keep"), 3);
+	/* the others go the workflow's way to closed, or are cancelled */
+	test_db_exec(test_group.conn, "UPDATE audits SET status = 'in_progress'"
+	    " WHERE status IN ('assigned', 'returned') AND id NOT IN (SELECT id FROM keep)");
+	test_db_exec(test_group.conn, "UPDATE audits SET status = 'submitted', grade = 'good',"
+	    " submitted_on = '2026-10-01' WHERE status = 'in_progress'");
 	test_db_exec(test_group.conn, "UPDATE audits SET status = 'closed'"
-	    " WHERE status IN ('assigned', 'in_progress', 'returned')");
-	test_db_exec(test_group.conn, "UPDATE audits SET status = 'cancelled'"
-	    " WHERE status = 'unassigned'");
-	test_db_exec(test_group.conn, "UPDATE audits SET status = 'assigned', due_on = CASE id"
-	    " WHEN (SELECT min(id) FROM audits WHERE auditor_id IS NOT NULL) THEN date '2026-11-12'"
-	    " ELSE date '2026-11-09' END WHERE id IN (SELECT id FROM audits"
-	    " WHERE auditor_id IS NOT NULL ORDER BY id LIMIT 2)");
-	test_db_exec(test_group.conn, "UPDATE audits SET status = 'unassigned', due_on ="
-	    " date '2026-11-01', unassigned_reason = 'waiting to be assigned' WHERE id ="
-	    " (SELECT min(id) FROM audits WHERE auditor_id IS NULL)");
+	    " WHERE status IN ('submitted', 'feedback')");
+	test_db_exec(test_group.conn, "UPDATE audits SET status = 'cancelled', cancel_reason ="
+	    " 'test' WHERE status = 'unassigned' AND id NOT IN (SELECT id FROM keep)");
+	test_db_exec(test_group.conn, "UPDATE audits SET due_on = CASE id"
+	    " WHEN (SELECT min(k.id) FROM keep k JOIN audits a USING (id) WHERE a.status ="
+	    " 'assigned') THEN date '2026-11-12' ELSE date '2026-11-09' END"
+	    " WHERE status = 'assigned'");
+	test_db_exec(test_group.conn, "UPDATE audits SET due_on = date '2026-11-01',"
+	    " unassigned_reason = 'waiting to be assigned' WHERE status = 'unassigned'");
 	/* keep capacity out of it: the daemon must not assign the unassigned one */
 	test_db_exec(test_group.conn, "UPDATE staff SET max_open_audits = 0");
 	leads = test_db_count(test_group.conn,

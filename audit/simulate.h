@@ -1,0 +1,54 @@
+/*
+ * simulate.h - the demo simulator: plays the auditors, the partners, the
+ * QA leads and the moderator over the synthetic caseload, so that the demo
+ * and the benchmarks have realistic findings to show.  It is a
+ * simulation, and says so everywhere it writes: every free text it
+ * enters begins "Simulated:", and each run leaves a `demo.simulated`
+ * event with what it did.
+ *
+ * It acts only through the workflow's own functions (workflow.h), as the
+ * staff the work belongs to, so the rules, the trail and the daemon see
+ * exactly what real users would make.
+ *
+ * What it plays, as of `today`:
+ *   - each auditor completes their open audits a number of days after the
+ *     run (mostly in time, about one in five late); ratings are drawn
+ *     with chances from the partner's practice profile (the generator's,
+ *     see generate.h) and the screening flags: a single-issue narrative is
+ *     likely to fail the holistic questions, deficit language the
+ *     strengths ones, a risk without a plan the risk ones.  A case whose
+ *     narrative raised a safeguarding concern is sometimes found not acted
+ *     on, which escalates.  Grades follow the scores, with some judgement.
+ *   - QA leads acknowledge escalations two days after they are raised.
+ *   - partners comment on about one finding in ten, within the window.
+ * Every decision is drawn from the seed and the audit's id, so the same
+ * seed on the same data plays the same year.
+ */
+#ifndef CASEAUDIT_SIMULATE_H
+#define CASEAUDIT_SIMULATE_H
+
+#include <stdint.h>
+#include <libpq-fe.h>
+
+#include "error.h"
+
+typedef struct ca_sim_counts {
+	long submitted;      /* audits submitted */
+	long late;           /* of those, after their due date */
+	long answers;
+	long escalations;    /* safeguarding escalations raised */
+	long acknowledged;   /* audits whose escalations were acknowledged */
+	long comments;       /* partner comments */
+	long actions;        /* actions set */
+	long actions_done;
+	long moderated;
+	long returned;       /* by the moderator */
+} ca_sim_counts;
+
+/* Play everything due by today (YYYY-MM-DD).  Each change is its own
+ * transaction, as it would be for people; a failure stops the run with
+ * err set and leaves what was done in place (running again carries on). */
+int ca_simulate(PGconn *conn, const char *today, uint64_t seed, ca_sim_counts *counts,
+    ca_err *err);
+
+#endif
