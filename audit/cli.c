@@ -183,6 +183,14 @@ ca_cli_help(const char *text)
 	return 0;
 }
 
+const char *
+ca_cli_as(const char *given)
+{
+	const char *as = given != NULL ? given : getenv("CASEAUDIT_AS");
+
+	return as != NULL && as[0] != '\0' ? as : NULL;
+}
+
 int
 ca_cli_connect(const char *conninfo, PGconn **conn)
 {

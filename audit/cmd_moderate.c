@@ -22,9 +22,10 @@ const char ca_help_moderate[] =
 	"                          [--comment TEXT] [--return --reason TEXT]\n"
 	"                          [--version N] [--today YYYY-MM-DD] [--db CONNINFO]\n"
 	"\n"
-	"A moderator (staff with the psw role, --as) records their own, independent\n"
-	"view of submitted audit ID: the grade they would give, and their rating of\n"
-	"the questions the auditor answered.\n"
+	"A moderator (staff with the psw role: --as, or CASEAUDIT_AS in the\n"
+	"environment) records their own, independent view of submitted audit ID:\n"
+	"the grade they would give, and their rating of the questions the auditor\n"
+	"answered.\n"
 	"\n"
 	"  --grade G          outstanding, good, requires_improvement or inadequate\n"
 	"  --agree Q1,Q2      questions where the moderator gives the auditor's rating\n"
@@ -172,8 +173,9 @@ ca_cmd_moderate(int argc, char **argv)
 	if (rq.grade == NULL)
 		return ca_cli_usage("moderate", "--grade G is required: the grade the moderator "
 		    "would give");
-	if (actor.as == NULL)
-		return ca_cli_usage("moderate", "--as STAFF is required: who is moderating");
+	if ((actor.as = ca_cli_as(actor.as)) == NULL)
+		return ca_cli_usage("moderate", "--as STAFF is required: who is moderating (or "
+		    "set CASEAUDIT_AS)");
 	if ((rc = ca_cli_connect(db, &conn)) != 0)
 		return rc;
 	rc = ca_moderate(conn, &actor, (long long)id, &rq, &out, &err);

@@ -778,7 +778,24 @@ test_moderate_refusals(void **state)
 	EXPECT(64, "--today is a date written YYYY-MM-DD, not '2026-02-30'", "moderate", id,
 	    "--grade", "good", "--agree-rest", "--as", "PSW-1", "--today", "2026-02-30");
 	EXPECT(64, "--grade G is required", "moderate", id, "--as", "PSW-1");
-	EXPECT(64, "--as STAFF is required", "moderate", id, "--grade", "good");
+	EXPECT(64, "--as STAFF is required: who is moderating (or set CASEAUDIT_AS)",
+	    "moderate", id, "--grade", "good");
+	{
+		/* CASEAUDIT_AS stands in for --as; an empty one is none */
+		const char *env[] = { "CASEAUDIT_AS=AUD-2", NULL };
+		const char *empty[] = { "CASEAUDIT_AS=", NULL };
+		const char *argv[] = { "caseaudit", "moderate", id, "--grade", "good",
+		    "--agree-rest", NULL };
+		test_run r;
+
+		assert_int_equal(test_run_cli(&r, db, env, argv), 0);
+		assert_int_equal(r.status, 65);
+		assert_non_null(strstr(r.err, "AUD-2 is not a moderator"));
+		test_run_free(&r);
+		assert_int_equal(test_run_cli(&r, db, empty, argv), 0);
+		assert_int_equal(r.status, 64);
+		test_run_free(&r);
+	}
 	EXPECT(64, "ID must be an audit number, not '1; DROP TABLE audits'", "moderate",
 	    "1; DROP TABLE audits", "--grade", "good", "--as", "PSW-1");
 	memset(huge, 'x', sizeof huge - 1);
