@@ -29,6 +29,8 @@ int ca_cmd_history(int argc, char **argv);
 int ca_cmd_settings(int argc, char **argv);
 int ca_cmd_actions(int argc, char **argv);
 int ca_cmd_action(int argc, char **argv);
+int ca_cmd_moderate(int argc, char **argv);
+int ca_cmd_moderation(int argc, char **argv);
 extern const char ca_help_migrate[], ca_help_import[], ca_help_demo[];
 extern const char ca_help_forms[], ca_help_screen[], ca_help_redact[];
 extern const char ca_help_plan[], ca_help_sample[], ca_help_audits[], ca_help_audit[];
@@ -36,6 +38,7 @@ extern const char ca_help_jobs[], ca_help_status[], ca_help_history[], ca_help_s
 int ca_cmd_trends(int argc, char **argv);
 extern const char ca_help_trends[];
 extern const char ca_help_actions[], ca_help_action[];
+extern const char ca_help_moderate[], ca_help_moderation[];
 
 typedef struct command {
 	const char *name;
@@ -63,6 +66,10 @@ static const command commands[] = {
 	    ca_cmd_audits, ca_help_audits },
 	{ "audit", "one audit: show, answer, note, submit, comment, concern, return, ...",
 	    ca_cmd_audit, ca_help_audit },
+	{ "moderate", "record a moderator's view of a submitted audit",
+	    ca_cmd_moderate, ca_help_moderate },
+	{ "moderation", "moderations waiting and done; auditor-moderator agreement",
+	    ca_cmd_moderation, ca_help_moderation },
 	{ "history", "an audit's trail: every change, who made it, before and after",
 	    ca_cmd_history, ca_help_history },
 	{ "settings", "the feedback window and the share of audits moderated",
@@ -185,6 +192,14 @@ ca_cli_help(const char *text)
 {
 	fputs(text, stdout);
 	return 0;
+}
+
+const char *
+ca_cli_as(const char *given)
+{
+	const char *as = given != NULL ? given : getenv("CASEAUDIT_AS");
+
+	return as != NULL && as[0] != '\0' ? as : NULL;
 }
 
 int

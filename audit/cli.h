@@ -27,6 +27,10 @@ int ca_cli_wants_help(int argc, char **argv);
 /* Print a command's help text to stdout; returns 0. */
 int ca_cli_help(const char *text);
 
+/* Who is acting: `given` (--as), else CASEAUDIT_AS from the environment,
+ * else NULL.  An empty value counts as none. */
+const char *ca_cli_as(const char *given);
+
 /* A whole number 0..max written in decimal digits only; 0 or -1. */
 #include <stdint.h>
 int ca_cli_parse_u64(const char *s, uint64_t max, uint64_t *out);

@@ -11,6 +11,7 @@
 #include "chase.h"
 #include "date.h"
 #include "db.h"
+#include "moderation.h"
 #include "period.h"
 #include "sample.h"
 #include "screen.h"
@@ -22,7 +23,7 @@
 #define MAX_CATCH_UP 240
 
 enum { PRIORITY_SCREEN = 10, PRIORITY_SAMPLE = 20, PRIORITY_ASSIGN = 30,
-	PRIORITY_CHASE = 40, PRIORITY_CLOSE = 50 };
+	PRIORITY_MODERATE = 35, PRIORITY_CHASE = 40, PRIORITY_CLOSE = 50 };
 
 void
 ca_work_config_defaults(ca_work_config *cfg)
@@ -123,7 +124,10 @@ ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *e
 	    "   AND s.max_open_audits > (SELECT count(*) FROM audits au WHERE au.auditor_id = s.id"
 	    "     AND au.status IN ('assigned', 'in_progress', 'returned')))", 0, NULL, &yes,
 	    err)) != 0 ||
-	    (yes && (rc = enqueue(conn, "assign", "assign", "{}", PRIORITY_ASSIGN, &n, err)) != 0))
+	    (yes && (rc = enqueue(conn, "assign", "assign", "{}", PRIORITY_ASSIGN, &n, err)) != 0) ||
+	    (rc = ca_moderation_due(conn, cfg->today, &yes, err)) != 0 ||
+	    (yes && (rc = enqueue(conn, "moderate", "moderate", "{}", PRIORITY_MODERATE, &n,
+	    err)) != 0))
 		goto fail;
 	/* Chasing once a day: a finished chase job keeps its key for the day. */
 	snprintf(chase_key, sizeof chase_key, "chase:%s", cfg->today);
@@ -333,10 +337,26 @@ run_close(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summ
 	return rc;
 }
 
+static int
+run_moderate(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *summary,
+    size_t size, ca_err *err)
+{
+	ca_moderation_counts c;
+	int rc;
+
+	(void)job;
+	if ((rc = ca_moderation_run(conn, cfg->today, ACTOR, NULL, &c, err)) == 0)
+		snprintf(summary, size, "drawn=%ld sampled=%ld quarter_minimum=%ld assigned=%ld "
+		    "waiting=%ld withdrawn=%ld", c.drawn, c.sampled, c.quarter_minimum, c.assigned,
+		    c.waiting, c.withdrawn);
+	return rc;
+}
+
 static const ca_work_kind kinds[] = {
 	{ "screen", PRIORITY_SCREEN, 0, run_screen },
 	{ "sample", PRIORITY_SAMPLE, 1, run_sample },
 	{ "assign", PRIORITY_ASSIGN, 1, run_assign },
+	{ "moderate", PRIORITY_MODERATE, 1, run_moderate },
 	{ "chase", PRIORITY_CHASE, 1, run_chase },
 	{ "close", PRIORITY_CLOSE, 1, run_close },
 };

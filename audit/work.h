@@ -10,6 +10,10 @@
  *   sample  open one plan's run for one period, draw it and assign it;
  *           payload {"plan": ID, "period": "2025-03"}
  *   assign  assign audits left unassigned, now that capacity may have freed
+ *   moderate  draw new submissions for moderation, choose each ended
+ *           quarter's minimum per auditor, withdraw moderations of replaced
+ *           submissions and give waiting ones a moderator
+ *           (ca_moderation_run, moderation.h), as of the scheduler's today
  *   chase   reminders for audits and actions due soon and overdue,
  *           escalation to the QA leads past the escalation threshold
  *           (chase.h); payload {"date": D}
@@ -41,8 +45,9 @@ void ca_work_config_defaults(ca_work_config *cfg);
  * every active plan that has ended without a run (from the plan's first
  * period; a monthly plan samples the previous month from the 1st), a screen
  * job first when there are assessments to screen, an assign job when
- * audits are unassigned, one chase job per day, and a close job when an
- * audit's feedback window has ended.  One transaction.
+ * audits are unassigned, a moderate job when ca_moderation_due says so,
+ * one chase job per day, and a close job when an audit's feedback window
+ * has ended.  One transaction.
  * *queued (may be NULL) receives how many jobs were added. */
 int ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err);
 

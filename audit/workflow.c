@@ -163,10 +163,8 @@ ca_wf_touch(ca_wf *w, const char *status, ca_err *err)
 	    " updated_at = now() WHERE id = $1", 2, p);
 }
 
-/* Free text must be UTF-8 without NULs, not blank where required, and of
- * a sensible length.  `what` names the option for the message. */
-static int
-check_text(const char *text, const char *what, int required, ca_err *err)
+int
+ca_wf_check_text(const char *text, const char *what, int required, ca_err *err)
 {
 	size_t n, where;
 	const char *s;
@@ -188,12 +186,6 @@ check_text(const char *text, const char *what, int required, ca_err *err)
 	if (*s == '\0' && required)
 		return ca_err_set(err, CA_EX_DATAERR, "%s is blank", what);
 	return 0;
-}
-
-int
-ca_wf_check_text(const char *text, const char *what, int required, ca_err *err)
-{
-	return check_text(text, what, required, err);
 }
 
 /* Refuse unless the actor is the audit's auditor and it is with them;
@@ -261,6 +253,51 @@ escalate(ca_wf *w, const char *question, const char *note, int *raised, ca_err *
 	return 0;
 }
 
+/* ---- questions ---------------------------------------------------------- */
+
+int
+ca_wf_question(ca_wf *w, const char *question, const char *rating, PGresult **q,
+    ca_err *err)
+{
+	char fv[24];
+	const char *p[3];
+
+	snprintf(fv, sizeof fv, "%lld", w->form_version_id);
+	p[0] = fv; p[1] = question; p[2] = rating;
+	*q = ca_db_query(w->conn, err, "reading the question",
+	    "WITH r AS (SELECT x.r ->> 'id' AS id, x.r -> 'score' AS score, x.ord"
+	    "   FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id,"
+	    "   jsonb_array_elements(v.scale) s,"
+	    "   jsonb_array_elements(s -> 'ratings') WITH ORDINALITY AS x(r, ord)"
+	    "   WHERE q.form_version_id = $1 AND q.question_id = $2 AND s ->> 'id' = q.scale)"
+	    " SELECT EXISTS (SELECT 1 FROM r WHERE id = $3),"
+	    "  (SELECT string_agg(id, ', ' ORDER BY ord) FROM r),"
+	    "  $3 = ANY (q.evidence_required_for),"
+	    "  'safeguarding_concern' = ANY (q.prompts)"
+	    "    AND (SELECT score FROM r WHERE id = $3) = '0'::jsonb,"
+	    "  f.name || ' v' || v.version"
+	    " FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id"
+	    " JOIN forms f ON f.id = v.form_id"
+	    " WHERE q.form_version_id = $1 AND q.question_id = $2", 3, p);
+	if (*q == NULL)
+		return err->code;
+	if (PQntuples(*q) == 0) {
+		PQclear(*q);
+		*q = NULL;
+		return ca_err_set(err, CA_EX_DATAERR, "the checklist of audit %s has no question "
+		    "'%.64s' (`caseaudit audit show %s` lists them)", w->audit, question, w->audit);
+	}
+	if (rating != NULL && PQgetvalue(*q, 0, 0)[0] != 't') {
+		int rc = ca_err_set(err, CA_EX_DATAERR, "'%.64s' is not a rating of question %s; "
+		    "use one of: %s", rating, question, PQgetvalue(*q, 0, 1));
+
+		PQclear(*q);
+		*q = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 /* ---- answers ------------------------------------------------------------ */
 
 int
@@ -278,45 +315,17 @@ ca_audit_answer(PGconn *conn, const ca_actor *actor, long long audit_id,
 		return rc;
 	if ((rc = require_auditor_open(&w, "answer it", err)) != 0)
 		goto done;
-	if ((rc = check_text(evidence, "--evidence", 0, err)) != 0)
+	if ((rc = ca_wf_check_text(evidence, "--evidence", 0, err)) != 0)
 		goto done;
-	snprintf(fv, sizeof fv, "%lld", w.form_version_id);
-	p[0] = fv; p[1] = question; p[2] = rating;
-	q = ca_db_query(conn, err, "reading the question",
-	    "WITH r AS (SELECT x.r ->> 'id' AS id, x.r -> 'score' AS score, x.ord"
-	    "   FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id,"
-	    "   jsonb_array_elements(v.scale) s,"
-	    "   jsonb_array_elements(s -> 'ratings') WITH ORDINALITY AS x(r, ord)"
-	    "   WHERE q.form_version_id = $1 AND q.question_id = $2 AND s ->> 'id' = q.scale)"
-	    " SELECT EXISTS (SELECT 1 FROM r WHERE id = $3),"
-	    "  (SELECT string_agg(id, ', ' ORDER BY ord) FROM r),"
-	    "  $3 = ANY (q.evidence_required_for),"
-	    "  'safeguarding_concern' = ANY (q.prompts)"
-	    "    AND (SELECT score FROM r WHERE id = $3) = '0'::jsonb,"
-	    "  f.name || ' v' || v.version"
-	    " FROM form_questions q JOIN form_versions v ON v.id = q.form_version_id"
-	    " JOIN forms f ON f.id = v.form_id"
-	    " WHERE q.form_version_id = $1 AND q.question_id = $2", 3, p);
-	if (q == NULL) {
-		rc = err->code;
+	if ((rc = ca_wf_question(&w, question, rating, &q, err)) != 0)
 		goto done;
-	}
-	if (PQntuples(q) == 0) {
-		rc = ca_err_set(err, CA_EX_DATAERR, "the checklist of audit %s has no question "
-		    "'%.64s' (`caseaudit audit show %s` lists them)", w.audit, question, w.audit);
-		goto done;
-	}
-	if (PQgetvalue(q, 0, 0)[0] != 't') {
-		rc = ca_err_set(err, CA_EX_DATAERR, "'%.64s' is not a rating of question %s; "
-		    "use one of: %s", rating, question, PQgetvalue(q, 0, 1));
-		goto done;
-	}
-	if (PQgetvalue(q, 0, 2)[0] == 't' && (rc = check_text(evidence, "--evidence", 1, err))
+	if (PQgetvalue(q, 0, 2)[0] == 't' && (rc = ca_wf_check_text(evidence, "--evidence", 1, err))
 	    != 0) {
 		rc = ca_err_set(err, CA_EX_DATAERR, "question %s rated %s needs evidence: say what "
 		    "in the record led to the rating (--evidence TEXT)", question, rating);
 		goto done;
 	}
+	snprintf(fv, sizeof fv, "%lld", w.form_version_id);
 	snprintf(staff, sizeof staff, "%lld", w.staff_id);
 	snprintf(before_status, sizeof before_status, "%s", w.status);
 	p[0] = w.audit; p[1] = fv; p[2] = question; p[3] = rating; p[4] = evidence;
@@ -371,8 +380,8 @@ ca_audit_note(PGconn *conn, const ca_actor *actor, long long audit_id,
 	if ((rc = ca_wf_open(&w, conn, actor, audit_id, err)) != 0)
 		return rc;
 	if ((rc = require_auditor_open(&w, "add notes to it", err)) != 0 ||
-	    (rc = check_text(strengths, "--strengths", 0, err)) != 0 ||
-	    (rc = check_text(learning, "--learning", 0, err)) != 0)
+	    (rc = ca_wf_check_text(strengths, "--strengths", 0, err)) != 0 ||
+	    (rc = ca_wf_check_text(learning, "--learning", 0, err)) != 0)
 		goto done;
 	p[0] = w.audit; p[1] = strengths; p[2] = learning;
 	res = ca_db_query(conn, err, "recording the notes",
@@ -608,7 +617,7 @@ ca_audit_comment(PGconn *conn, const ca_actor *actor, long long audit_id,
 		    "the findings", actor->as, w.audit);
 		goto done;
 	}
-	if ((rc = check_text(text, "--text", 1, err)) != 0)
+	if ((rc = ca_wf_check_text(text, "--text", 1, err)) != 0)
 		goto done;
 	p[0] = w.audit;
 	fb = ca_db_query(conn, err, "reading the feedback",
@@ -670,7 +679,7 @@ ca_audit_concern(PGconn *conn, const ca_actor *actor, long long audit_id,
 		    "procedure directly");
 		goto done;
 	}
-	if ((rc = check_text(note, "--note", 1, err)) == 0 &&
+	if ((rc = ca_wf_check_text(note, "--note", 1, err)) == 0 &&
 	    (rc = escalate(&w, NULL, note, &raised, err)) == 0)
 		rc = ca_wf_touch(&w, NULL, err);
 done:
@@ -733,7 +742,7 @@ ca_audit_cancel(PGconn *conn, const ca_actor *actor, long long audit_id,
 	ca_wf w;
 	int rc;
 
-	if ((rc = check_text(reason, "--reason", 1, err)) != 0)
+	if ((rc = ca_wf_check_text(reason, "--reason", 1, err)) != 0)
 		return rc;
 	if ((rc = ca_wf_open(&w, conn, actor, audit_id, err)) != 0)
 		return rc;
@@ -765,7 +774,7 @@ ca_wf_return(ca_wf *w, const char *reason, ca_err *err)
 	const char *p[4];
 	int rc;
 
-	if ((rc = check_text(reason, "--reason", 1, err)) != 0)
+	if ((rc = ca_wf_check_text(reason, "--reason", 1, err)) != 0)
 		return rc;
 	if (!ca_wf_status_in(w, returnable)) {
 		if (ca_wf_status_in(w, open_statuses))

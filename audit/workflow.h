@@ -89,10 +89,20 @@ int ca_wf_event(ca_wf *w, const char *action, const char *entity, const char *en
 /* Move the audit to status (NULL: keep it) and bump its version. */
 int ca_wf_touch(ca_wf *w, const char *status, ca_err *err);
 
-/* Free text someone writes (evidence, notes, comments, actions, reasons):
- * valid UTF-8 without NULs, of a sensible length, and not blank when
- * required; 65 naming the option `what` ("--text") otherwise. */
+/* Free text (evidence, notes, comments, reasons): valid UTF-8, at most
+ * 20000 bytes, and, when required, present and not blank.  65 naming
+ * `what` (the option) otherwise. */
 int ca_wf_check_text(const char *text, const char *what, int required, ca_err *err);
+
+/* A question of the audit's checklist and, unless rating is NULL, that
+ * the rating is one of its scale: 65 naming the question when the
+ * checklist has none such, or listing the scale's ratings.  On success *q
+ * (the caller PQclears it) holds one row: the rating is in the scale
+ * (t/f), the scale's ratings ("met, partially_met, ..."), evidence is
+ * required for the rating, the rating raises a safeguarding concern, and
+ * the checklist's name and version. */
+int ca_wf_question(ca_wf *w, const char *question, const char *rating, PGresult **q,
+    ca_err *err);
 
 /* `audit answer`: the auditor rates a question of the audit's checklist.
  * The rating must be in the question's scale; evidence is required for the

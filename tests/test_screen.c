@@ -1016,9 +1016,13 @@ test_screen_database(void **state)
 		char *source4 = malloc(strlen(source) + 64);
 		pid_t pids[2];
 		int status;
+		long long before;
 
 		snprintf(source4, strlen(source) + 64, "%s\n# a fourth version\n", source);
 		store_rules(c, source4);
+		/* A run that finds nothing left to screen (the other was quicker)
+		 * writes no event: count the events of these two runs only. */
+		before = count(c, "SELECT coalesce(max(id), 0) FROM events");
 		for (int i = 0; i < 2; i++) {
 			pids[i] = fork();
 			if (pids[i] == 0) {
@@ -1032,9 +1036,13 @@ test_screen_database(void **state)
 			waitpid(pids[i], &status, 0);
 			assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 		}
-		assert_int_equal(count(c, "SELECT sum((after->>'screened')::int) FROM (SELECT after"
-		    " FROM events WHERE action = 'screening.run' ORDER BY id DESC LIMIT 2) last_two"),
-		    count(c, "SELECT count(*) FROM assessments"));
+		{
+			char sql[200];
+
+			snprintf(sql, sizeof sql, "SELECT sum((after->>'screened')::int) FROM events"
+			    " WHERE action = 'screening.run' AND id > %lld", before);
+			assert_int_equal(count(c, sql), count(c, "SELECT count(*) FROM assessments"));
+		}
 		free(source4);
 	}
 	free(source);
