@@ -11,8 +11,10 @@
 #include "date.h"
 #include "db.h"
 #include "generate.h"
+#include "moderation.h"
 #include "rng.h"
 #include "scores.h"
+#include "strbuf.h"
 #include "workflow.h"
 
 #define ACTOR "demo-simulator"
@@ -353,6 +355,107 @@ play_partners(sim *s)
 	return rc;
 }
 
+/* One step along a scale ordered best first, either way, kept in range. */
+static const char *
+neighbour(ca_rng *r, const char *const *scale, int n, const char *now)
+{
+	int i = 0;
+
+	while (i < n && strcmp(scale[i], now) != 0)
+		i++;
+	if (i == n)
+		return now;
+	if (i == 0)
+		return scale[1];
+	if (i == n - 1)
+		return scale[n - 2];
+	return scale[ca_rng_permille(r, 500) ? i - 1 : i + 1];
+}
+
+/* The moderator's view of one audit: the same grade four times in five,
+ * else one step away; one answered question in twelve rated a step away;
+ * one audit in twenty returned. */
+static int
+moderate_audit(sim *s, const char *id, const char *moderator, const char *grade,
+    int submission, const char *on)
+{
+	static const char *const grades[] = {
+		"outstanding", "good", "requires_improvement", "inadequate"
+	};
+	static const char *const ratings[] = { "met", "partially_met", "not_met" };
+	ca_actor actor = { moderator, on, 0 };
+	ca_moderation_request rq = { 0 };
+	const char *p[1] = { id };
+	ca_strbuf disagree;
+	PGresult *res;
+	ca_rng r;
+	int rc;
+
+	res = ca_db_query(s->conn, s->err, "reading the answers to moderate",
+	    "SELECT question_id, rating FROM answers WHERE audit_id = $1"
+	    " AND rating IN ('met', 'partially_met', 'not_met') ORDER BY question_id", 1, p);
+	if (res == NULL)
+		return s->err->code;
+	seed_for(&r, s->seed, id, DRAW_MODERATION, submission);
+	ca_strbuf_init(&disagree);
+	for (int i = 0; i < PQntuples(res); i++)
+		if (ca_rng_permille(&r, 83))
+			ca_strbuf_addf(&disagree, "%s%s:%s", disagree.len ? "," : "",
+			    PQgetvalue(res, i, 0), neighbour(&r, ratings, 3, PQgetvalue(res, i, 1)));
+	PQclear(res);
+	rq.grade = ca_rng_permille(&r, 800) ? grade : neighbour(&r, grades, 4, grade);
+	rq.disagree = disagree.len ? disagree.data : NULL;
+	rq.agree_rest = 1;
+	rq.comment = "Simulated: moderated against the record.";
+	if (ca_rng_permille(&r, 50)) {
+		rq.return_audit = 1;
+		rq.reason = "Simulated: the holistic questions are rated too generously; look again.";
+	}
+	rc = ca_strbuf_failed(&disagree) ? ca_err_set(s->err, CA_EX_SOFTWARE,
+	    "simulating: out of memory") : ca_moderate(s->conn, &actor, strtoll(id, NULL, 10),
+	    &rq, NULL, s->err);
+	ca_strbuf_free(&disagree);
+	if (rc == 0) {
+		s->n->moderated++;
+		s->n->returned += rq.return_audit;
+	}
+	return rc;
+}
+
+/* The moderators: each moderation the daemon gave them, two to ten days
+ * after the findings went out. */
+static int
+play_moderators(sim *s)
+{
+	PGresult *res;
+	int rc = 0;
+
+	res = ca_db_query(s->conn, s->err, "reading the moderations",
+	    "SELECT m.audit_id, ms.staff_ref, au.grade, m.submission, f.sent_on"
+	    " FROM moderations m JOIN staff ms ON ms.id = m.moderator_id"
+	    " JOIN audits au ON au.id = m.audit_id"
+	    " JOIN feedback f ON f.audit_id = m.audit_id AND f.submission = m.submission"
+	    " WHERE m.status = 'pending' AND au.status IN ('submitted', 'feedback')"
+	    " ORDER BY m.audit_id", 0, NULL);
+	if (res == NULL)
+		return s->err->code;
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		const char *id = PQgetvalue(res, i, 0);
+		int submission = atoi(PQgetvalue(res, i, 3));
+		char on[11];
+		ca_rng r;
+
+		seed_for(&r, s->seed, id, DRAW_MODERATION, 100 + submission);
+		ca_date_add_days(PQgetvalue(res, i, 4), (int)ca_rng_range(&r, 2, 10), on);
+		if (strcmp(on, s->today) > 0)
+			continue;
+		rc = moderate_audit(s, id, PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), submission,
+		    on);
+	}
+	PQclear(res);
+	return rc;
+}
+
 /* Partners do three actions in four by their due date, the rest up to
  * four weeks late; a member of the owning organisation marks each done. */
 static int
@@ -416,7 +519,8 @@ ca_simulate(PGconn *conn, const char *today, uint64_t seed, ca_sim_counts *count
 		snprintf(s.last, sizeof s.last, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	if ((rc = play_auditors(&s)) != 0 || (rc = play_qa_leads(&s)) != 0 ||
-	    (rc = play_partners(&s)) != 0 || (rc = play_action_owners(&s)) != 0)
+	    (rc = play_partners(&s)) != 0 || (rc = play_action_owners(&s)) != 0 ||
+	    (rc = play_moderators(&s)) != 0)
 		return rc;
 	snprintf(after, sizeof after, "{\"today\": \"%s\", \"seed\": %llu, \"submitted\": %ld, "
 	    "\"late\": %ld, \"answers\": %ld, \"escalations\": %ld, \"acknowledged\": %ld, "

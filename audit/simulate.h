@@ -7,7 +7,7 @@
  * event with what it did.
  *
  * It acts only through the workflow's own functions (workflow.h,
- * actions.h), as the staff the work belongs to, so the rules, the trail and the daemon see
+ * actions.h, moderation.h), as the staff the work belongs to, so the rules, the trail and the daemon see
  * exactly what real users would make.
  *
  * What it plays, as of `today`:
@@ -24,6 +24,10 @@
  *   - audits graded requires improvement or inadequate get an action for
  *     the partner, due in a month and done on time about three times in
  *     four (the rest up to four weeks late).
+ *   - the moderator moderates what the daemon selected, two to ten days
+ *     after the findings went out: the same grade four times in five, a
+ *     question now and then rated a step away, one audit in twenty
+ *     returned to its auditor, who looks again and resubmits.
  * Every decision is drawn from the seed and the audit's id, so the same
  * seed on the same data plays the same year.
  */

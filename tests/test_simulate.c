@@ -154,6 +154,45 @@ test_plays_the_auditors(void **state)
 	    events);
 }
 
+/* The daemon selects audits for moderation; the simulated moderator
+ * moderates them, mostly agreeing, through the real moderation. */
+static void
+test_plays_the_moderator(void **state)
+{
+	const char *daemon[] = { "caseauditd", "--once", "--today", "2026-10-16", NULL };
+	const char *argv[] = { "caseaudit", "demo", "simulate", "--today", "2026-11-30", NULL };
+	long long pending;
+	test_run r;
+
+	(void)state;
+	test_db_exec(test_group.conn, "UPDATE settings SET value = '50' WHERE key ="
+	    " 'moderation_percent'");
+	assert_int_equal(run(&r, daemon), 0);
+	test_run_free(&r);
+	pending = COUNT("SELECT count(*) FROM moderations WHERE status = 'pending'"
+	    " AND moderator_id IS NOT NULL");
+	assert_true(pending >= 10);
+	assert_int_equal(run(&r, argv), 0);
+	test_run_free(&r);
+	assert_int_equal(COUNT("SELECT count(*) FROM moderations WHERE status = 'done'"), pending);
+	assert_int_equal(COUNT("SELECT count(*) FROM moderations m JOIN audits au ON"
+	    " au.id = m.audit_id WHERE m.moderator_id = au.auditor_id"
+	    " OR (m.status = 'done' AND m.comment NOT LIKE 'Simulated: %')"), 0);
+	/* mostly agreeing: most grades the same, most ratings the same */
+	assert_true(COUNT("SELECT count(*) FROM moderations WHERE grade = auditor_grade") * 2 >
+	    pending);
+	assert_true(COUNT("SELECT count(*) FROM moderation_ratings WHERE"
+	    " auditor_rating = moderator_rating") > 4 * COUNT("SELECT count(*) FROM"
+	    " moderation_ratings WHERE auditor_rating <> moderator_rating"));
+	/* a returned audit goes back to its auditor, who resubmits it */
+	assert_int_equal(COUNT("SELECT count(*) FROM audits au WHERE EXISTS (SELECT 1 FROM"
+	    " moderations m WHERE m.audit_id = au.id AND m.returned) AND au.status NOT IN"
+	    " ('returned', 'submitted', 'feedback')"), 0);
+	assert_int_equal(COUNT("SELECT count(*) FROM events WHERE action = 'demo.simulated'"
+	    " AND (after ->> 'moderated')::int = (SELECT count(*) FROM moderations WHERE"
+	    " status = 'done') AND after ->> 'today' = '2026-11-30'"), 1);
+}
+
 static void
 test_refusals(void **state)
 {
@@ -176,6 +215,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plays_the_auditors),
+		cmocka_unit_test(test_plays_the_moderator),
 		cmocka_unit_test(test_refusals),
 	};
 
