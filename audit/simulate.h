@@ -19,6 +19,9 @@
  *     strengths ones, a risk without a plan the risk ones.  A case whose
  *     narrative raised a safeguarding concern is sometimes found not acted
  *     on, which escalates.  Grades follow the scores, with some judgement.
+ *     Practice improves month by month from the first sampling period as
+ *     the findings land (the weakest partners most), so a year of trends
+ *     has a story for the board to read.
  *   - QA leads acknowledge escalations two days after they are raised.
  *   - partners comment on about one finding in ten, within the window.
  *   - audits graded requires improvement or inadequate get an action for
