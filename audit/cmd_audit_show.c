@@ -58,8 +58,7 @@ static const ca_column head_cols[] = {
 enum { H_ID, H_STATUS, H_VERSION, H_REF, H_TYPE, H_PROVIDER, H_ASSESSOR, H_REQUESTED,
 	H_COMPLETED, H_AUDITOR, H_FORM, H_FORM_VERSION, H_DUE, H_GRADE, H_RUN, H_PERIOD,
 	H_TARGETED, H_STARTED, H_SUBMITTED, H_CLOSED, H_STRENGTHS, H_LEARNING, H_CANCEL,
-	H_SCORES, H_SCREENING, H_ESCALATIONS, H_FEEDBACK, H_MODERATION, H_UNASSIGNED, H_N,
-	H_SCREENING_TEXT = H_N };
+	H_SCORES, H_SCREENING, H_ESCALATIONS, H_FEEDBACK, H_MODERATION, H_UNASSIGNED, H_N };
 
 static const char head_sql[] =
 	"SELECT au.id, au.status, au.version, a.assessment_ref, a.assessment_type, o.name,"
@@ -93,18 +92,47 @@ static const char head_sql[] =
 	"     'done_on', m.done_on)"
 	"   FROM moderations m LEFT JOIN staff ms ON ms.id = m.moderator_id"
 	"   WHERE m.audit_id = au.id ORDER BY m.id DESC LIMIT 1),"
-	"  au.unassigned_reason,"
-	"  (SELECT 'flags: ' || coalesce(nullif(array_to_string(cs.flags, ', '), ''), 'none')"
-	"     || '; eligibility outcomes found: ' || cs.outcome_count || ' of 10'"
-	"     || coalesce(' (' || nullif(array_to_string(cs.outcomes, ', '), '') || ')', '')"
-	"     || '; strengths terms ' || cs.strengths_terms || ', deficit terms '"
-	"     || cs.deficit_terms FROM current_screenings cs WHERE cs.assessment_id = a.id)"
+	"  au.unassigned_reason"
 	" FROM audits au JOIN assessments a ON a.id = au.assessment_id"
 	" JOIN organisations o ON o.id = a.provider_id"
 	" JOIN sampling_runs r ON r.id = au.run_id"
 	" JOIN form_versions v ON v.id = au.form_version_id JOIN forms f ON f.id = v.form_id"
 	" LEFT JOIN staff s ON s.id = au.auditor_id"
 	" WHERE au.id = $1";
+
+/* The same parts in sentences, for people (table output only). */
+enum { T_SCREENING, T_SCORES, T_ESCALATIONS, T_FEEDBACK, T_MODERATION };
+
+static const char summary_sql[] =
+	"SELECT"
+	"  (SELECT 'flags: ' || coalesce(nullif(array_to_string(cs.flags, ', '), ''), 'none')"
+	"     || '; eligibility outcomes found: ' || cs.outcome_count || ' of 10'"
+	"     || coalesce(' (' || nullif(array_to_string(cs.outcomes, ', '), '') || ')', '')"
+	"     || '; strengths terms ' || cs.strengths_terms || ', deficit terms '"
+	"     || cs.deficit_terms FROM current_screenings cs WHERE cs.assessment_id = au.assessment_id),"
+	"  (SELECT string_agg(d.domain || ' ' || coalesce(round(d.score * 100) || '%',"
+	"     'not applicable'), ', ' ORDER BY array_position(ARRAY['holistic', 'strengths',"
+	"     'risk', 'carers', 'outcomes', 'recording'], d.domain))"
+	"   FROM domain_scores d WHERE d.audit_id = au.id),"
+	"  (SELECT string_agg(CASE e.source WHEN 'question' THEN 'question ' || e.question_id"
+	"     ELSE 'flagged' END || ' by ' || rb.staff_ref || ' on '"
+	"     || to_char(e.raised_on, 'DD/MM/YYYY') || coalesce(', acknowledged by '"
+	"     || ab.staff_ref || ' on ' || to_char(e.acknowledged_on, 'DD/MM/YYYY'),"
+	"     ', NOT YET ACKNOWLEDGED'), '; ' ORDER BY e.id)"
+	"   FROM escalations e JOIN staff rb ON rb.id = e.raised_by"
+	"   LEFT JOIN staff ab ON ab.id = e.acknowledged_by WHERE e.audit_id = au.id),"
+	"  (SELECT 'sent ' || to_char(fb.sent_on, 'DD/MM/YYYY') || ' to the partner and '"
+	"     || fb.assessor_ref || '; comments until ' || to_char(fb.window_ends, 'DD/MM/YYYY')"
+	"     || '; ' || (SELECT CASE count(*) WHEN 0 THEN 'no comments' WHEN 1 THEN '1 comment'"
+	"       ELSE count(*) || ' comments' END FROM feedback_comments c"
+	"       WHERE c.feedback_id = fb.id)"
+	"   FROM feedback fb WHERE fb.audit_id = au.id ORDER BY fb.submission DESC LIMIT 1),"
+	"  (SELECT m.status || ' (' || m.reason || ')' || coalesce(', moderator '"
+	"     || ms.staff_ref, ', waiting for a moderator') || coalesce(', graded ' || m.grade, '')"
+	"     || CASE WHEN m.returned THEN ', returned' ELSE '' END"
+	"   FROM moderations m LEFT JOIN staff ms ON ms.id = m.moderator_id"
+	"   WHERE m.audit_id = au.id ORDER BY m.id DESC LIMIT 1)"
+	" FROM audits au WHERE au.id = $1";
 
 static const ca_column question_cols[] = {
 	{ "id", "QUESTION", CA_COL_TEXT },
@@ -254,47 +282,49 @@ print_wrapped(int lead_width, int indent, const char *text)
 	putchar('\n');
 }
 
+/* A labelled line, its text wrapped under itself; nothing when NULL. */
 static void
-print_head(const PGresult *h)
+print_line(const char *label, const PGresult *res, int c)
 {
-	char d1[11], d2[11];
+	if (PQgetisnull(res, 0, c))
+		return;
+	printf("  %-13s", label);
+	print_wrapped(15, 15, val(res, 0, c));
+}
+
+static void
+print_head(const PGresult *h, const PGresult *t)
+{
+	char d1[11], d2[11], d3[11];
 
 	printf("Audit %s: %s (version %s)\n", val(h, 0, H_ID), val(h, 0, H_STATUS),
 	    val(h, 0, H_VERSION));
-	printf("  Case        %s, %s, by %s for %s\n", val(h, 0, H_REF), val(h, 0, H_TYPE),
+	printf("  Case         %s, %s, by %s for %s\n", val(h, 0, H_REF), val(h, 0, H_TYPE),
 	    val(h, 0, H_ASSESSOR), val(h, 0, H_PROVIDER));
-	printf("  Dates       requested %s, completed %s\n", uk(h, 0, H_REQUESTED, d1),
+	printf("  Dates        requested %s, completed %s\n", uk(h, 0, H_REQUESTED, d1),
 	    uk(h, 0, H_COMPLETED, d2));
-	printf("  Sample      run %s, period %s%s\n", val(h, 0, H_RUN), val(h, 0, H_PERIOD),
+	printf("  Sample       run %s, period %s%s\n", val(h, 0, H_RUN), val(h, 0, H_PERIOD),
 	    val(h, 0, H_TARGETED)[0] == 't' ? " (targeted re-audit, not part of the random draw)"
 	    : "");
-	printf("  Checklist   %s version %s\n", val(h, 0, H_FORM), val(h, 0, H_FORM_VERSION));
-	printf("  Auditor     %s, due %s\n", PQgetisnull(h, 0, H_AUDITOR) ? "none yet" :
+	printf("  Checklist    %s version %s\n", val(h, 0, H_FORM), val(h, 0, H_FORM_VERSION));
+	printf("  Auditor      %s, due %s\n", PQgetisnull(h, 0, H_AUDITOR) ? "none yet" :
 	    val(h, 0, H_AUDITOR), uk(h, 0, H_DUE, d1));
-	if (!PQgetisnull(h, 0, H_UNASSIGNED))
-		printf("  Waiting     %s\n", val(h, 0, H_UNASSIGNED));
+	print_line("Waiting", h, H_UNASSIGNED);
 	if (!PQgetisnull(h, 0, H_STARTED) || !PQgetisnull(h, 0, H_SUBMITTED))
-		printf("  Progress    started %s, submitted %s%s%s\n", uk(h, 0, H_STARTED, d1),
+		printf("  Progress     started %s, submitted %s%s%s\n", uk(h, 0, H_STARTED, d1),
 		    uk(h, 0, H_SUBMITTED, d2), PQgetisnull(h, 0, H_CLOSED) ? "" : ", closed ",
-		    PQgetisnull(h, 0, H_CLOSED) ? "" : uk(h, 0, H_CLOSED, d1));
-	printf("  Grade       %s\n", PQgetisnull(h, 0, H_GRADE) ? "-" : val(h, 0, H_GRADE));
-	if (!PQgetisnull(h, 0, H_SCORES))
-		printf("  Scores      %s\n", val(h, 0, H_SCORES));
-	if (!PQgetisnull(h, 0, H_CANCEL))
-		printf("  Cancelled   %s\n", val(h, 0, H_CANCEL));
-	printf("  Screening   ");
-	print_wrapped(14, 14, PQgetisnull(h, 0, H_SCREENING) ? "not screened yet" :
-	    val(h, 0, H_SCREENING_TEXT));
-	if (strcmp(val(h, 0, H_ESCALATIONS), "[]") != 0)
-		printf("  SAFEGUARDING %s\n", val(h, 0, H_ESCALATIONS));
-	if (!PQgetisnull(h, 0, H_FEEDBACK))
-		printf("  Feedback    %s\n", val(h, 0, H_FEEDBACK));
-	if (!PQgetisnull(h, 0, H_MODERATION))
-		printf("  Moderation  %s\n", val(h, 0, H_MODERATION));
-	if (!PQgetisnull(h, 0, H_STRENGTHS))
-		printf("  Strengths noted:  %s\n", val(h, 0, H_STRENGTHS));
-	if (!PQgetisnull(h, 0, H_LEARNING))
-		printf("  Learning points:  %s\n", val(h, 0, H_LEARNING));
+		    PQgetisnull(h, 0, H_CLOSED) ? "" : uk(h, 0, H_CLOSED, d3));
+	printf("  Grade        %s\n", PQgetisnull(h, 0, H_GRADE) ? "-" : val(h, 0, H_GRADE));
+	print_line("Scores", t, T_SCORES);
+	print_line("Cancelled", h, H_CANCEL);
+	if (PQgetisnull(t, 0, T_SCREENING))
+		printf("  Screening    not screened yet\n");
+	print_line("Screening", t, T_SCREENING);
+	print_line("Safeguarding", t, T_ESCALATIONS);
+	print_line("Feedback", t, T_FEEDBACK);
+	print_line("Moderation", t, T_MODERATION);
+	print_line("Strengths", h, H_STRENGTHS);
+	print_line("Learning", h, H_LEARNING);
 }
 
 static void
@@ -332,10 +362,10 @@ print_questions(const PGresult *q)
 }
 
 static void
-print_table(const PGresult *head, const PGresult *qs, const PGresult *acts,
-    const PGresult *hist)
+print_table(const PGresult *head, const PGresult *text, const PGresult *qs,
+    const PGresult *acts, const PGresult *hist)
 {
-	print_head(head);
+	print_head(head, text);
 	print_questions(qs);
 	printf("\nActions\n");
 	ca_listing_print(stdout, acts, action_cols, 6, CA_FORMAT_TABLE, "  none");
@@ -351,7 +381,7 @@ ca_cmd_audit_show(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
-	PGresult *head = NULL, *qs = NULL, *acts = NULL, *hist = NULL;
+	PGresult *head = NULL, *text = NULL, *qs = NULL, *acts = NULL, *hist = NULL;
 	ca_format fmt = CA_FORMAT_TABLE;
 	const char *db = NULL, *p[1];
 	ca_err err = { 0 };
@@ -389,19 +419,22 @@ ca_cmd_audit_show(int argc, char **argv)
 		rc = ca_err_set(&err, CA_EX_DATAERR, "there is no audit %s", p[0]);
 	if (rc == 0 && ((qs = ca_db_query(conn, &err, "reading the questions", question_sql, 1,
 	    p)) == NULL || (acts = ca_db_query(conn, &err, "reading the actions", action_sql, 1,
-	    p)) == NULL || (hist = ca_history_query(conn, p[0], &err)) == NULL))
+	    p)) == NULL || (hist = ca_history_query(conn, p[0], &err)) == NULL ||
+	    (fmt == CA_FORMAT_TABLE && (text = ca_db_query(conn, &err, "reading the audit",
+	    summary_sql, 1, p)) == NULL)))
 		rc = err.code;
 	ca_db_rollback(conn);
 	if (rc == 0) {
 		if (fmt == CA_FORMAT_JSON)
 			rc = print_json(head, qs, acts, hist);
 		else
-			print_table(head, qs, acts, hist);
+			print_table(head, text, qs, acts, hist);
 	}
 	PQclear(head);
 	PQclear(qs);
 	PQclear(acts);
 	PQclear(hist);
+	PQclear(text);
 	ca_db_close(conn);
 	return rc != 0 && err.code != 0 ? ca_cli_fail(&err) : rc;
 }
