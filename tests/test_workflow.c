@@ -599,6 +599,25 @@ test_trail(void **state)
 	PGresult *res;
 
 	(void)state;
+	/* plans and staff too (forms: test_forms; actions: test_actions;
+	 * moderation: test_moderation) */
+	TEST_OK("plan", "create", "wf-trail", "--form", "wf-test", "--method", "random",
+	    "--size", "1", "--every", "quarter", "--from", "2026-Q1");
+	TEST_OK("plan", "pause", "wf-trail");
+	{
+		static const char csv[] = "staff_ref,name,organisation,role,team,max_open_audits,"
+		    "email\nAUD2,Bea Auditor,Council,auditor,,12,\n";
+		char *path = test_write_file("staff.csv", csv, sizeof csv - 1);
+
+		TEST_OK("import", "staff", path);
+		free(path);
+	}
+	assert_int_equal(COUNT("SELECT count(*) FROM events WHERE action = 'plan.created' AND"
+	    " entity = 'sampling_plan' AND after ->> 'name' = 'wf-trail'"), 1);
+	assert_int_equal(COUNT("SELECT count(*) FROM events WHERE action = 'plan.paused'"), 1);
+	assert_int_equal(COUNT("SELECT count(*) FROM events WHERE action = 'staff.updated' AND"
+	    " entity_id = 'AUD2' AND before ->> 'max_open_audits' = '50' AND"
+	    " after ->> 'max_open_audits' = '12'"), 1);
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM events WHERE action = '%s'",
 		    actions[i]);
