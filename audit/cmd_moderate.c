@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "date.h"
 #include "db.h"
+#include "escalations.h"
 #include "listing.h"
 #include "moderation.h"
 #include "period.h"
@@ -276,6 +277,11 @@ moderation_list(int argc, char **argv)
 		    "   AND ($2::text IS NULL OR status = $2)"
 		    " ORDER BY array_position(ARRAY['waiting', 'pending', 'done', 'withdrawn'],"
 		    "  status), selected_on, id", 2, p);
+		if (res != NULL && fmt == CA_FORMAT_TABLE &&
+		    ca_escalations_banner(conn, stdout, &err) != 0) {
+			PQclear(res);
+			res = NULL;
+		}
 	}
 	ca_db_close(conn);
 	if (res == NULL)
