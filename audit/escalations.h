@@ -1,7 +1,7 @@
 /*
  * escalations.h - safeguarding escalations waiting to be acknowledged head
- * every listing a person reads (`audits`, `actions`, `trends`), so nobody
- * can look at the work without seeing them.  Scripts reading CSV or JSON
+ * every listing a person reads (`audits`, `actions`, `moderation list`,
+ * `trends`), so nobody can look at the work without seeing them.  Scripts reading CSV or JSON
  * get the `safeguarding` field of each audit instead.
  */
 #ifndef CASEAUDIT_ESCALATIONS_H
