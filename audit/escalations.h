@@ -1,8 +1,9 @@
 /*
  * escalations.h - safeguarding escalations waiting to be acknowledged head
  * every listing a person reads (`audits`, `actions`, `moderation list`,
- * `trends`), so nobody can look at the work without seeing them.  Scripts reading CSV or JSON
- * get the `safeguarding` field of each audit instead.
+ * `trends`), so nobody can look at the work without seeing them.
+ * Scripts reading CSV or JSON get the `safeguarding` field of each audit
+ * instead.
  */
 #ifndef CASEAUDIT_ESCALATIONS_H
 #define CASEAUDIT_ESCALATIONS_H
