@@ -37,6 +37,9 @@ ca_chart_ticks(double lo, double hi, int max_ticks, ca_numfmt format, ca_ticks *
 		lo = 0;
 		hi = 1;
 	}
+	/* beyond any count or share a report shows, and keeps hi - lo finite */
+	lo = fmin(fmax(lo, -1e15), 1e15);
+	hi = fmin(fmax(hi, -1e15), 1e15);
 	if (lo > hi) {
 		double x = lo;
 
@@ -51,7 +54,7 @@ ca_chart_ticks(double lo, double hi, int max_ticks, ca_numfmt format, ca_ticks *
 	}
 	raw = (hi - lo) / (max_ticks - 1);
 	base = pow(10, floor(log10(raw)));
-	for (int e = 0;; e++) {
+	for (int e = 0; e < 4; e++) {
 		for (size_t m = 0; m < sizeof mult / sizeof mult[0]; m++) {
 			double step = mult[m] * base * pow(10, e);
 			double a = floor(lo / step + 1e-9) * step, b = ceil(hi / step - 1e-9) * step;
@@ -67,6 +70,12 @@ ca_chart_ticks(double lo, double hi, int max_ticks, ca_numfmt format, ca_ticks *
 			return;
 		}
 	}
+	/* not reached: ten times the raw step always fits */
+	t->lo = lo;
+	t->hi = hi;
+	t->step = hi - lo;
+	t->n = 2;
+	t->decimals = decimals_for(t->step, format);
 }
 
 /* Commas between thousands in the digits of buf (a whole number). */
@@ -267,8 +276,11 @@ chart_header(chart *ch, const char *title, const legend_item *items, size_t n,
 double
 chart_map(double v, double lo, double hi, double p0, double p1)
 {
-	if (!(hi > lo))
+	if (!(hi > lo) || isnan(v))
 		return p0;
+	/* far off the scale is off the page, and libharu writes only
+	 * numbers of modest size correctly */
+	v = fmin(fmax(v, lo - (hi - lo)), hi + (hi - lo));
 	return p0 + (v - lo) / (hi - lo) * (p1 - p0);
 }
 
@@ -284,19 +296,23 @@ chart_y(const chart *ch, const ca_ticks *t, double v)
 	return chart_map(v, t->lo, t->hi, ch->plot.y, ch->plot.y + ch->plot.h);
 }
 
-/* The first tick at or above t->lo. */
+/* The k-th tick, or NaN past the last.  Counted, not summed, so that a
+ * step too small to change a large value cannot loop for ever. */
 static double
-first_tick(const ca_ticks *t)
+tick(const ca_ticks *t, int k)
 {
-	return ceil(t->lo / t->step - 1e-9) * t->step;
+	double v = (ceil(t->lo / t->step - 1e-9) + k) * t->step;
+
+	return k <= t->n && v <= t->hi + t->step * 1e-6 ? v : NAN;
 }
 
 double
 chart_tick_width(chart *ch, const ca_ticks *t, ca_numfmt fmt)
 {
 	double w = 0;
+	int k = 0;
 
-	for (double v = first_tick(t); v <= t->hi + t->step * 1e-6; v += t->step) {
+	for (double v; !isnan(v = tick(t, k)); k++) {
 		char buf[48];
 
 		ca_chart_format(v, fmt, t->decimals, buf, sizeof buf);
@@ -308,7 +324,9 @@ chart_tick_width(chart *ch, const ca_ticks *t, ca_numfmt fmt)
 void
 chart_y_axis(chart *ch, const ca_ticks *t, ca_numfmt fmt)
 {
-	for (double v = first_tick(t); v <= t->hi + t->step * 1e-6; v += t->step) {
+	int k = 0;
+
+	for (double v; !isnan(v = tick(t, k)); k++) {
 		char buf[48];
 		double y = chart_y(ch, t, v);
 
@@ -323,7 +341,9 @@ chart_y_axis(chart *ch, const ca_ticks *t, ca_numfmt fmt)
 void
 chart_x_axis(chart *ch, const ca_ticks *t, ca_numfmt fmt, const char *title)
 {
-	for (double v = first_tick(t); v <= t->hi + t->step * 1e-6; v += t->step) {
+	int k = 0;
+
+	for (double v; !isnan(v = tick(t, k)); k++) {
 		char buf[48];
 		double x = chart_x(ch, t, v), w;
 

@@ -26,6 +26,13 @@ typedef struct style {
 	const char *name;
 } style;
 
+/* A point with a number of audits and a rate to plot. */
+static int
+usable(const ca_funnel_chart *c, size_t i)
+{
+	return isfinite(c->n[i]) && c->n[i] > 0 && c->n[i] < 1e15 && isfinite(c->rate[i]);
+}
+
 static placed
 classify(const ca_funnel_chart *c, size_t i)
 {
@@ -69,9 +76,12 @@ legend_items(const ca_funnel_chart *c, legend_item *items, char names[4][64])
 	items[n++] = (legend_item){ "Within the 95% limits", LEG_MARKER, CA_GREY, 0, CA_MARK_CIRCLE,
 		0, 0 };
 	for (size_t i = 0; i < c->npoints; i++) {
-		placed p = classify(c, i);
+		placed p;
 		style s;
 
+		if (!usable(c, i))
+			continue;
+		p = classify(c, i);
 		if (p.beyond == 0 || seen[p.high][p.beyond - 1])
 			continue;
 		seen[p.high][p.beyond - 1] = 1;
@@ -88,7 +98,7 @@ curve(chart *ch, const ca_funnel_chart *c, const ca_ticks *x, const ca_ticks *y,
     ca_dash dash)
 {
 	double n0 = fmax(1, x->hi / 400), n1 = x->hi;
-	int started = 0;
+	int started = 0, any = 0;
 
 	ca_stroke(ch->page, CA_GREY);
 	ca_dash_set(ch->page, dash);
@@ -111,9 +121,10 @@ curve(chart *ch, const ca_funnel_chart *c, const ca_ticks *x, const ca_ticks *y,
 			HPDF_Page_LineTo(ch->page, (HPDF_REAL)px, (HPDF_REAL)py);
 		else
 			HPDF_Page_MoveTo(ch->page, (HPDF_REAL)px, (HPDF_REAL)py);
-		started = 1;
+		started = any = 1;
 	}
-	HPDF_Page_Stroke(ch->page);
+	if (any)        /* stroking no path at all is an error to libharu */
+		HPDF_Page_Stroke(ch->page);
 	ca_dash_set(ch->page, CA_DASH_SOLID);
 }
 
@@ -165,16 +176,23 @@ points(chart *ch, const ca_funnel_chart *c, const ca_ticks *x, const ca_ticks *y
 	}
 	for (size_t i = 0; i < c->npoints; i++) {
 		double px = chart_x(ch, x, c->n[i]), py = chart_y(ch, y, c->rate[i]);
-		style s = style_of(c, classify(c, i));
+		style s;
 
+		if (!usable(c, i))
+			continue;
+		s = style_of(c, classify(c, i));
 		ca_chart_marker(ch->page, s.marker, px, py, MARK_R, s.colour,
 		    classify(c, i).beyond == 1);
 		taken[nt++] = (rect){ px - MARK_R, py - MARK_R, px + MARK_R, py + MARK_R };
 	}
 	for (size_t i = 0; c->labels != NULL && i < c->npoints; i++) {
-		double px = chart_x(ch, x, c->n[i]), py = chart_y(ch, y, c->rate[i]);
-		double w = chart_text_width(ch, c->labels[i], 1, CHART_TICK_SIZE), h = 7;
-		rect r = place_label(ch, px, py, w, h, taken, nt);
+		double px = chart_x(ch, x, c->n[i]), py = chart_y(ch, y, c->rate[i]), w, h = 7;
+		rect r;
+
+		if (!usable(c, i))
+			continue;
+		w = chart_text_width(ch, c->labels[i], 1, CHART_TICK_SIZE);
+		r = place_label(ch, px, py, w, h, taken, nt);
 
 		chart_text(ch, c->labels[i], 1, CHART_TICK_SIZE, CA_INK, r.x0, r.y0 + 1, w + 1,
 		    CA_LEFT);
@@ -191,6 +209,8 @@ ranges(const ca_funnel_chart *c, double *nmax, double *lo, double *hi)
 	*nmax = 1;
 	*lo = *hi = c->overall;
 	for (size_t i = 0; i < c->npoints; i++) {
+		if (!usable(c, i))
+			continue;
 		*nmax = fmax(*nmax, c->n[i]);
 		nmin = fmin(nmin, c->n[i]);
 		*lo = fmin(*lo, c->rate[i]);
@@ -223,7 +243,7 @@ ca_chart_funnel(ca_doc *d, ca_box box, const ca_funnel_chart *c)
 		return;
 	chart_header(&ch, c->title, items, legend_items(c, items, names), c->y.title);
 	ranges(c, &nmax, &lo, &hi);
-	chart_fit(&xa, 0, nmax * 1.04, 7, &x);
+	chart_fit(&xa, 0, nmax * 1.02, 9, &x);
 	chart_fit(&c->y, lo, hi, 6, &y);
 
 	yw = chart_tick_width(&ch, &y, c->y.format);
@@ -241,7 +261,7 @@ ca_chart_funnel(ca_doc *d, ca_box box, const ca_funnel_chart *c)
 	curve(&ch, c, &x, &y, 3, CA_DASH_DOTTED);
 	curve(&ch, c, &x, &y, 0, CA_DASH_DASHED);
 	curve(&ch, c, &x, &y, 1, CA_DASH_DASHED);
-	{
+	if (isfinite(c->overall)) {
 		double oy = chart_y(&ch, &y, c->overall);
 
 		chart_line(ch.page, ch.plot.x, oy, ch.plot.x + ch.plot.w, oy, CA_INK, 1.0,

@@ -21,6 +21,9 @@ static const heading_style styles[3] = {
 };
 
 #define CONTENTS_LEADING 17.0
+/* A heading longer than this many lines is cut short with an ellipsis:
+ * it could not stay with its text otherwise. */
+#define HEADING_MAX_LINES 6
 
 static int
 level_of(int level)
@@ -37,6 +40,11 @@ heading_lines(ca_doc *d, const char *text, int level, ca_line **lines, size_t *n
 	if (ca_text_wrap(&d->fonts, &t, PAGE_W - 2 * MARGIN_X, lines, n) != 0) {
 		ca_doc_fail(d, CA_EX_SOFTWARE, "laying out the PDF: out of memory");
 		return -1;
+	}
+	if (*n > HEADING_MAX_LINES) {
+		/* the last line shown holds the rest, cut to fit */
+		(*lines)[HEADING_MAX_LINES - 1].len = t.len - (*lines)[HEADING_MAX_LINES - 1].off;
+		*n = HEADING_MAX_LINES;
 	}
 	return 0;
 }
@@ -111,7 +119,6 @@ draw_heading(ca_doc *d, char *text, int level)
 {
 	const heading_style *st = &styles[level];
 	HPDF_Page page = d->pages[d->npages - 1];
-	ca_text t = ca_text_plain(text, 1, st->size);
 	ca_line *lines;
 	size_t n;
 	double top;
@@ -126,8 +133,11 @@ draw_heading(ca_doc *d, char *text, int level)
 	bookmark(d, text, level, page, top);
 	ca_fill(page, CA_HEADING);
 	for (size_t i = 0; i < n; i++) {
-		ca_text_draw(page, &d->fonts, &t, lines[i].off, lines[i].off + lines[i].len, MARGIN_X,
-		    ca_text_baseline(d->y, st->leading, st->size));
+		ca_text line = ca_text_plain(text + lines[i].off, 1, st->size);
+
+		line.len = lines[i].len;
+		ca_text_draw_fit(page, &d->fonts, &line, MARGIN_X,
+		    ca_text_baseline(d->y, st->leading, st->size), PAGE_W - 2 * MARGIN_X, CA_LEFT);
 		d->y -= st->leading;
 	}
 	free(lines);

@@ -741,6 +741,68 @@ an_empty_document_is_one_marked_page(void **state)
 	ca_doc_free(d);
 }
 
+/* NaN, infinities, huge and negative numbers, empty and one-point
+ * series, a heading of 5,000 characters: drawn without crashing into a
+ * PDF that poppler reads and renders without an error. */
+static void
+hostile_data_still_makes_a_readable_pdf(void **state)
+{
+	static const char *const cats[] = { NULL, "", "x" };
+	static const double weird[] = { NAN, INFINITY, -1e300 };
+	static const double huge[] = { 1e300, -5, 0 };
+	const ca_bar_series bs[] = { { NULL, weird, huge, weird }, { "b", huge, NULL, NULL } };
+	ca_bar_chart bar = { NULL, cats, 3, bs, 2, { NULL, CA_NUMBER, 0, 0, 0, 1 }, 1, "n/a", NAN,
+		NULL };
+	ca_bar_chart none = { "No categories", cats, 0, bs, 2, { NULL, CA_PERCENT, 1, 5, 1, 0 },
+		0, NULL, 0.5, NULL };
+	static const char *const labels[] = { "only" };
+	static const double one[] = { 0.5 };
+	ca_xmr_chart x1 = { "One point", labels, one, NULL, 1, NAN, NAN, NAN, NAN,
+		{ NULL, CA_PERCENT, 0, 0, 0, 0 }, NULL };
+	ca_xmr_chart x3 = { NULL, NULL, weird, NULL, 3, 1e300, -1e300, INFINITY, 2,
+		{ "y", CA_NUMBER, 1, 0, 1, 0 }, "x" };
+	static const double n[] = { 0, -3, NAN, 1e300, 10 };
+	static const double r[] = { 0.5, 0.5, 0.5, 0.5, NAN };
+	double overall = NAN;
+	ca_funnel_chart f = { "Funnel", NULL, n, r, 5, overall, limits, &overall, 0, NULL,
+		{ NULL, CA_PERCENT, 0, 0, 0, 0 } };
+	ca_doc_info info = sample_info(NULL);
+	char *big = malloc(5001), *path, *err_out;
+	unsigned char *pdf;
+	size_t len;
+	ca_err err = { 0 };
+	ca_doc *d;
+
+	(void)state;
+	memset(big, 'W', 5000);
+	big[5000] = '\0';
+	big[100] = '\n';
+	assert_int_equal(ca_doc_new(&d, &info, &err), 0);
+	ca_heading(d, 1, big);
+	ca_para(d, big);
+	ca_chart_bar(d, ca_doc_take(d, 200), &bar);
+	ca_chart_bar(d, ca_doc_take(d, 100), &none);
+	ca_chart_xmr(d, ca_doc_take(d, 200), &x1);
+	ca_chart_xmr(d, ca_doc_take(d, 200), &x3);
+	ca_chart_funnel(d, ca_doc_take(d, 200), &f);
+	ca_chart_xmr(d, ca_doc_take(d, 20), &x1);       /* too small to plot */
+	ca_icon_variation(d, 100, 100, 10, (ca_variation_icon)99);
+	if (ca_doc_render(d, &pdf, &len, &err) != 0)
+		fail_msg("%s", err.msg);
+	ca_doc_free(d);
+	path = test_write_file("hostile.pdf", pdf, len);
+	err_out = capture("pdftoppm -r 20 %s 2>&1 >/dev/null | grep -v begincidrange || true",
+	    path);
+	assert_string_equal(err_out, "");
+	free(err_out);
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+	free(path);
+	free(pdf);
+	free(big);
+}
+
 /* --- the pieces ----------------------------------------------------- */
 
 static void
@@ -853,6 +915,7 @@ main(void)
 		cmocka_unit_test(bad_dates_are_65),
 		cmocka_unit_test(errors_are_sticky),
 		cmocka_unit_test(an_empty_document_is_one_marked_page),
+		cmocka_unit_test(hostile_data_still_makes_a_readable_pdf),
 		cmocka_unit_test(ticks_are_nice),
 		cmocka_unit_test(text_is_cleaned),
 		cmocka_unit_test(wrapping_fits_and_keeps_every_word),
