@@ -132,20 +132,25 @@ done:
 	free(bold);
 }
 
+/* One run of text in one weight. */
+static void
+flow_one(ca_doc *d, const char *text, int bold, const para_style *st)
+{
+	ca_run r = { text, bold };
+
+	flow(d, &r, 1, st);
+}
+
 void
 ca_para(ca_doc *d, const char *text)
 {
-	ca_run r = { text, 0 };
-
-	flow(d, &r, 1, &body);
+	flow_one(d, text, 0, &body);
 }
 
 void
 ca_para_bold(ca_doc *d, const char *text)
 {
-	ca_run r = { text, 1 };
-
-	flow(d, &r, 1, &body);
+	flow_one(d, text, 1, &body);
 }
 
 void
@@ -157,9 +162,7 @@ ca_para_runs(ca_doc *d, const ca_run *runs, size_t n)
 void
 ca_bullet(ca_doc *d, const char *text)
 {
-	ca_run r = { text, 0 };
-
-	flow(d, &r, 1, &bullet);
+	flow_one(d, text, 0, &bullet);
 }
 
 void
@@ -171,7 +174,5 @@ ca_bullet_runs(ca_doc *d, const ca_run *runs, size_t n)
 void
 ca_note(ca_doc *d, const char *text)
 {
-	ca_run r = { text, 0 };
-
-	flow(d, &r, 1, &note);
+	flow_one(d, text, 0, &note);
 }
