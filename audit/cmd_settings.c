@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "db.h"
 #include "listing.h"
+#include "workflow.h"
 
 const char ca_help_settings[] =
 	"usage: caseaudit settings [--format table|csv|json] [--db CONNINFO]\n"
@@ -23,9 +24,14 @@ const char ca_help_settings[] =
 	"  moderation_percent    share of submitted audits the daemon selects for\n"
 	"                        moderation, in per cent (0-100; 10); at least one per\n"
 	"                        auditor per quarter whatever this says\n"
+	"  organisation_name     the council's name on the reports' covers (text, at\n"
+	"                        most 200 characters)\n"
 	"\n"
 	"exit status: 0 done, 64 usage, 65 not allowed or out of range, 69 database\n"
 	"unavailable, 70 internal error\n";
+
+/* A number from min to max, or text (max < 0) of at most TEXT_MAX bytes. */
+#define TEXT_MAX 200
 
 static const struct setting {
 	const char *key;
@@ -33,11 +39,12 @@ static const struct setting {
 } settings[] = {
 	{ "feedback_window_days", 0, 365 },
 	{ "moderation_percent", 0, 100 },
+	{ "organisation_name", 0, -1 },
 };
 
 static const ca_column columns[] = {
 	{ "key", "SETTING", CA_COL_TEXT },
-	{ "value", "VALUE", CA_COL_NUMBER },
+	{ "value", "VALUE", CA_COL_TEXT },
 	{ "updated_by", "SET BY", CA_COL_TEXT },
 	{ "updated_at", "SET AT", CA_COL_TEXT },
 };
@@ -57,9 +64,16 @@ set(PGconn *conn, const char *key, const char *value, const char *as, ca_err *er
 	if (s == NULL)
 		return ca_err_set(err, CA_EX_USAGE, "there is no setting '%.64s' (see `caseaudit "
 		    "settings --help`)", key);
-	if (ca_cli_parse_u64(value, (uint64_t)s->max, &v) != 0 || (long)v < s->min)
+	if (s->max < 0) {
+		if ((rc = ca_wf_check_text(value, key, 1, err)) != 0)
+			return rc;
+		if (strlen(value) > TEXT_MAX || strchr(value, '\n') != NULL)
+			return ca_err_set(err, CA_EX_DATAERR, "%s must be one line of at most %d "
+			    "bytes", key, TEXT_MAX);
+	} else if (ca_cli_parse_u64(value, (uint64_t)s->max, &v) != 0 || (long)v < s->min) {
 		return ca_err_set(err, CA_EX_DATAERR, "%s must be a whole number from %ld to %ld, "
 		    "not '%.40s'", key, s->min, s->max, value);
+	}
 	if ((rc = ca_db_begin(conn, err)) != 0)
 		return rc;
 	res = ca_db_query(conn, err, "checking who is acting",

@@ -569,6 +569,12 @@ test_settings(void **state)
 	    "LEAD1");
 	TEST_REFUSED(64, "there is no setting 'colour'", "settings", "set", "colour", "1", "--as",
 	    "LEAD1");
+	TEST_REFUSED(65, "organisation_name must be one line", "settings", "set",
+	    "organisation_name", "Ynys Môn\nCouncil", "--as", "LEAD1");
+	TEST_OK("settings", "set", "organisation_name", "Cyngor Sir Ynys Môn – \"Anglesey\"",
+	    "--as", "LEAD1");
+	assert_int_equal(COUNT("SELECT count(*) FROM settings WHERE key = 'organisation_name'"
+	    " AND value = 'Cyngor Sir Ynys Môn – \"Anglesey\"'"), 1);
 	TEST_OK("settings", "set", "feedback_window_days", "21", "--as", "LEAD1");
 	assert_int_equal(COUNT("SELECT count(*) FROM events WHERE action = 'setting.changed' AND"
 	    " entity_id = 'feedback_window_days' AND before ->> 'value' = '14' AND"
