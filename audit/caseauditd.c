@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "date.h"
 #include "error.h"
+#include "programs.h"
 #include "version.h"
 
 static const char help[] =
@@ -18,10 +19,12 @@ static const char help[] =
 	"The caseaudit daemon does the work that nobody should have to remember: it\n"
 	"screens newly imported assessments, opens each sampling plan's run when a\n"
 	"period has ended, draws and assigns the sample, chases audits that are\n"
-	"due soon or overdue, and selects submitted audits for moderation and gives\n"
-	"them a moderator.  The work is a queue of jobs in the database (see\n"
-	"`caseaudit jobs` and `caseaudit status`); any number of daemons, on one\n"
-	"machine or several, can share it, and each job is done once.\n"
+	"due soon or overdue, selects submitted audits for moderation and gives\n"
+	"them a moderator, and renders each period's board report once its audits\n"
+	"are due (kept in the database: `caseaudit report list`).  The work is a\n"
+	"queue of jobs in the database (see `caseaudit jobs` and `caseaudit\n"
+	"status`); any number of daemons, on one machine or several, can share it,\n"
+	"and each job is done once.\n"
 	"\n"
 	"A daemon schedules and runs what is due when it starts, every tick (60 s),\n"
 	"and at once when new work is announced in the database (LISTEN\n"
@@ -46,7 +49,11 @@ static const char help[] =
 	"                   put a password here: use ~/.pgpass or a service file\n"
 	"  --help           this text\n"
 	"  --version        the version\n"
-	"\n"
+	"\n";
+
+/* The rest of --help: one string would pass the length C99 compilers
+ * must accept. */
+static const char help_more[] =
 	"configuration file: `key = value` lines; `#` starts a comment.\n"
 	"  tick_seconds   = 60     schedule and look for jobs at least this often (1-3600)\n"
 	"  lease_seconds  = 300    how long a claimed job stays this daemon's before\n"
@@ -57,6 +64,8 @@ static const char help[] =
 	"  escalate_days  = 7      tell the QA leads when an audit is this many days\n"
 	"                          overdue (0-365)\n"
 	"  screen_batch   = 1000   assessments screened per transaction (1-1000000)\n"
+	"  report_after_days = 0   render a period's board report this many days\n"
+	"                          after the last of its audits fell due (0-365)\n"
 	"A problem is reported as FILE:LINE: what is wrong.  At start a bad file stops\n"
 	"the daemon (exit 64); on SIGHUP the daemon logs the problems and keeps the\n"
 	"settings it had.\n"
@@ -108,6 +117,11 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	setvbuf(stderr, NULL, _IONBF, 0);
+	/* The report job lives in reports/, which the library cannot link. */
+	if (ca_reports_register_jobs() != 0) {
+		fprintf(stderr, "caseauditd: registering the report job failed\n");
+		return CA_EX_SOFTWARE;
+	}
 	ca_daemon_opts_defaults(&o);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -128,6 +142,7 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(help, stdout);
+			fputs(help_more, stdout);
 			return 0;
 		case 'V':
 			printf("caseauditd %s\n", CASEAUDIT_VERSION);

@@ -40,14 +40,7 @@ extern const char ca_help_trends[];
 extern const char ca_help_actions[], ca_help_action[];
 extern const char ca_help_moderate[], ca_help_moderation[];
 
-typedef struct command {
-	const char *name;
-	const char *summary;
-	int (*run)(int argc, char **argv);
-	const char *help;
-} command;
-
-static const command commands[] = {
+static const ca_cli_command commands[] = {
 	{ "migrate", "apply pending database migrations (safe to repeat)",
 	    ca_cmd_migrate, ca_help_migrate },
 	{ "import", "import assessments or staff from a CSV extract",
@@ -89,6 +82,10 @@ static const command commands[] = {
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
+/* The program's own commands (ca_cli_main_with). */
+static const ca_cli_command *extra;
+static size_t nextra;
+
 static void
 overview(FILE *f)
 {
@@ -102,6 +99,8 @@ overview(FILE *f)
 	    "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; i < nextra; i++)
+		fprintf(f, "  %-10s %s\n", extra[i].name, extra[i].summary);
 	fprintf(f,
 	    "\n"
 	    "The database is chosen by libpq's environment (PGHOST, PGPORT, PGDATABASE,\n"
@@ -113,19 +112,31 @@ overview(FILE *f)
 	    "`caseaudit COMMAND --help` explains one command.\n");
 }
 
-static const command *
+static const ca_cli_command *
 find(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
+	for (size_t i = 0; i < nextra; i++)
+		if (strcmp(extra[i].name, name) == 0)
+			return &extra[i];
 	return NULL;
 }
 
 int
 ca_cli_main(int argc, char **argv)
 {
-	const command *c;
+	return ca_cli_main_with(argc, argv, NULL, 0);
+}
+
+int
+ca_cli_main_with(int argc, char **argv, const ca_cli_command *more, size_t nmore)
+{
+	const ca_cli_command *c;
+
+	extra = more;
+	nextra = nmore;
 
 	/* Output order matters when stdout and stderr go to one terminal. */
 	setvbuf(stderr, NULL, _IONBF, 0);

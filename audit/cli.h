@@ -6,13 +6,30 @@
  *     extern const char ca_help_NAME[];          the text of `--help`
  * and is listed once in the table in cli.c.  A command returns its exit
  * code (sysexits, see error.h) and never calls exit().
+ *
+ * A program may add commands the library cannot hold: `report` lives in
+ * reports/, which links this library, so the caseaudit program passes it
+ * in through ca_cli_main_with.
  */
 #ifndef CASEAUDIT_CLI_H
 #define CASEAUDIT_CLI_H
 
+#include <stddef.h>
+
 #include "error.h"
 
+typedef struct ca_cli_command {
+	const char *name;
+	const char *summary;    /* one line in `caseaudit help` */
+	int (*run)(int argc, char **argv);
+	const char *help;       /* `caseaudit NAME --help` */
+} ca_cli_command;
+
 int ca_cli_main(int argc, char **argv);
+
+/* The same with nextra more commands, listed by `caseaudit help` after
+ * the library's own. */
+int ca_cli_main_with(int argc, char **argv, const ca_cli_command *extra, size_t nextra);
 
 /* Print "caseaudit: MESSAGE" to stderr and return err->code. */
 int ca_cli_fail(const ca_err *err);

@@ -267,6 +267,7 @@ static const config_key config_keys[] = {
 	{ "remind_days", offsetof(ca_daemon_config, work.remind_days), 0, 365 },
 	{ "escalate_days", offsetof(ca_daemon_config, work.escalate_days), 0, 365 },
 	{ "screen_batch", offsetof(ca_daemon_config, work.screen_batch), 1, 1000000 },
+	{ "report_after_days", offsetof(ca_daemon_config, work.report_after_days), 0, 365 },
 };
 #define NCONFIG_KEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -329,7 +330,7 @@ config_line(char *text, int lineno, ca_daemon_config *c, int *seen,
 	val = trim(eq + 1);
 	if ((k = find_config_key(key)) == NULL) {
 		add_problem(pr, lineno, "unknown key '%.40s' (known: tick_seconds, lease_seconds, "
-		    "remind_days, escalate_days, screen_batch)", key);
+		    "remind_days, escalate_days, screen_batch, report_after_days)", key);
 		return;
 	}
 	errno = 0;
@@ -841,6 +842,7 @@ reload_config(dstate *d)
 	log_int(&b, "remind_days", d->cfg.work.remind_days);
 	log_int(&b, "escalate_days", d->cfg.work.escalate_days);
 	log_int(&b, "screen_batch", d->cfg.work.screen_batch);
+	log_int(&b, "report_after_days", d->cfg.work.report_after_days);
 	log_end(d, &b);
 }
 

@@ -387,14 +387,20 @@ ca_kappa_compute(const long *table, int k, int weighted, double C, ca_kappa *out
 int
 ca_funnel_limits(double p0, long n, double C, double *lo, double *hi)
 {
+	return ca_funnel_limits_real(p0, (double)n, C, lo, hi);
+}
+
+int
+ca_funnel_limits_real(double p0, double n, double C, double *lo, double *hi)
+{
 	double half;
 
 	*lo = *hi = NAN;
 	if (!confidence_ok(C))
 		return CA_EX_USAGE;
-	if (n <= 0 || !(p0 >= 0.0 && p0 <= 1.0))
+	if (!(n > 0 && isfinite(n)) || !(p0 >= 0.0 && p0 <= 1.0))
 		return CA_EX_DATAERR;
-	half = z_two_sided(C) * sqrt(p0 * (1.0 - p0) / (double)n);
+	half = z_two_sided(C) * sqrt(p0 * (1.0 - p0) / n);
 	*lo = fmax(0.0, p0 - half);
 	*hi = fmin(1.0, p0 + half);
 	return 0;

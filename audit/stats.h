@@ -128,4 +128,9 @@ int ca_kappa_compute(const long *table, int k, int weighted, double C, ca_kappa 
  * not in (0, 1). */
 int ca_funnel_limits(double p0, long n, double C, double *lo, double *hi);
 
+/* The same for a fractional n: a weighted sample's effective number of
+ * audits (Kish's n_eff, trends.h), and the points along a funnel's
+ * curves.  CA_EX_DATAERR also when n is not finite. */
+int ca_funnel_limits_real(double p0, double n, double C, double *lo, double *hi);
+
 #endif

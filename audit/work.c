@@ -25,6 +25,8 @@
 enum { PRIORITY_SCREEN = 10, PRIORITY_SAMPLE = 20, PRIORITY_ASSIGN = 30,
 	PRIORITY_MODERATE = 35, PRIORITY_CHASE = 40, PRIORITY_CLOSE = 50 };
 
+static int schedule_extra(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err);
+
 void
 ca_work_config_defaults(ca_work_config *cfg)
 {
@@ -32,6 +34,7 @@ ca_work_config_defaults(ca_work_config *cfg)
 	cfg->remind_days = 3;
 	cfg->escalate_days = 7;
 	cfg->screen_batch = 1000;
+	cfg->report_after_days = 0;
 }
 
 /* True when `sql` (one boolean) says so. */
@@ -145,7 +148,8 @@ ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *e
 	    "   AND fb.submission = au.submissions WHERE au.status IN ('submitted', 'feedback')"
 	    "   AND fb.window_ends < $1::date AND NOT EXISTS (SELECT 1 FROM moderations m"
 	    "     WHERE m.audit_id = au.id AND m.status = 'pending'))", 1, p, &yes, err)) != 0 ||
-	    (yes && (rc = enqueue(conn, "close", "close", payload, PRIORITY_CLOSE, &n, err)) != 0))
+	    (yes && (rc = enqueue(conn, "close", "close", payload, PRIORITY_CLOSE, &n, err)) != 0) ||
+	    (rc = schedule_extra(conn, cfg, &n, err)) != 0)
 		goto fail;
 	if ((rc = ca_db_commit(conn, err)) != 0)
 		return rc;
@@ -353,13 +357,17 @@ run_moderate(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *s
 }
 
 static const ca_work_kind kinds[] = {
-	{ "screen", PRIORITY_SCREEN, 0, run_screen },
-	{ "sample", PRIORITY_SAMPLE, 1, run_sample },
-	{ "assign", PRIORITY_ASSIGN, 1, run_assign },
-	{ "moderate", PRIORITY_MODERATE, 1, run_moderate },
-	{ "chase", PRIORITY_CHASE, 1, run_chase },
-	{ "close", PRIORITY_CLOSE, 1, run_close },
+	{ "screen", PRIORITY_SCREEN, 0, run_screen, NULL },
+	{ "sample", PRIORITY_SAMPLE, 1, run_sample, NULL },
+	{ "assign", PRIORITY_ASSIGN, 1, run_assign, NULL },
+	{ "moderate", PRIORITY_MODERATE, 1, run_moderate, NULL },
+	{ "chase", PRIORITY_CHASE, 1, run_chase, NULL },
+	{ "close", PRIORITY_CLOSE, 1, run_close, NULL },
 };
+
+/* Kinds the program added (ca_work_register). */
+static const ca_work_kind *extra[CA_WORK_MAX_EXTRA];
+static size_t nextra;
 
 const ca_work_kind *
 ca_work_find(const char *kind)
@@ -367,5 +375,29 @@ ca_work_find(const char *kind)
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 		if (strcmp(kinds[i].kind, kind) == 0)
 			return &kinds[i];
+	for (size_t i = 0; i < nextra; i++)
+		if (strcmp(extra[i]->kind, kind) == 0)
+			return extra[i];
 	return NULL;
+}
+
+int
+ca_work_register(const ca_work_kind *k)
+{
+	if (ca_work_find(k->kind) != NULL || nextra == CA_WORK_MAX_EXTRA)
+		return -1;
+	extra[nextra++] = k;
+	return 0;
+}
+
+/* The registered kinds' own scheduling, after the library's. */
+static int
+schedule_extra(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < nextra && rc == 0; i++)
+		if (extra[i]->schedule != NULL)
+			rc = extra[i]->schedule(conn, cfg, queued, err);
+	return rc;
 }

@@ -21,6 +21,13 @@
  *           today and that no moderation waits for (ca_audits_close_due);
  *           queued only when there is one, a job of its own so that
  *           closing can run again the same day once a moderation is done
+ *   report  render the board report of one period and store it (reports/,
+ *           which this library cannot link: caseauditd registers the kind
+ *           with ca_work_register); queued for each period of the sampling
+ *           runs once the latest due date of its audits is more than
+ *           report_after_days before today, while no board report of the
+ *           period is stored and no job for it is dead; payload
+ *           {"kind": "board", "period": "2025-03"}
  * Every handler is idempotent: run twice, it changes nothing the second
  * time.
  */
@@ -37,6 +44,8 @@ typedef struct ca_work_config {
 	int remind_days;      /* remind the auditor this many days before due (3) */
 	int escalate_days;    /* escalate to QA leads this many days overdue (7) */
 	int screen_batch;     /* assessments per screening transaction (1000) */
+	int report_after_days;  /* board report this many days after the period's
+	                         * audits are all due (0) */
 } ca_work_config;
 
 void ca_work_config_defaults(ca_work_config *cfg);
@@ -70,17 +79,28 @@ int ca_work_next_runs(PGconn *conn, ca_next_run **rows, size_t *n, ca_err *err);
  * ca_job_finish and commits; otherwise run manages its own transactions
  * and the daemon finishes the job in a transaction of its own afterwards.
  * `summary` (may be NULL) receives a short key=value text for the log
- * ("run=12 population=431 sample=40 unassigned=0"), no personal data. */
+ * ("run=12 population=431 sample=40 unassigned=0"), no personal data.
+ * `schedule` (NULL for the library's own kinds, which ca_work_schedule
+ * knows) queues the kind's jobs due by cfg->today inside the scheduler's
+ * transaction, adding how many to *queued. */
 typedef struct ca_work_kind {
 	const char *kind;
 	int priority;
 	int in_transaction;
 	int (*run)(PGconn *conn, const ca_job *job, const ca_work_config *cfg,
 	    char *summary, size_t summary_size, ca_err *err);
+	int (*schedule)(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *err);
 } ca_work_kind;
 
 /* The handler for a kind, or NULL for a kind this version does not know
  * (the daemon fails such a job with a clear error). */
 const ca_work_kind *ca_work_find(const char *kind);
+
+/* Add a kind from outside the library (the daemon program registers the
+ * report job of reports/).  k must live as long as the program; call it
+ * before the daemon starts.  0, or -1 when the name is taken or
+ * CA_WORK_MAX_EXTRA kinds are registered already. */
+#define CA_WORK_MAX_EXTRA 8
+int ca_work_register(const ca_work_kind *k);
 
 #endif

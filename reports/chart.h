@@ -99,12 +99,12 @@ void ca_chart_xmr(ca_doc *d, ca_box box, const ca_xmr_chart *c);
 
 /* --- funnel plot ---------------------------------------------------- */
 
-typedef struct ca_funnel_limits {
+typedef struct ca_funnel_bounds {
 	double lo95, hi95, lo998, hi998;
-} ca_funnel_limits;
+} ca_funnel_bounds;
 
 /* The control limits around the overall rate for a unit of n audits. */
-typedef void (*ca_funnel_limits_fn)(double n, void *ctx, ca_funnel_limits *out);
+typedef void (*ca_funnel_limits_fn)(double n, void *ctx, ca_funnel_bounds *out);
 
 typedef struct ca_funnel_chart {
 	const char *title;

@@ -36,7 +36,7 @@ usable(const ca_funnel_chart *c, size_t i)
 static placed
 classify(const ca_funnel_chart *c, size_t i)
 {
-	ca_funnel_limits l;
+	ca_funnel_bounds l;
 	placed p = { 0, 0 };
 	double r = c->rate[i];
 
@@ -105,7 +105,7 @@ curve(chart *ch, const ca_funnel_chart *c, const ca_ticks *x, const ca_ticks *y,
 	HPDF_Page_SetLineWidth(ch->page, 1.0);
 	for (int k = 0; k <= CURVE_STEPS; k++) {
 		double n = n0 * pow(n1 / n0, (double)k / CURVE_STEPS), v, px, py;
-		ca_funnel_limits l;
+		ca_funnel_bounds l;
 
 		c->limits(n, c->ctx, &l);
 		v = which == 0 ? l.lo95 : which == 1 ? l.hi95 : which == 2 ? l.lo998 : l.hi998;
@@ -218,7 +218,7 @@ ranges(const ca_funnel_chart *c, double *nmax, double *lo, double *hi)
 	}
 	/* the funnel's mouth where the smallest partner sits */
 	if (isfinite(nmin) && nmin > 0) {
-		ca_funnel_limits l;
+		ca_funnel_bounds l;
 
 		c->limits(nmin, c->ctx, &l);
 		if (isfinite(l.lo998))

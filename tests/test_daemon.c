@@ -858,7 +858,7 @@ test_sighup_reloads(void **state)
 	reload(pid, log, "tick_seconds = 2\nremind_days = 5 # sooner\n", "event=config_reloaded");
 	assert_int_equal(count_in(log, "event=config_reloaded file="), 1);
 	assert_int_equal(count_in(log, " tick_seconds=2 lease_seconds=300 remind_days=5 "
-	    "escalate_days=7 screen_batch=1000\n"), 1);
+	    "escalate_days=7 screen_batch=1000 report_after_days=0\n"), 1);
 	assert_true(alive(pid));
 	send_signal(pid, SIGTERM);
 	assert_int_equal(wait_exit(pid, 10000), 0);

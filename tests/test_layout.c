@@ -175,7 +175,7 @@ sample_table(ca_doc *d)
 }
 
 static void
-limits(double n, void *ctx, ca_funnel_limits *out)
+limits(double n, void *ctx, ca_funnel_bounds *out)
 {
 	double p = *(const double *)ctx, se = sqrt(p * (1 - p) / n);
 

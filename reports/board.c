@@ -1,0 +1,182 @@
+/*
+ * board.c - the board report as a document (board.h): the cover, then
+ * the sections in order, or the short report of a period with nothing
+ * to show.
+ */
+#include "board_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heading.h"
+#include "paragraph.h"
+#include "version.h"
+#include "words.h"
+
+#define TITLE "Quality assurance board report"
+
+static const struct measure {
+	const char *title, *words;
+} measures[CA_TRENDS_SERIES] = {
+	{ "Audits graded good or outstanding", "audits graded good or outstanding" },
+	{ "Holistic consideration of needs", "holistic needs" },
+	{ "Strengths-based practice", "strengths-based practice" },
+	{ "Risk", "risk" },
+	{ "Carers", "carers" },
+	{ "Outcomes and plan", "outcomes and plan" },
+	{ "Recording quality and timeliness", "recording" },
+	{ "Audits overdue or submitted late", "audits overdue or late" },
+};
+
+const char *
+board_measure_title(int series)
+{
+	return series >= 0 && series < CA_TRENDS_SERIES ? measures[series].title : "";
+}
+
+const char *
+board_measure_words(int series)
+{
+	return series >= 0 && series < CA_TRENDS_SERIES ? measures[series].words : "";
+}
+
+int
+ca_board_check(const ca_board_request *rq, ca_err *err)
+{
+	ca_period p;
+
+	if (rq->period == NULL || ca_period_parse(rq->period, &p) != 0)
+		return ca_err_set(err, CA_EX_USAGE, "--period must be a month (2025-03) or a "
+		    "quarter (2025-Q1), not '%.40s'", rq->period != NULL ? rq->period : "");
+	return 0;
+}
+
+void
+board_cover(ca_doc *d, const board *b)
+{
+	char as_of[32], first[32], last[32], line[256];
+	const ca_run period[] = { { "Period: ", 1 }, { b->words, 0 } };
+	const ca_run data[] = { { "Data as at: ", 1 }, { as_of, 0 } };
+	const ca_run marking[] = { { "Protective marking: ", 1 }, { CA_MARKING, 0 } };
+	const ca_run made[] = { { "Produced by: ", 1 }, { line, 0 } };
+
+	ca_words_date(b->as_of, as_of, sizeof as_of);
+	ca_words_date(b->first, first, sizeof first);
+	ca_words_date(b->last, last, sizeof last);
+	ca_doc_space(d, 150);
+	ca_doc_title(d, TITLE, b->org);
+	ca_doc_space(d, 24);
+	ca_para_runs(d, period, 2);
+	snprintf(line, sizeof line, "Case-file audits of the Care Act assessments, carers’ "
+	    "assessments and reviews completed from %s to %s (%s).", first, last, b->name);
+	ca_para(d, line);
+	ca_doc_space(d, 8);
+	ca_para_runs(d, data, 2);
+	ca_para_runs(d, marking, 2);
+	snprintf(line, sizeof line, "caseaudit %s, from the audit records as they stood on "
+	    "%s. The same records always give the same report.", CASEAUDIT_VERSION, as_of);
+	ca_para_runs(d, made, 2);
+	ca_doc_space(d, 24);
+	ca_note(d, "This report names no one who receives care and no member of staff: people "
+	    "appear only as pseudonymous references, and any group of fewer than five audits is "
+	    "withheld. Partner organisations are named. Handle it as OFFICIAL-SENSITIVE: share "
+	    "it only with the board and those who need it, and do not leave it unattended.");
+	ca_doc_page_break(d);
+}
+
+/* A period with no completed audit: say what there is, and stop. */
+static void
+short_report(ca_doc *d, const board *b)
+{
+	const ca_trends_work *w = &b->now->all.work;
+	char line[512], n[48];
+
+	ca_heading(d, 1, "Executive summary");
+	snprintf(line, sizeof line, "No audit of %s has been completed, so this report has "
+	    "no findings to show.", b->words);
+	ca_para_bold(d, line);
+	if (w->suppressed)
+		snprintf(line, sizeof line, "Fewer than 5 audits were drawn for the period; to "
+		    "protect the people concerned, their numbers are not shown.");
+	else if (w->audits > 0) {
+		ca_words_n(w->audits, "audit was", "audits were", n, sizeof n);
+		snprintf(line, sizeof line, "%s drawn for the period and %ld %s still open "
+		    "(%ld overdue).", n, w->open, w->open == 1 ? "is" : "are", w->overdue);
+	} else if (b->nruns > 0)
+		snprintf(line, sizeof line, "The period was sampled, but no audit was drawn.");
+	else
+		snprintf(line, sizeof line, "No sample has been drawn for the period.");
+	ca_para(d, line);
+	if (!b->ended) {
+		char last[32];
+
+		ca_words_date(b->last, last, sizeof last);
+		snprintf(line, sizeof line, "The period runs to %s and has not yet ended: its "
+		    "cases are sampled once it has.", last);
+		ca_para(d, line);
+	}
+	board_appendix(d, b);
+}
+
+static int
+render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
+{
+	char title[128], short_title[96], footer[64], as_of[32];
+	ca_doc_info info = { 0 };
+	ca_doc *d;
+	int rc;
+
+	ca_words_date(b->as_of, as_of, sizeof as_of);
+	snprintf(title, sizeof title, TITLE " – %s", b->words);
+	snprintf(short_title, sizeof short_title, "QA board report – %s", b->words);
+	snprintf(footer, sizeof footer, "Data as at %s", as_of);
+	info.title = title;
+	info.short_title = short_title;
+	info.subject = "Case-file audits of adult social care assessments";
+	info.author = b->org;
+	info.created = b->as_of;
+	info.footer = footer;
+	info.font_dir = rq->font_dir;
+	if ((rc = ca_doc_new(&d, &info, err)) != 0)
+		return rc;
+	board_cover(d, b);
+	if (board_empty(b))
+		short_report(d, b);
+	else {
+		/* each section on pages of its own, as a board pack is read */
+		void (*const sections[])(ca_doc *, const board *) = { board_summary,
+			board_measures, board_partners, board_moderation, board_appendix };
+
+		ca_doc_contents(d, "Contents");
+		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+			ca_doc_page_break(d);
+			sections[i](d, b);
+		}
+	}
+	rc = ca_doc_render(d, &pdf->bytes, &pdf->len, err);
+	pdf->pages = ca_doc_pages(d);
+	ca_doc_free(d);
+	return rc;
+}
+
+int
+ca_board_render(PGconn *conn, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
+{
+	ca_period p;
+	board b;
+	int rc;
+
+	memset(pdf, 0, sizeof *pdf);
+	if ((rc = ca_board_check(rq, err)) != 0)
+		return rc;
+	ca_period_parse(rq->period, &p);
+	if ((rc = board_load(conn, &p, &b, err)) != 0)
+		return rc;
+	snprintf(pdf->as_of, sizeof pdf->as_of, "%s", b.as_of);
+	rc = render(&b, rq, pdf, err);
+	board_free(&b);
+	if (rc != 0)
+		ca_report_pdf_free(pdf);
+	return rc;
+}

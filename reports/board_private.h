@@ -1,0 +1,102 @@
+/*
+ * board_private.h - the board report's figures as its sections read
+ * them, loaded once (board_data.c), and the sections (board_*.c).
+ */
+#ifndef CASEAUDIT_BOARD_PRIVATE_H
+#define CASEAUDIT_BOARD_PRIVATE_H
+
+#include <stddef.h>
+
+#include "board.h"
+#include "doc.h"
+#include "moderation.h"
+#include "period.h"
+#include "trends.h"
+
+/* A sampling run of the period, for the appendix. */
+typedef struct board_run {
+	long long id;
+	char *plan;
+	char period[8];
+	char method[16];
+	long population, sample, targeted;
+	char seed[24];
+	char digest[65];
+	int draw;
+	char run_on[11];
+} board_run;
+
+/* Where a partner sits on the funnel plot. */
+typedef enum board_position {
+	BOARD_NOT_PLOTTED,      /* withheld, or no audits to plot */
+	BOARD_WITHIN,           /* inside the 95% limits */
+	BOARD_HIGH_95, BOARD_HIGH_998,  /* above the 95% (99.8%) upper limit */
+	BOARD_LOW_95, BOARD_LOW_998
+} board_position;
+
+typedef struct board {
+	ca_period period;
+	char name[8];               /* "2025-Q1" */
+	char words[48];             /* "January to March 2025" */
+	char first[11], last[11];   /* the period's days */
+	char as_of[11];             /* the day the data was taken */
+	int ended;                  /* the period ended before that day */
+	char *org;                  /* the organisation_name setting */
+
+	ca_trends *range;           /* up to 24 periods ending with this one */
+	ca_trends *now;             /* this period alone, with its questions */
+
+	/* moderation of the audits submitted in the period */
+	ca_moderation_stat *mod_all, *mod_by;
+	size_t nmod_all, nmod_by;
+
+	board_run *runs;
+	size_t nruns;
+
+	double target[CA_TRENDS_SERIES];    /* NaN: the board set none */
+
+	/* per partner of now->providers: funnel label ("A"; "" when not
+	 * plotted) and position */
+	char (*label)[8];
+	board_position *position;
+} board;
+
+int  board_load(PGconn *conn, const ca_period *p, board *b, ca_err *err);
+void board_free(board *b);
+
+/* Nothing to report: no audit of the period was completed. */
+int  board_empty(const board *b);
+
+/* The measures charted, as a board member names them: "Holistic
+ * consideration of needs"; and in the middle of a sentence: "holistic
+ * needs". */
+const char *board_measure_title(int series);
+const char *board_measure_words(int series);
+
+/* What a measure's control chart says about its latest point. */
+typedef enum board_signal {
+	BOARD_UNCHARTED,        /* fewer than two periods to chart */
+	BOARD_COMMON,
+	BOARD_IMPROVEMENT,
+	BOARD_CONCERN,
+	BOARD_NEUTRAL
+} board_signal;
+
+board_signal board_measure_signal(const board *b, int series);
+
+/* The measures the report charts, in its order. */
+#define BOARD_NMEASURES (1 + CA_DOMAINS)
+
+/* The moderation of the whole period, or NULL when fewer than five audits
+ * were moderated (too few to say anything about agreement). */
+const ca_moderation_stat *board_moderation_overall(const board *b);
+
+/* The sections, in the report's order. */
+void board_cover(ca_doc *d, const board *b);
+void board_summary(ca_doc *d, const board *b);
+void board_measures(ca_doc *d, const board *b);
+void board_partners(ca_doc *d, const board *b);
+void board_moderation(ca_doc *d, const board *b);
+void board_appendix(ca_doc *d, const board *b);
+
+#endif

@@ -1,0 +1,273 @@
+/*
+ * board_summary.c - the executive summary: in sentences, what the period
+ * shows, what is a signal and what is noise, and what the board is asked
+ * to note.
+ */
+#include "board_private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heading.h"
+#include "paragraph.h"
+#include "strbuf.h"
+#include "words.h"
+
+static void
+para_buf(ca_doc *d, ca_strbuf *s)
+{
+	if (!ca_strbuf_failed(s) && s->len > 0)
+		ca_para(d, s->data);
+	ca_strbuf_reset(s);
+}
+
+static void
+scope(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	char as_of[32], last[32];
+
+	ca_words_date(b->as_of, as_of, sizeof as_of);
+	ca_words_date(b->last, last, sizeof last);
+	ca_strbuf_addf(s, "This report covers the audits of assessments completed in %s, "
+	    "from the audit records as they stood on %s.", b->words, as_of);
+	if (!b->ended)
+		ca_strbuf_addf(s, " The period has not yet ended (it runs to %s), so the "
+		    "figures are partial.", last);
+	para_buf(d, s);
+}
+
+static void
+work(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	const ca_trends_work *w = &b->now->all.work;
+	char n[48];
+
+	if (w->suppressed) {
+		ca_strbuf_addf(s, "Fewer than 5 audits were drawn for the period; how many are "
+		    "open or overdue is not shown.");
+		para_buf(d, s);
+		return;
+	}
+	ca_words_n(w->audits, "audit was", "audits were", n, sizeof n);
+	if (w->open == 0)
+		ca_strbuf_addf(s, "%s drawn for the period, and all have been completed.", n);
+	else
+		ca_strbuf_addf(s, "%s drawn for the period: %ld completed and %ld still open, "
+		    "of which %ld %s overdue.", n, w->audits - w->open, w->open, w->overdue,
+		    w->overdue == 1 ? "is" : "are");
+	if (w->late > 0)
+		ca_strbuf_addf(s, " %ld %s submitted after %s due date.", w->late,
+		    w->late == 1 ? "was" : "were", w->late == 1 ? "its" : "their");
+	if (w->actions_overdue > 0)
+		ca_strbuf_addf(s, " %ld %s agreed from these audits %s overdue.",
+		    w->actions_overdue, w->actions_overdue == 1 ? "action" : "actions",
+		    w->actions_overdue == 1 ? "is" : "are");
+	para_buf(d, s);
+}
+
+static void
+grades(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	const ca_trends_group *g = &b->now->all;
+	char n[48], share[64];
+
+	if (g->suppressed) {
+		ca_strbuf_addf(s, "Fewer than 5 audits of the random sample were completed, so "
+		    "their grades and shares are not shown: with so few, the people concerned "
+		    "could be recognised, and the figures would say little.");
+		para_buf(d, s);
+		return;
+	}
+	ca_words_n(g->audits, "audit", NULL, n, sizeof n);
+	ca_strbuf_addf(s, "Of the %s of the random sample completed, %ld %s graded "
+	    "outstanding, %ld good, %ld requires improvement and %ld inadequate.", n,
+	    g->grades[0], g->grades[0] == 1 ? "was" : "were", g->grades[1], g->grades[2],
+	    g->grades[3]);
+	ca_strbuf_addf(s, " Weighted to the cases they were drawn from, %s were good or "
+	    "outstanding.", ca_words_share(&g->good, share, sizeof share));
+	if (g->targeted > 0)
+		ca_strbuf_addf(s, " %ld targeted re-%s of earlier findings %s counted apart: "
+		    "they were chosen, not drawn at random.", g->targeted,
+		    g->targeted == 1 ? "audit" : "audits", g->targeted == 1 ? "is" : "are");
+	para_buf(d, s);
+}
+
+/* The measures by what their charts say. */
+static void
+signals(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	const char *better[BOARD_NMEASURES], *worse[BOARD_NMEASURES];
+	const char *noise[BOARD_NMEASURES], *few[BOARD_NMEASURES];
+	size_t nb = 0, nw = 0, nn = 0, nf = 0;
+
+	for (int m = 0; m < BOARD_NMEASURES; m++) {
+		switch (board_measure_signal(b, m)) {
+		case BOARD_IMPROVEMENT: better[nb++] = board_measure_words(m); break;
+		case BOARD_CONCERN: worse[nw++] = board_measure_words(m); break;
+		case BOARD_UNCHARTED: few[nf++] = board_measure_words(m); break;
+		default: noise[nn++] = board_measure_words(m); break;
+		}
+	}
+	if (nb + nw == 0)
+		ca_strbuf_adds(s, "No measure shows special-cause variation: ");
+	else {
+		ca_strbuf_adds(s, "Special-cause variation, a signal that something has changed: ");
+		if (nb > 0) {
+			ca_strbuf_adds(s, "improvement in ");
+			ca_words_list(s, better, nb);
+		}
+		if (nw > 0) {
+			ca_strbuf_adds(s, nb > 0 ? "; concern in " : "concern in ");
+			ca_words_list(s, worse, nw);
+		}
+		ca_strbuf_adds(s, ". ");
+	}
+	if (nn > 0) {
+		ca_strbuf_adds(s, nb + nw == 0 ? "" : "Common-cause variation only: ");
+		ca_words_list(s, noise, nn);
+		ca_strbuf_adds(s, nn == 1 ? " varies" : " vary");
+		ca_strbuf_adds(s, " from period to period no more than chance would explain.");
+	}
+	if (nf > 0) {
+		ca_strbuf_adds(s, " Too few periods to chart yet: ");
+		ca_words_list(s, few, nf);
+		ca_strbuf_adds(s, ".");
+	}
+	para_buf(d, s);
+}
+
+/* Partner names by where they fall on the funnel. */
+static size_t
+partners_at(const board *b, board_position a, board_position c, const char **names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->now->nproviders; i++)
+		if (b->position[i] == a || b->position[i] == c)
+			names[n++] = b->now->providers[i].name;
+	return n;
+}
+
+static void
+partners(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
+{
+	size_t plotted = 0, n;
+
+	for (size_t i = 0; i < b->now->nproviders; i++)
+		plotted += b->position[i] != BOARD_NOT_PLOTTED;
+	if (plotted == 0) {
+		ca_strbuf_adds(s, "No partner organisation had five or more completed audits, so "
+		    "none is compared with the others.");
+		para_buf(d, s);
+		return;
+	}
+	if ((n = partners_at(b, BOARD_LOW_998, BOARD_LOW_95, names)) > 0) {
+		ca_strbuf_adds(s, "Below the funnel plot's limits, fewer audits good or "
+		    "outstanding than chance would explain: ");
+		ca_words_list(s, names, n);
+		ca_strbuf_adds(s, ". ");
+	}
+	if ((n = partners_at(b, BOARD_HIGH_998, BOARD_HIGH_95, names)) > 0) {
+		ca_strbuf_adds(s, "Above the limits: ");
+		ca_words_list(s, names, n);
+		ca_strbuf_adds(s, ". ");
+	}
+	if (s->len == 0)
+		ca_strbuf_addf(s, "All %zu partner organisations compared are within the funnel "
+		    "plot's 95%% limits: their differences are what chance would give.", plotted);
+	para_buf(d, s);
+}
+
+static void
+moderation(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	const ca_moderation_stat *m = board_moderation_overall(b);
+	char k[64];
+
+	if (m == NULL)
+		return;
+	ca_strbuf_addf(s, "%ld audits submitted in the period were moderated; the moderator "
+	    "gave the auditor's grade in %ld of them. Agreement on grades, as weighted kappa, was %s",
+	    m->moderated, m->grades_agreed, ca_words_kappa(&m->grade, k, sizeof k));
+	if (isfinite(m->grade.kappa) && m->grade.kappa < 0.6)
+		ca_strbuf_adds(s, ": below 0.6, a sign that auditors need calibrating.");
+	else
+		ca_strbuf_adds(s, ".");
+	para_buf(d, s);
+}
+
+static void
+asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
+{
+	const ca_trends_work *w = &b->now->all.work;
+	const ca_moderation_stat *m = board_moderation_overall(b);
+	size_t n, items = 0;
+
+	ca_heading(d, 2, "The board is asked to note");
+	for (int i = 0; i < BOARD_NMEASURES; i++) {
+		board_signal sig = board_measure_signal(b, i);
+
+		if (sig != BOARD_CONCERN && sig != BOARD_IMPROVEMENT)
+			continue;
+		ca_strbuf_addf(s, "the %s in %s, a special-cause signal (section Domain "
+		    "measures);", sig == BOARD_CONCERN ? "concern" : "improvement",
+		    board_measure_words(i));
+		ca_bullet(d, s->data);
+		ca_strbuf_reset(s);
+		items++;
+	}
+	if ((n = partners_at(b, BOARD_LOW_998, BOARD_LOW_95, names)) > 0) {
+		ca_words_list(s, names, n);
+		ca_strbuf_addf(s, ", below the funnel plot's limits for audits good or "
+		    "outstanding (section Partner comparison);");
+		ca_bullet(d, s->data);
+		ca_strbuf_reset(s);
+		items++;
+	}
+	if (!w->suppressed && w->overdue > 0) {
+		ca_strbuf_addf(s, "%ld %s of the period overdue;", w->overdue,
+		    w->overdue == 1 ? "audit" : "audits");
+		ca_bullet(d, s->data);
+		ca_strbuf_reset(s);
+		items++;
+	}
+	if (m != NULL && isfinite(m->grade.kappa) && m->grade.kappa < 0.6) {
+		ca_bullet(d, "agreement between auditors and moderator below 0.6 (section "
+		    "Moderation);");
+		items++;
+	}
+	if (items == 0)
+		ca_bullet(d, "that no measure shows a signal of concern and no partner "
+		    "organisation is below the funnel plot's limits;");
+	ca_bullet(d, "the figures themselves, which are estimates from a sample: each comes "
+	    "with its 95% confidence interval.");
+}
+
+void
+board_summary(ca_doc *d, const board *b)
+{
+	const char **names = calloc(b->now->nproviders + 1, sizeof *names);
+	ca_strbuf s;
+
+	if (names == NULL) {
+		ca_doc_fail(d, CA_EX_SOFTWARE, "board report: out of memory");
+		return;
+	}
+	ca_strbuf_init(&s);
+	ca_heading(d, 1, "Executive summary");
+	scope(d, b, &s);
+	work(d, b, &s);
+	grades(d, b, &s);
+	if (!b->now->all.suppressed) {
+		signals(d, b, &s);
+		partners(d, b, &s, names);
+	}
+	moderation(d, b, &s);
+	asked(d, b, &s, names);
+	if (ca_strbuf_failed(&s))
+		ca_doc_fail(d, CA_EX_SOFTWARE, "board report: out of memory");
+	ca_strbuf_free(&s);
+	free(names);
+}

@@ -1,0 +1,237 @@
+/*
+ * cmd_report.c - `caseaudit report`: render a report as a PDF, keep it in
+ * the database with its digest, write it to a file; and list the reports
+ * kept.
+ *
+ * Each kind of report is one line of the table below: a function that
+ * reads its own options and renders, then hands the PDF to deliver(),
+ * which stores, writes and prints the same way for every kind.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "cli.h"
+#include "db.h"
+#include "doc.h"
+#include "listing.h"
+#include "output.h"
+#include "period.h"
+#include "programs.h"
+#include "report.h"
+#include "words.h"
+
+static const char help_report[] =
+	"usage: caseaudit report board --period P [--out FILE.pdf] [--db CONNINFO]\n"
+	"       caseaudit report list [--kind K] [--period P] [--format table|csv|json]\n"
+	"                             [--db CONNINFO]\n"
+	"\n"
+	"Render a quality report as a PDF, keep it in the database with its SHA-256\n"
+	"digest, and write it to FILE.  The same data and period always give the same\n"
+	"bytes: rendering again finds the report already kept (same digest) instead of\n"
+	"adding another, so a PDF shown later can be proved to be the one the board\n"
+	"read.  Prints where the file went, its pages, size and digest.\n"
+	"\n"
+	"  board     the quality-assurance board's report for a period: summary,\n"
+	"            domain measures with control charts, partners on a funnel plot,\n"
+	"            moderation, and the sampling runs and definitions\n"
+	"  list      the reports kept, newest first\n"
+	"\n"
+	"  --period P  a month (2025-03) or a quarter (2025-Q1)\n"
+	"  --out FILE  also write the PDF to FILE (replacing it)\n"
+	"  --kind K    list only board, provider or audit reports\n"
+	"  --format F  table (default), csv or json\n"
+	"\n"
+	"The data is taken as it stands: the report says on its cover the latest day\n"
+	"the audit work recorded, and counts overdue work on that day, never the\n"
+	"clock.  Reports name no person; groups of fewer than five audits are\n"
+	"withheld.  The daemon renders each period's board report by itself once the\n"
+	"period's audits are due (caseauditd --help, report_after_days).\n"
+	"\n"
+	"exit status: 0 done, 64 usage, 66 fonts missing (fonts-dejavu-core),\n"
+	"69 database unavailable, 70 internal error, 74 the file could not be\n"
+	"written, 75 retry\n";
+
+enum { OPT_PERIOD = 1, OPT_OUT, OPT_DB, OPT_KIND, OPT_FORMAT };
+
+static const struct option options[] = {
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+typedef struct report_args {
+	const char *period, *out, *db, *kind;
+	ca_format fmt;
+} report_args;
+
+/* The options of `report SUB ...`; argv[0] is SUB. */
+static int
+parse(int argc, char **argv, report_args *a)
+{
+	int ch, rc;
+
+	memset(a, 0, sizeof *a);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (ch) {
+		case OPT_PERIOD: a->period = optarg; break;
+		case OPT_OUT: a->out = optarg; break;
+		case OPT_DB: a->db = optarg; break;
+		case OPT_KIND: a->kind = optarg; break;
+		case OPT_FORMAT:
+			if ((rc = ca_format_parse("report", optarg, &a->fmt)) != 0)
+				return rc;
+			break;
+		default:
+			return ca_cli_usage("report", "unknown option for report %s", argv[0]);
+		}
+	}
+	if (optind != argc)
+		return ca_cli_usage("report", "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* Keep the report, write the file, say what happened.  Storing comes
+ * first: every PDF that leaves caseaudit is on record. */
+static int
+deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char *out)
+{
+	ca_report_stored st;
+	ca_err err = { 0 };
+	char size[32];
+
+	if (ca_report_store(conn, m, pdf, &st, &err) != 0 ||
+	    (out != NULL && ca_doc_write(out, pdf->bytes, pdf->len, &err) != 0))
+		return ca_cli_fail(&err);
+	ca_words_count((long)pdf->len, size, sizeof size);
+	printf("%s report%s%s: %s, %zu page%s, %s bytes, data as at %s\n", m->kind,
+	    m->period != NULL ? " " : "", m->period != NULL ? m->period : "",
+	    out != NULL ? out : "not written to a file", pdf->pages, pdf->pages == 1 ? "" : "s",
+	    size, pdf->as_of);
+	printf("sha256 %s\n", st.sha256);
+	if (st.existed)
+		printf("already kept as report %lld: the data has not changed since\n", st.id);
+	else
+		printf("kept as report %lld\n", st.id);
+	return 0;
+}
+
+static int
+report_board(int argc, char **argv)
+{
+	ca_board_request rq = { 0 };
+	ca_report_meta m = { "board", NULL, 0, 0, ca_os_user() };
+	ca_report_pdf pdf;
+	ca_err err = { 0 };
+	report_args a;
+	PGconn *conn;
+	int rc;
+
+	if ((rc = parse(argc, argv, &a)) != 0)
+		return rc;
+	if (a.period == NULL)
+		return ca_cli_usage("report", "report board needs --period P (2025-03 or "
+		    "2025-Q1)");
+	rq.period = m.period = a.period;
+	if ((rc = ca_board_check(&rq, &err)) != 0)
+		return ca_cli_usage("report", "%s", err.msg);
+	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
+		return rc;
+	if ((rc = ca_board_render(conn, &rq, &pdf, &err)) != 0)
+		rc = ca_cli_fail(&err);
+	else
+		rc = deliver(conn, &m, &pdf, a.out);
+	ca_report_pdf_free(&pdf);
+	ca_db_close(conn);
+	return rc;
+}
+
+static const ca_column list_columns[] = {
+	{ "id", "ID", CA_COL_NUMBER },
+	{ "kind", "KIND", CA_COL_TEXT },
+	{ "period", "PERIOD", CA_COL_TEXT },
+	{ "about", "PARTNER OR AUDIT", CA_COL_TEXT },
+	{ "as_of", "DATA AS AT", CA_COL_DATE },
+	{ "pages", "PAGES", CA_COL_NUMBER },
+	{ "bytes", "BYTES", CA_COL_NUMBER },
+	{ "sha256", "SHA-256", CA_COL_TEXT },
+	{ "generated_by", "BY", CA_COL_TEXT },
+	{ "generated_at", "AT", CA_COL_TEXT },
+};
+
+static int
+report_list(int argc, char **argv)
+{
+	ca_err err = { 0 };
+	report_args a;
+	PGresult *res;
+	PGconn *conn;
+	ca_period p;
+	int rc;
+
+	if ((rc = parse(argc, argv, &a)) != 0)
+		return rc;
+	if (a.period != NULL && ca_period_parse(a.period, &p) != 0)
+		return ca_cli_usage("report", "--period must be a month (2025-03) or a quarter "
+		    "(2025-Q1), not '%s'", a.period);
+	if (a.kind != NULL && strcmp(a.kind, "board") != 0 && strcmp(a.kind, "provider") != 0 &&
+	    strcmp(a.kind, "audit") != 0)
+		return ca_cli_usage("report", "--kind is board, provider or audit, not '%s'",
+		    a.kind);
+	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
+		return rc;
+	{
+		const char *params[2] = { a.kind, a.period };
+
+		res = ca_db_query(conn, &err, "listing the reports",
+		    "SELECT r.id, r.kind, r.period, coalesce(o.name, r.audit_id::text),"
+		    "  r.as_of::date, r.pages, length(r.bytes), r.sha256, r.generated_by,"
+		    "  to_char(r.generated_at, 'DD/MM/YYYY HH24:MI')"
+		    " FROM reports r LEFT JOIN organisations o ON o.id = r.provider_id"
+		    " WHERE ($1::text IS NULL OR r.kind = $1) AND ($2::text IS NULL OR r.period = $2)"
+		    " ORDER BY r.id DESC", 2, params);
+	}
+	if (res == NULL)
+		rc = ca_cli_fail(&err);
+	else
+		ca_listing_print(stdout, res, list_columns, 10, a.fmt, "No reports have been "
+		    "rendered yet: try `caseaudit report board --period P --out FILE.pdf`.");
+	PQclear(res);
+	ca_db_close(conn);
+	return rc;
+}
+
+/* The kinds of report, and listing.  `provider` and `audit` come next,
+ * each one line here. */
+static const struct subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} subcommands[] = {
+	{ "board", report_board },
+	{ "list", report_list },
+};
+
+static int
+ca_cmd_report(int argc, char **argv)
+{
+	if (argc < 2 || ca_cli_wants_help(argc, argv))
+		return argc < 2 ? ca_cli_usage("report", "say which report: board, or list") :
+		    ca_cli_help(help_report);
+	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
+	return ca_cli_usage("report", "unknown report '%s': say board, or list", argv[1]);
+}
+
+const ca_cli_command ca_reports_commands[] = {
+	{ "report", "render a report as PDF (board) and keep it; list reports kept",
+	    ca_cmd_report, help_report },
+};
+const size_t ca_reports_ncommands = sizeof ca_reports_commands / sizeof ca_reports_commands[0];
