@@ -24,7 +24,7 @@ static const struct measure {
 	{ "Strengths-based practice", "strengths-based practice" },
 	{ "Risk", "risk" },
 	{ "Carers", "carers" },
-	{ "Outcomes and plan", "outcomes and plan" },
+	{ "Outcomes and plan", "outcomes" },
 	{ "Recording quality and timeliness", "recording" },
 	{ "Audits overdue or submitted late", "audits overdue or late" },
 };
@@ -116,20 +116,22 @@ short_report(ca_doc *d, const board *b)
 		    "cases are sampled once it has.", last);
 		ca_para(d, line);
 	}
-	board_appendix(d, b);
+	board_runs(d, b);
 }
 
 static int
 render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
 {
-	char title[128], short_title[96], footer[64], as_of[32];
+	char title[128], short_title[96], footer[64], as_of[32], brief[32];
 	ca_doc_info info = { 0 };
 	ca_doc *d;
 	int rc;
 
 	ca_words_date(b->as_of, as_of, sizeof as_of);
 	snprintf(title, sizeof title, TITLE " – %s", b->words);
-	snprintf(short_title, sizeof short_title, "QA board report – %s", b->words);
+	/* the header's left third holds only a short title */
+	ca_words_period_short(&b->period, brief, sizeof brief);
+	snprintf(short_title, sizeof short_title, "QA board report – %s", brief);
 	snprintf(footer, sizeof footer, "Data as at %s", as_of);
 	info.title = title;
 	info.short_title = short_title;

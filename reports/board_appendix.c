@@ -26,8 +26,8 @@ method_words(const char *method)
 	return method;
 }
 
-static void
-runs(ca_doc *d, const board *b)
+void
+board_runs(ca_doc *d, const board *b)
 {
 	static const ca_table_col cols[] = {
 		{ "Run", 34, 0, CA_LEFT },
@@ -141,7 +141,7 @@ void
 board_appendix(ca_doc *d, const board *b)
 {
 	ca_heading(d, 1, "Methodology");
-	runs(d, b);
+	board_runs(d, b);
 	ca_heading(d, 2, "What the measures mean");
 	for (size_t i = 0; i < sizeof definitions / sizeof definitions[0]; i++) {
 		const ca_run r[] = { { definitions[i][0], 1 }, { definitions[i][1], 0 } };

@@ -103,7 +103,7 @@ overview(ca_doc *d, const board *b)
 {
 	static const ca_table_col cols[] = {
 		{ "Measure", 0, 1, CA_LEFT },
-		{ "Audits", 62, 0, CA_RIGHT },
+		{ "Audits", 68, 0, CA_RIGHT },
 		{ "This period", 58, 0, CA_RIGHT },
 		{ "95% CI", 62, 0, CA_RIGHT },
 		{ "Variation", 84, 0, CA_LEFT },

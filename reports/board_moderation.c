@@ -58,7 +58,11 @@ auditors(ca_doc *d, const board *b)
 				ca_words_kappa(&m->grade, k, sizeof k);
 			else
 				snprintf(k, sizeof k, "not measurable");
-			snprintf(rating, sizeof rating, "%ld of %ld", m->ratings_agreed, m->ratings);
+			if (m->ratings == 0)
+				snprintf(rating, sizeof rating, "none rated");
+			else
+				snprintf(rating, sizeof rating, "%ld of %ld", m->ratings_agreed,
+				    m->ratings);
 			snprintf(ret, sizeof ret, "%ld", m->returned);
 			snprintf(reg, sizeof reg, "%ld", m->regraded);
 			ca_table_row(t, cells);

@@ -93,7 +93,7 @@ table(ca_doc *d, const board *b)
 	static const ca_table_col cols[] = {
 		{ "Key", 30, 0, CA_LEFT },
 		{ "Partner organisation", 0, 1, CA_LEFT },
-		{ "Audits", 62, 0, CA_RIGHT },
+		{ "Audits", 68, 0, CA_RIGHT },
 		{ "Good or outstanding", 84, 0, CA_RIGHT },
 		{ "95% CI", 62, 0, CA_RIGHT },
 		{ "On the funnel plot", 96, 0, CA_LEFT },

@@ -99,4 +99,7 @@ void board_partners(ca_doc *d, const board *b);
 void board_moderation(ca_doc *d, const board *b);
 void board_appendix(ca_doc *d, const board *b);
 
+/* The appendix's sampling runs alone, for the short report. */
+void board_runs(ca_doc *d, const board *b);
+
 #endif

@@ -58,12 +58,11 @@ work(ca_doc *d, const board *b, ca_strbuf *s)
 		    "of which %ld %s overdue.", n, w->audits - w->open, w->open, w->overdue,
 		    w->overdue == 1 ? "is" : "are");
 	if (w->late > 0)
-		ca_strbuf_addf(s, " %ld %s submitted after %s due date.", w->late,
-		    w->late == 1 ? "was" : "were", w->late == 1 ? "its" : "their");
+		ca_strbuf_addf(s, " Of those completed, %ld %s submitted after %s due date.",
+		    w->late, w->late == 1 ? "was" : "were", w->late == 1 ? "its" : "their");
 	if (w->actions_overdue > 0)
-		ca_strbuf_addf(s, " %ld %s agreed from these audits %s overdue.",
-		    w->actions_overdue, w->actions_overdue == 1 ? "action" : "actions",
-		    w->actions_overdue == 1 ? "is" : "are");
+		ca_strbuf_addf(s, " Of the actions agreed from these audits, %ld %s overdue.",
+		    w->actions_overdue, w->actions_overdue == 1 ? "is" : "are");
 	para_buf(d, s);
 }
 
@@ -99,14 +98,19 @@ static void
 signals(ca_doc *d, const board *b, ca_strbuf *s)
 {
 	const char *better[BOARD_NMEASURES], *worse[BOARD_NMEASURES];
-	const char *noise[BOARD_NMEASURES], *few[BOARD_NMEASURES];
-	size_t nb = 0, nw = 0, nn = 0, nf = 0;
+	const char *noise[BOARD_NMEASURES], *few[BOARD_NMEASURES], *none[BOARD_NMEASURES];
+	size_t nb = 0, nw = 0, nn = 0, nf = 0, nx = 0;
 
 	for (int m = 0; m < BOARD_NMEASURES; m++) {
 		switch (board_measure_signal(b, m)) {
 		case BOARD_IMPROVEMENT: better[nb++] = board_measure_words(m); break;
 		case BOARD_CONCERN: worse[nw++] = board_measure_words(m); break;
-		case BOARD_UNCHARTED: few[nf++] = board_measure_words(m); break;
+		case BOARD_UNCHARTED:
+			if (b->range->series[m].n == 0)
+				none[nx++] = board_measure_words(m);
+			else
+				few[nf++] = board_measure_words(m);
+			break;
 		default: noise[nn++] = board_measure_words(m); break;
 		}
 	}
@@ -133,6 +137,12 @@ signals(ca_doc *d, const board *b, ca_strbuf *s)
 	if (nf > 0) {
 		ca_strbuf_adds(s, " Too few periods to chart yet: ");
 		ca_words_list(s, few, nf);
+		ca_strbuf_adds(s, ".");
+	}
+	if (nx > 0) {
+		ca_strbuf_adds(s, " Not measured, because no audit in these periods had a "
+		    "question of theirs that applied: ");
+		ca_words_list(s, none, nx);
 		ca_strbuf_adds(s, ".");
 	}
 	para_buf(d, s);
@@ -205,44 +215,44 @@ asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 	const ca_moderation_stat *m = board_moderation_overall(b);
 	size_t n, items = 0;
 
-	ca_heading(d, 2, "The board is asked to note");
+	ca_heading(d, 2, "The board is asked to note that");
 	for (int i = 0; i < BOARD_NMEASURES; i++) {
 		board_signal sig = board_measure_signal(b, i);
 
 		if (sig != BOARD_CONCERN && sig != BOARD_IMPROVEMENT)
 			continue;
-		ca_strbuf_addf(s, "the %s in %s, a special-cause signal (section Domain "
-		    "measures);", sig == BOARD_CONCERN ? "concern" : "improvement",
-		    board_measure_words(i));
+		ca_strbuf_addf(s, "%s shows special-cause variation, %s (Domain measures);",
+		    board_measure_words(i), sig == BOARD_CONCERN ? "a concern" : "an improvement");
 		ca_bullet(d, s->data);
 		ca_strbuf_reset(s);
 		items++;
 	}
 	if ((n = partners_at(b, BOARD_LOW_998, BOARD_LOW_95, names)) > 0) {
 		ca_words_list(s, names, n);
-		ca_strbuf_addf(s, ", below the funnel plot's limits for audits good or "
-		    "outstanding (section Partner comparison);");
+		ca_strbuf_addf(s, n == 1 ? " is below the funnel plot's limits for audits good "
+		    "or outstanding (Partner comparison);" : " are below the funnel plot's limits "
+		    "for audits good or outstanding (Partner comparison);");
 		ca_bullet(d, s->data);
 		ca_strbuf_reset(s);
 		items++;
 	}
 	if (!w->suppressed && w->overdue > 0) {
-		ca_strbuf_addf(s, "%ld %s of the period overdue;", w->overdue,
-		    w->overdue == 1 ? "audit" : "audits");
+		ca_strbuf_addf(s, "%ld %s of the period %s overdue;", w->overdue,
+		    w->overdue == 1 ? "audit" : "audits", w->overdue == 1 ? "is" : "are");
 		ca_bullet(d, s->data);
 		ca_strbuf_reset(s);
 		items++;
 	}
 	if (m != NULL && isfinite(m->grade.kappa) && m->grade.kappa < 0.6) {
-		ca_bullet(d, "agreement between auditors and moderator below 0.6 (section "
-		    "Moderation);");
+		ca_bullet(d, "agreement between auditors and the moderator is below 0.6 "
+		    "(Moderation);");
 		items++;
 	}
 	if (items == 0)
-		ca_bullet(d, "that no measure shows a signal of concern and no partner "
-		    "organisation is below the funnel plot's limits;");
-	ca_bullet(d, "the figures themselves, which are estimates from a sample: each comes "
-	    "with its 95% confidence interval.");
+		ca_bullet(d, "no measure shows a signal of concern and no partner organisation "
+		    "is below the funnel plot's limits;");
+	ca_bullet(d, "every figure is an estimate from a sample and comes with its 95% "
+	    "confidence interval.");
 }
 
 void

@@ -27,6 +27,16 @@ ca_words_period(const ca_period *p, char *buf, size_t size)
 }
 
 void
+ca_words_period_short(const ca_period *p, char *buf, size_t size)
+{
+	if (p->months == 1)
+		ca_words_period(p, buf, size);
+	else
+		snprintf(buf, size, "%.3s" EN_DASH "%.3s %d", months[p->month - 1],
+		    months[(p->month + p->months - 2) % 12], p->year);
+}
+
+void
 ca_words_date(const char *iso, char *buf, size_t size)
 {
 	long days, y;

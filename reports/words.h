@@ -23,6 +23,9 @@
 /* "March 2025"; "January to March 2025". */
 void ca_words_period(const ca_period *p, char *buf, size_t size);
 
+/* The same, short: "March 2025"; "Jan–Mar 2025". */
+void ca_words_period_short(const ca_period *p, char *buf, size_t size);
+
 /* "2025-03-31" as "31 March 2025"; anything else copied. */
 void ca_words_date(const char *iso, char *buf, size_t size);
 

@@ -412,3 +412,61 @@ test_tempdir(void)
 
 	return strdup(d ? d : "/tmp");
 }
+
+int
+test_fixture_load(const char *const *sql, size_t n)
+{
+	char forms[2][4300];
+	const char *f[] = { "caseaudit", "forms", "load", forms[0], forms[1], NULL };
+	test_run r;
+
+	snprintf(forms[0], sizeof forms[0], "%s/forms/screening.yaml", CASEAUDIT_SOURCE_DIR);
+	snprintf(forms[1], sizeof forms[1], "%s/forms/care-act-assessment.yaml",
+	    CASEAUDIT_SOURCE_DIR);
+	if (test_run_cli(&r, test_group.name, NULL, f) != 0 || r.status != 0) {
+		fprintf(stderr, "forms load: %s%s\n", r.out, r.err);
+		test_run_free(&r);
+		return -1;
+	}
+	test_run_free(&r);
+	for (size_t i = 0; i < n; i++) {
+		PGresult *res = PQexec(test_group.conn, sql[i]);
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+		    PQresultStatus(res) != PGRES_COMMAND_OK) {
+			fprintf(stderr, "fixture %zu: %s\n", i, PQerrorMessage(test_group.conn));
+			PQclear(res);
+			return -1;
+		}
+		PQclear(res);
+	}
+	return 0;
+}
+
+char *
+test_capture(const char *fmt, ...)
+{
+	char cmd[2048], *out = NULL;
+	size_t len = 0, cap = 0, got;
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = 2 * cap + 8192;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		got = fread(out + len, 1, 4096, p);
+		len += got;
+	} while (got > 0);
+	out[len] = '\0';
+	if (pclose(p) != 0)
+		fail_msg("%s failed", cmd);
+	return out;
+}

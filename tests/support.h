@@ -90,6 +90,17 @@ int test_cli(test_run *r, const char *a1, ...);
 int  test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv, const void *in, size_t inlen);
 
+/* Load the standard checklist and screening rules into the test group's
+ * database (`caseaudit forms load`), then run each of sql[0..n) on the
+ * group's connection, in order: a hand-made dataset whose figures a test
+ * knows.  Returns 0, or -1 with the failing statement's error on stderr
+ * (for a group setup). */
+int  test_fixture_load(const char *const *sql, size_t n);
+
+/* Everything a shell command (printf-style) writes to standard output,
+ * malloc'd; the command must exit 0, or the test fails. */
+char *test_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Write data to a new temporary file; returns its malloc'd path. */
 char *test_write_file(const char *name, const void *data, size_t len);
 /* A path under the fixtures directory (static buffer). */

@@ -269,35 +269,6 @@ static struct {
 	char *info, *fonts, *outline;
 } s;
 
-static char *
-capture(const char *fmt, ...)
-{
-	char cmd[1024], *out = NULL;
-	size_t len = 0, cap = 0;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = 2 * cap + 8192;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-		size_t got = fread(out + len, 1, 4096, p);
-		if (got == 0)
-			break;
-		len += got;
-	}
-	out[len] = '\0';
-	assert_int_equal(pclose(p), 0);
-	return out;
-}
-
 static size_t
 count(const char *hay, const char *needle)
 {
@@ -333,11 +304,11 @@ group_setup(void **state)
 		fprintf(stderr, "test_layout: %s\n", err.msg);
 		return -1;
 	}
-	s.text = capture("pdftotext -enc UTF-8 %s - 2>/dev/null", s.path);
-	s.info = capture("pdfinfo %s 2>/dev/null", s.path);
-	s.fonts = capture("pdffonts %s 2>/dev/null", s.path);
-	s.outline = capture("pdftohtml -xml -i -q -stdout %s 2>/dev/null", s.path);
-	s.contents = capture("pdftotext -enc UTF-8 -layout -f 2 -l 2 %s - 2>/dev/null", s.path);
+	s.text = test_capture("pdftotext -enc UTF-8 %s - 2>/dev/null", s.path);
+	s.info = test_capture("pdfinfo %s 2>/dev/null", s.path);
+	s.fonts = test_capture("pdffonts %s 2>/dev/null", s.path);
+	s.outline = test_capture("pdftohtml -xml -i -q -stdout %s 2>/dev/null", s.path);
+	s.contents = test_capture("pdftotext -enc UTF-8 -layout -f 2 -l 2 %s - 2>/dev/null", s.path);
 	/* pages: pdftotext ends each with a form feed */
 	s.flat = strdup(s.text);
 	for (p = s.flat; *p != '\0'; p++)
@@ -762,7 +733,7 @@ page_text(const unsigned char *pdf, size_t len, int page)
 {
 	char *path = test_write_file("page.pdf", pdf, len), *text;
 
-	text = capture("pdftotext -enc UTF-8 -f %d -l %d %s - 2>/dev/null", page, page, path);
+	text = test_capture("pdftotext -enc UTF-8 -f %d -l %d %s - 2>/dev/null", page, page, path);
 	unlink(path);
 	*strrchr(path, '/') = '\0';
 	rmdir(path);
@@ -860,7 +831,7 @@ hostile_data_still_makes_a_readable_pdf(void **state)
 		fail_msg("%s", err.msg);
 	ca_doc_free(d);
 	path = test_write_file("hostile.pdf", pdf, len);
-	err_out = capture("pdftoppm -r 20 %s 2>&1 >/dev/null | grep -v begincidrange || true",
+	err_out = test_capture("pdftoppm -r 20 %s 2>&1 >/dev/null | grep -v begincidrange || true",
 	    path);
 	assert_string_equal(err_out, "");
 	free(err_out);
