@@ -234,7 +234,8 @@ setup(void **state)
 static ca_trends *
 load(const char *from, const char *to, const char *provider, int questions)
 {
-	ca_trends_query q = { from, to, provider, "2025-04-01", questions };
+	ca_trends_query q = { .from = from, .to = to, .provider = provider,
+	    .today = "2025-04-01", .questions = questions };
 	ca_err err = { 0 };
 	ca_trends *t = NULL;
 	int rc = ca_trends_load(test_group.conn, &q, &t, &err);
