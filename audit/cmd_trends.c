@@ -75,6 +75,9 @@ typedef enum by {
 	BY_PERIOD, BY_PROVIDER, BY_DOMAIN, BY_QUESTION, BY_AGE_BAND, BY_ETHNICITY,
 	BY_SUPPORT_REASON, BY_WAIT, BY_THEME, BY_FUNNEL, BY_ACTION, BY_COUNT
 } by;
+/* the board's views in the order of trends_print.h's ca_tp_view */
+_Static_assert(BY_ACTION - BY_AGE_BAND == CA_TP_ACTION && BY_WAIT - BY_AGE_BAND == CA_TP_WAIT,
+    "the board's views out of order");
 static const char *const by_names[BY_COUNT] = {
 	"period", "provider", "domain", "question", "age_band", "ethnicity", "support_reason",
 	"wait", "theme", "funnel", "action",

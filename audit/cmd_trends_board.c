@@ -252,9 +252,11 @@ equity_row(ca_tp_table *tb, const ca_trends_equity_group *g, const char *label)
 	cells[0] = label;
 	cells[1] = g->secondary ? "withheld" : ca_tp_count_cell(g->audits, g->suppressed, b[0],
 	    sizeof b[0]);
-	cells[2] = ca_tp_share_cell(&g->good, b[1], sizeof b[1]);
+	cells[2] = g->secondary ? "withheld" : ca_tp_share_cell(&g->good, b[1], sizeof b[1]);
+	/* a group withheld says so once, not once a domain */
 	for (int k = 0; k < CA_DOMAINS; k++)
-		cells[3 + k] = percent_cell(&g->domain[k], b[2 + k], sizeof b[2 + k]);
+		cells[3 + k] = g->suppressed ? "" : percent_cell(&g->domain[k], b[2 + k],
+		    sizeof b[2 + k]);
 	ca_tp_table_add(tb, cells);
 }
 
@@ -452,6 +454,39 @@ measure_words(int measure, char *buf, size_t size)
 		    ca_tp_domain_words[measure - CA_TRENDS_SERIES_DOMAIN]);
 }
 
+/* Text as lines of at most 80 columns, broken at spaces, the first
+ * starting with `lead` and the rest indented as deep as it. */
+static void
+print_wrapped(const char *lead, const char *text)
+{
+	size_t indent = ca_display_width(lead), col = indent;
+	const char *p = text;
+
+	fputs(lead, stdout);
+	while (*p != '\0') {
+		const char *end = strchr(p, ' ');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		char word[512];
+		size_t w;
+
+		snprintf(word, sizeof word, "%.*s", (int)len, p);
+		w = ca_display_width(word);
+		if (col > indent && col + 1 + w > 80) {
+			printf("\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
+		}
+		fwrite(p, 1, len, stdout);
+		col += w;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
 static void
 print_escalations(const ca_trends_actions *a)
 {
@@ -459,16 +494,16 @@ print_escalations(const ca_trends_actions *a)
 
 	ca_date_uk(a->census, census);
 	printf("\nActions set in %s: %ld.\n", a->period, a->set);
-	printf("Safeguarding escalations raised in %s: %ld", a->period, a->escalations);
+	printf("Safeguarding escalations raised in %s: %ld.\n", a->period, a->escalations);
 	if (a->escalations > 0) {
-		printf("; acknowledged by %s: %ld", census, a->acknowledged);
+		printf("  Acknowledged by %s: %ld", census, a->acknowledged);
 		if (a->acknowledged > 0)
-			printf(" (median %s days, longest %s)",
+			printf(", after a median of %s days (the longest %s)",
 			    days_cell(a->ack_median, 0, med, sizeof med),
 			    days_cell(a->ack_longest, 0, longest, sizeof longest));
-		printf("; not acknowledged: %ld", a->unacknowledged);
+		printf(".\n  Not acknowledged by then: %ld.\n", a->unacknowledged);
 	}
-	printf(".\nEscalations still unacknowledged on %s, whenever raised: %ld.\n", census,
+	printf("Escalations unacknowledged on %s, whenever raised: %ld.\n", census,
 	    a->escalations_open);
 }
 
@@ -534,9 +569,9 @@ ca_tp_board_table(const ca_trends *t, ca_tp_view v, int measure)
 	switch (v) {
 	case CA_TP_WAIT:
 		ca_date_uk(t->waits.census, census);
-		printf("Waits for assessments completed %s to %s, and still waiting on %s, %s%s\n",
-		    t->from_name, t->to_name, census, t->provider != NULL ?
-		    "partner organisation " : "", who);
+		printf("Waits for assessments completed %s to %s, %s%s,\nand of those still "
+		    "waiting on %s\n", t->from_name, t->to_name, t->provider != NULL ?
+		    "partner organisation " : "", who, census);
 		if (t->waits.nproviders == 0) {
 			printf("No assessments completed or waiting in this range: nothing to "
 			    "show yet.\n");
@@ -546,15 +581,15 @@ ca_tp_board_table(const ca_trends *t, ca_tp_view v, int measure)
 		break;
 	case CA_TP_ACTION:
 		ca_date_uk(t->actions.census, census);
-		printf("Actions and safeguarding escalations in %s, counted on %s, %s%s\n",
-		    t->actions.period, census, t->provider != NULL ? "partner organisation " :
-		    "", who);
+		printf("Actions and safeguarding escalations in %s, %s%s,\ncounted on %s\n",
+		    t->actions.period, t->provider != NULL ? "partner organisation " : "", who,
+		    census);
 		fill_actions(&tb, &t->actions);
 		break;
 	case CA_TP_THEME:
-		printf("Questions most often not met in %s, audits of assessments completed "
-		    "then, %s%s\n", t->to_name, t->provider != NULL ? "partner organisation " :
-		    "", who);
+		printf("Questions most often not met in %s, %s%s\n(audits of assessments "
+		    "completed then)\n", t->to_name, t->provider != NULL ?
+		    "partner organisation " : "", who);
 		if (t->nthemes == 0) {
 			printf("No question was answered five or more times in %s: no themes to "
 			    "show.\n", t->to_name);
@@ -595,9 +630,13 @@ ca_tp_board_table(const ca_trends *t, ca_tp_view v, int measure)
 		print_escalations(&t->actions);
 	if (v == CA_TP_THEME) {
 		printf("\n");
-		for (size_t i = 0; i < t->nthemes; i++)
-			printf("%zu. %s (%s): %s\n", i + 1, t->themes[i].id, t->themes[i].form,
-			    t->themes[i].text);
+		for (size_t i = 0; i < t->nthemes; i++) {
+			char lead[32];
+
+			snprintf(lead, sizeof lead, "%zu. ", i + 1);
+			printf("%s%s (%s):\n", lead, t->themes[i].id, t->themes[i].form);
+			print_wrapped("   ", t->themes[i].text);
+		}
 	}
 	print_board_notes(t, v);
 	return 0;

@@ -194,8 +194,10 @@ ca_tp_end(ca_tp_out *o)
 void
 ca_tp_table_add(ca_tp_table *tb, const char *const *cells)
 {
-	if (tb->failed)
+	if (tb->failed || tb->ncols > CA_TP_MAX_COLUMNS) {
+		tb->failed = 1;
 		return;
+	}
 	if (tb->nrows == tb->cap) {
 		size_t cap = tb->cap ? tb->cap * 2 : 32;
 		char **c = realloc(tb->cells, cap * tb->ncols * sizeof *c);
@@ -226,11 +228,16 @@ ca_tp_table_print(const ca_tp_table *tb)
 				width[c] = w;
 		}
 	for (size_t r = 0; r < tb->nrows; r++) {
-		for (size_t c = 0; c < tb->ncols; c++) {
+		size_t last = tb->ncols;
+
+		/* no padding after the last cell with something in it */
+		while (last > 1 && tb->cells[r * tb->ncols + last - 1][0] == '\0')
+			last--;
+		for (size_t c = 0; c < last; c++) {
 			const char *s = tb->cells[r * tb->ncols + c];
 
 			fputs(s, stdout);
-			if (c + 1 < tb->ncols)
+			if (c + 1 < last)
 				for (size_t w = ca_display_width(s); w < width[c] + 2; w++)
 					putchar(' ');
 		}
