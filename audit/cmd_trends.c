@@ -1,7 +1,9 @@
 /*
  * cmd_trends.c - `caseaudit trends`: the audit figures of trends.h by
- * period, partner organisation, domain or question, as a table for the
- * principal social worker or as CSV or JSON for scripts.
+ * period, partner organisation, domain or question, and the board
+ * report's other figures (equity groups, waits, recurring themes, the
+ * partner funnel, actions and escalations), as a table for the principal
+ * social worker or as CSV or JSON for scripts.
  *
  * Every figure comes from ca_trends_load; this file only chooses and
  * words them.  CSV and JSON rows are built once as a list of keys and
@@ -20,12 +22,15 @@
 #include "escalations.h"
 #include "listing.h"
 #include "output.h"
-#include "trends.h"
+#include "trends_print.h"
 
 const char ca_help_trends[] =
 	"usage: caseaudit trends [--by period|provider|domain|question]\n"
 	"                        [--from P] [--to P] [--provider NAME] [--today DATE]\n"
 	"                        [--format table|csv|json] [--db CONNINFO]\n"
+	"       caseaudit trends --by age_band|ethnicity|support_reason|wait|action ...\n"
+	"       caseaudit trends --by theme [--top N] ...\n"
+	"       caseaudit trends --by funnel [--measure M] ...\n"
 	"\n"
 	"The audit figures over a range of periods, for the principal social worker:\n"
 	"audits, the share good or outstanding and the share met in each domain and\n"
@@ -33,12 +38,25 @@ const char ca_help_trends[] =
 	"overdue and late audits and actions, and control-chart (XmR) signals on the\n"
 	"series per period, marked improvement or concern.\n"
 	"\n"
-	"  --by G          period (default), provider, domain or question\n"
+	"  --by G          period (default), provider, domain or question; or\n"
+	"                  age_band, ethnicity, support_reason: results by what the\n"
+	"                    assessment records about the person (blank: not recorded);\n"
+	"                  wait: days from request to completed assessment, median and\n"
+	"                    90th percentile, and how many still wait, per partner;\n"
+	"                  theme: the questions most often not met in the last period,\n"
+	"                    with their share in each period and whether it is rising;\n"
+	"                  funnel: each partner against the funnel limits (95%, 99.8%);\n"
+	"                  action: actions open, overdue and done in the last period by\n"
+	"                    owner, and safeguarding escalations\n"
+	"  --top N         with theme: how many questions (default 5)\n"
+	"  --measure M     with funnel: good_or_outstanding (default) or a domain\n"
+	"                  (holistic, strengths, risk, carers, outcomes, recording)\n"
 	"  --from P        first period, a month (2025-03) or a quarter (2025-Q1)\n"
 	"  --to P          last period, of the same kind; without --from and --to,\n"
 	"                  the twelve months ending with the latest month that has a\n"
 	"                  submitted audit\n"
-	"  --provider NAME only the audits of this partner organisation\n"
+	"  --provider NAME only the audits (for wait, the assessments) of this partner\n"
+	"                  organisation\n"
 	"  --today DATE    the date overdue is counted on (YYYY-MM-DD; default today)\n"
 	"  --format F      table (default), csv or json\n"
 	"\n"
@@ -47,304 +65,114 @@ const char ca_help_trends[] =
 	"which are weighted back to the population each sample was drawn from.  Groups\n"
 	"of fewer than five audits are suppressed.  CSV and JSON give proportions from 0\n"
 	"to 1 and null where a figure is suppressed or there is nothing to measure; JSON\n"
-	"is an object with the range and a \"rows\" array.\n"
+	"is an object with the range and a \"rows\" array.  Waits count every\n"
+	"assessment, audited or not.  The README defines each figure in plain words.\n"
 	"\n"
 	"exit status: 0 done, 64 usage, 65 unknown partner organisation,\n"
 	"69 database unavailable, 70 internal error\n";
 
-typedef enum by { BY_PERIOD, BY_PROVIDER, BY_DOMAIN, BY_QUESTION } by;
-static const char *const by_names[] = { "period", "provider", "domain", "question" };
-
-/* The domains as a principal social worker names them. */
-static const char *const domain_words[CA_DOMAINS] = {
-	"holistic needs", "strengths-based", "risk", "carers", "outcomes and plan",
-	"recording",
+typedef enum by {
+	BY_PERIOD, BY_PROVIDER, BY_DOMAIN, BY_QUESTION, BY_AGE_BAND, BY_ETHNICITY,
+	BY_SUPPORT_REASON, BY_WAIT, BY_THEME, BY_FUNNEL, BY_ACTION, BY_COUNT
+} by;
+/* the board's views in the order of trends_print.h's ca_tp_view */
+_Static_assert(BY_ACTION - BY_AGE_BAND == CA_TP_ACTION && BY_WAIT - BY_AGE_BAND == CA_TP_WAIT,
+    "the board's views out of order");
+static const char *const by_names[BY_COUNT] = {
+	"period", "provider", "domain", "question", "age_band", "ethnicity", "support_reason",
+	"wait", "theme", "funnel", "action",
 };
 
 /* ---- rows for CSV and JSON ---------------------------------------------- */
 
-#define MAX_FIELDS 192
-
-enum { F_NULL, F_NUM, F_TEXT, F_BOOL };
-
-typedef struct field {
-	char key[48];
-	int kind;
-	double num;           /* F_NUM; F_BOOL: 0 or 1 */
-	const char *text;     /* F_TEXT */
-} field;
-
-typedef struct record {
-	int n;
-	field f[MAX_FIELDS];
-} record;
-
-static field *
-add(record *r, const char *prefix, const char *suffix, int kind)
-{
-	static field spare;    /* the rows below are fixed; past the end is a bug */
-	field *f;
-
-	f = r->n < MAX_FIELDS ? &r->f[r->n++] : &spare;
-	snprintf(f->key, sizeof f->key, "%s%s", prefix, suffix);
-	f->kind = kind;
-	return f;
-}
-
 static void
-put_num(record *r, const char *prefix, const char *suffix, double v)
+put_flag(ca_tp_row *r, const char *key, const ca_trends_flag *f)
 {
-	field *f = add(r, prefix, suffix, isfinite(v) ? F_NUM : F_NULL);
-
-	f->num = v;
-}
-
-/* A count, null when withheld. */
-static void
-put_count(record *r, const char *prefix, const char *suffix, long v, int withheld)
-{
-	put_num(r, prefix, suffix, withheld ? NAN : (double)v);
-}
-
-static void
-put_text(record *r, const char *key, const char *s)
-{
-	field *f = add(r, key, "", s != NULL ? F_TEXT : F_NULL);
-
-	f->text = s;
-}
-
-static void
-put_bool(record *r, const char *prefix, const char *suffix, int v)
-{
-	add(r, prefix, suffix, F_BOOL)->num = v != 0;
-}
-
-static void
-put_share(record *r, const char *key, const ca_trends_share *s, int signal)
-{
-	put_num(r, key, "", s->share);
-	put_num(r, key, "_lo", s->lo);
-	put_num(r, key, "_hi", s->hi);
-	put_num(r, key, "_raw", s->raw);
-	put_count(r, key, "_n", s->n, s->suppressed);
-	put_num(r, key, "_n_eff", s->suppressed ? NAN : s->n_eff);
-	put_bool(r, key, "_suppressed", s->suppressed);
-	if (signal) {
-		const char *sig = ca_trends_signal_name(s->signal);
-
-		add(r, key, "_signal", sig != NULL ? F_TEXT : F_NULL)->text = sig;
-	}
-}
-
-static void
-put_flag(record *r, const char *key, const ca_trends_flag *f)
-{
-	put_count(r, key, "_raised", f->raised, f->suppressed);
-	put_count(r, key, "_confirmed", f->confirmed, f->suppressed);
-	put_count(r, key, "_not_confirmed", f->not_confirmed, f->suppressed);
-	put_count(r, key, "_not_applicable", f->not_applicable, f->suppressed);
-	put_num(r, key, "_confirmed_share", f->share);
-	put_num(r, key, "_confirmed_lo", f->lo);
-	put_num(r, key, "_confirmed_hi", f->hi);
-	put_bool(r, key, "_suppressed", f->suppressed);
+	ca_tp_count(r, key, "_raised", f->raised, f->suppressed);
+	ca_tp_count(r, key, "_confirmed", f->confirmed, f->suppressed);
+	ca_tp_count(r, key, "_not_confirmed", f->not_confirmed, f->suppressed);
+	ca_tp_count(r, key, "_not_applicable", f->not_applicable, f->suppressed);
+	ca_tp_num(r, key, "_confirmed_share", f->share);
+	ca_tp_num(r, key, "_confirmed_lo", f->lo);
+	ca_tp_num(r, key, "_confirmed_hi", f->hi);
+	ca_tp_bool(r, key, "_suppressed", f->suppressed);
 }
 
 /* A period's or provider's row; `name_key` is "period" or "provider". */
 static void
-group_record(record *r, const char *name_key, const ca_trends_group *g, int total,
+group_record(ca_tp_row *r, const char *name_key, const ca_trends_group *g, int total,
     int periods)
 {
 	int s = g->suppressed;
 
 	r->n = 0;
-	put_text(r, name_key, g->name);
-	put_bool(r, "total", "", total);
-	put_bool(r, "suppressed", "", s);
-	put_count(r, "audits", "", g->audits, s);
-	put_count(r, "targeted", "", g->targeted, s);
+	ca_tp_text(r, name_key, g->name);
+	ca_tp_bool(r, "total", "", total);
+	ca_tp_bool(r, "suppressed", "", s);
+	ca_tp_count(r, "audits", "", g->audits, s);
+	ca_tp_count(r, "targeted", "", g->targeted, s);
 	for (int k = 0; k < CA_GRADES; k++)
-		put_count(r, ca_trends_grade_names[k], "", g->grades[k], s);
-	put_share(r, "good_or_outstanding", &g->good, periods);
+		ca_tp_count(r, ca_trends_grade_names[k], "", g->grades[k], s);
+	ca_tp_share(r, "good_or_outstanding", &g->good, periods);
 	for (int k = 0; k < CA_DOMAINS; k++)
-		put_share(r, ca_domain_names[k], &g->domain[k], periods);
+		ca_tp_share(r, ca_domain_names[k], &g->domain[k], periods);
 	put_flag(r, "flags", &g->flags);
 	for (int f = 0; f < CA_TRENDS_FLAGS; f++)
 		put_flag(r, ca_trends_flag_names[f], &g->flag[f]);
-	put_count(r, "audits_drawn", "", g->work.audits, g->work.suppressed);
-	put_count(r, "open", "", g->work.open, g->work.suppressed);
-	put_count(r, "overdue", "", g->work.overdue, g->work.suppressed);
-	put_count(r, "late", "", g->work.late, g->work.suppressed);
-	put_count(r, "actions_overdue", "", g->work.actions_overdue, g->work.suppressed);
-	put_bool(r, "work_suppressed", "", g->work.suppressed);
+	ca_tp_count(r, "audits_drawn", "", g->work.audits, g->work.suppressed);
+	ca_tp_count(r, "open", "", g->work.open, g->work.suppressed);
+	ca_tp_count(r, "overdue", "", g->work.overdue, g->work.suppressed);
+	ca_tp_count(r, "late", "", g->work.late, g->work.suppressed);
+	ca_tp_count(r, "actions_overdue", "", g->work.actions_overdue, g->work.suppressed);
+	ca_tp_bool(r, "work_suppressed", "", g->work.suppressed);
 	if (periods)
-		put_text(r, "overdue_or_late_signal", ca_trends_signal_name(g->work.signal));
+		ca_tp_text(r, "overdue_or_late_signal", ca_trends_signal_name(g->work.signal));
 }
 
 /* One domain in one period (or over the range: period "all"), with the
  * domain's control chart, so a script can draw it. */
 static void
-domain_record(record *r, int k, const char *period, const ca_trends_share *s, int total,
+domain_record(ca_tp_row *r, int k, const char *period, const ca_trends_share *s, int total,
     const ca_trends_series *se)
 {
 	r->n = 0;
-	put_text(r, "domain", ca_domain_names[k]);
-	put_text(r, "period", period);
-	put_bool(r, "total", "", total);
-	put_share(r, "share_met", s, 1);
-	put_num(r, "chart_mean", "", se->charted ? se->chart.mean : NAN);
-	put_num(r, "chart_lower", "", se->charted ? se->chart.lower : NAN);
-	put_num(r, "chart_upper", "", se->charted ? se->chart.upper : NAN);
+	ca_tp_text(r, "domain", ca_domain_names[k]);
+	ca_tp_text(r, "period", period);
+	ca_tp_bool(r, "total", "", total);
+	ca_tp_share(r, "share_met", s, 1);
+	ca_tp_num(r, "chart_mean", "", se->charted ? se->chart.mean : NAN);
+	ca_tp_num(r, "chart_lower", "", se->charted ? se->chart.lower : NAN);
+	ca_tp_num(r, "chart_upper", "", se->charted ? se->chart.upper : NAN);
 }
 
 static void
-question_record(record *r, const ca_trends_question *q)
+question_record(ca_tp_row *r, const ca_trends_question *q)
 {
 	int s = q->share.suppressed;
 
 	r->n = 0;
-	put_text(r, "form", q->form);
-	put_text(r, "question", q->id);
-	put_text(r, "domain", q->domain >= 0 ? ca_domain_names[q->domain] : NULL);
-	put_text(r, "text", q->text);
-	put_count(r, "met", "", q->met, s);
-	put_count(r, "partially_met", "", q->partially_met, s);
-	put_count(r, "not_met", "", q->not_met, s);
-	put_count(r, "not_applicable", "", q->not_applicable, s);
-	put_share(r, "share_met", &q->share, 0);
-}
-
-/* ---- writing rows ------------------------------------------------------- */
-
-/* Proportions to six decimals, counts as whole numbers, no trailing
- * zeros: what a spreadsheet or jq reads without surprises. */
-static void
-number_text(double v, char *buf, size_t size)
-{
-	size_t n;
-
-	snprintf(buf, size, "%.6f", v);
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
-	if (strcmp(buf, "-0") == 0)
-		snprintf(buf, size, "0");
-}
-
-typedef struct out {
-	ca_format fmt;
-	long rows;
-	ca_strbuf json;
-} out;
-
-static void
-csv_header(const record *r)
-{
-	for (int i = 0; i < r->n; i++) {
-		ca_csv_field(stdout, r->f[i].key);
-		putchar(i + 1 < r->n ? ',' : '\n');
-	}
-}
-
-static void
-out_row(out *o, const record *r)
-{
-	char num[64];
-
-	if (o->fmt == CA_FORMAT_CSV) {
-		if (o->rows == 0)
-			csv_header(r);
-		for (int i = 0; i < r->n; i++) {
-			const field *f = &r->f[i];
-
-			if (f->kind == F_NUM) {
-				number_text(f->num, num, sizeof num);
-				fputs(num, stdout);
-			} else if (f->kind == F_TEXT)
-				ca_csv_field(stdout, f->text);
-			else if (f->kind == F_BOOL)
-				fputs(f->num != 0 ? "yes" : "no", stdout);
-			putchar(i + 1 < r->n ? ',' : '\n');
-		}
-	} else {
-		ca_strbuf_adds(&o->json, o->rows == 0 ? "\n  {" : ",\n  {");
-		for (int i = 0; i < r->n; i++) {
-			const field *f = &r->f[i];
-
-			ca_strbuf_adds(&o->json, i > 0 ? ", " : "");
-			ca_json_string(&o->json, f->key);
-			ca_strbuf_adds(&o->json, ": ");
-			if (f->kind == F_NUM) {
-				number_text(f->num, num, sizeof num);
-				ca_strbuf_adds(&o->json, num);
-			} else if (f->kind == F_TEXT)
-				ca_json_string(&o->json, f->text);
-			else if (f->kind == F_BOOL)
-				ca_strbuf_adds(&o->json, f->num != 0 ? "true" : "false");
-			else
-				ca_strbuf_adds(&o->json, "null");
-		}
-		ca_strbuf_adds(&o->json, "}");
-	}
-	o->rows++;
-}
-
-static void
-out_begin(out *o, ca_format fmt, const ca_trends *t, by b)
-{
-	o->fmt = fmt;
-	o->rows = 0;
-	ca_strbuf_init(&o->json);
-	if (fmt != CA_FORMAT_JSON)
-		return;
-	ca_strbuf_adds(&o->json, "{\"by\": ");
-	ca_json_string(&o->json, by_names[b]);
-	ca_strbuf_adds(&o->json, ", \"from\": ");
-	ca_json_string(&o->json, t->from_name);
-	ca_strbuf_adds(&o->json, ", \"to\": ");
-	ca_json_string(&o->json, t->to_name);
-	ca_strbuf_adds(&o->json, ", \"provider\": ");
-	if (t->provider != NULL)
-		ca_json_string(&o->json, t->provider);
-	else
-		ca_strbuf_adds(&o->json, "null");
-	ca_strbuf_adds(&o->json, ", \"today\": ");
-	ca_json_string(&o->json, t->today);
-	ca_strbuf_addf(&o->json, ", \"confidence\": %g, \"min_group\": %d, \"empty\": %s,"
-	    " \"rows\": [", CA_TRENDS_CONFIDENCE, CA_TRENDS_MIN_GROUP,
-	    t->empty ? "true" : "false");
+	ca_tp_text(r, "form", q->form);
+	ca_tp_text(r, "question", q->id);
+	ca_tp_text(r, "domain", q->domain >= 0 ? ca_domain_names[q->domain] : NULL);
+	ca_tp_text(r, "text", q->text);
+	ca_tp_count(r, "met", "", q->met, s);
+	ca_tp_count(r, "partially_met", "", q->partially_met, s);
+	ca_tp_count(r, "not_met", "", q->not_met, s);
+	ca_tp_count(r, "not_applicable", "", q->not_applicable, s);
+	ca_tp_share(r, "share_met", &q->share, 0);
 }
 
 static int
-out_end(out *o)
+print_records(const ca_trends *t, by b, ca_format fmt, int measure)
 {
-	int rc = 0;
-
-	if (o->fmt == CA_FORMAT_JSON) {
-		ca_strbuf_adds(&o->json, o->rows > 0 ? "\n]}\n" : "]}\n");
-		if (ca_strbuf_failed(&o->json)) {
-			fprintf(stderr, "caseaudit: trends: out of memory\n");
-			rc = CA_EX_SOFTWARE;
-		} else
-			fputs(o->json.data, stdout);
-	}
-	ca_strbuf_free(&o->json);
-	return rc;
-}
-
-static int
-print_records(const ca_trends *t, by b, ca_format fmt)
-{
-	record *r = malloc(sizeof *r);
-	out o;
+	ca_tp_row *r = malloc(sizeof *r);
+	ca_tp_out o;
 
 	if (r == NULL) {
 		fprintf(stderr, "caseaudit: trends: out of memory\n");
 		return CA_EX_SOFTWARE;
 	}
-	out_begin(&o, fmt, t, b);
+	ca_tp_begin(&o, fmt, t, by_names[b]);
 	switch (b) {
 	case BY_PERIOD:
 	case BY_PROVIDER: {
@@ -353,10 +181,10 @@ print_records(const ca_trends *t, by b, ca_format fmt)
 
 		for (size_t i = 0; i < n; i++) {
 			group_record(r, by_names[b], &g[i], 0, b == BY_PERIOD);
-			out_row(&o, r);
+			ca_tp_write(&o, r);
 		}
 		group_record(r, by_names[b], &t->all, 1, b == BY_PERIOD);
-		out_row(&o, r);
+		ca_tp_write(&o, r);
 		break;
 	}
 	case BY_DOMAIN:
@@ -366,10 +194,10 @@ print_records(const ca_trends *t, by b, ca_format fmt)
 			for (size_t i = 0; i < t->nperiods; i++) {
 				domain_record(r, k, t->periods[i].name, &t->periods[i].domain[k],
 				    0, se);
-				out_row(&o, r);
+				ca_tp_write(&o, r);
 			}
 			domain_record(r, k, "all", &t->all.domain[k], 1, se);
-			out_row(&o, r);
+			ca_tp_write(&o, r);
 		}
 		break;
 	case BY_QUESTION: {
@@ -377,117 +205,31 @@ print_records(const ca_trends *t, by b, ca_format fmt)
 
 		for (size_t i = 0; i < t->nquestions; i++) {
 			question_record(r, &t->questions[i]);
-			out_row(&o, r);
+			ca_tp_write(&o, r);
 		}
 		/* no questions: a CSV still says what its columns would be */
 		if (t->nquestions == 0 && fmt == CA_FORMAT_CSV) {
 			question_record(r, &none);
-			csv_header(r);
+			ca_tp_csv_header(r);
 		}
 		break;
 	}
+	default:
+		ca_tp_board_rows(&o, r, t, (ca_tp_view)(b - BY_AGE_BAND), measure);
+		break;
 	}
 	free(r);
-	return out_end(&o);
+	return ca_tp_end(&o);
 }
 
 /* ---- the table ---------------------------------------------------------- */
-
-typedef struct table {
-	size_t ncols, nrows, cap;
-	char **cells;        /* row-major, the headings first */
-	int failed;
-} table;
-
-static void
-table_add(table *tb, const char *const *cells)
-{
-	if (tb->failed)
-		return;
-	if (tb->nrows == tb->cap) {
-		size_t cap = tb->cap ? tb->cap * 2 : 32;
-		char **c = realloc(tb->cells, cap * tb->ncols * sizeof *c);
-
-		if (c == NULL) {
-			tb->failed = 1;
-			return;
-		}
-		tb->cells = c;
-		tb->cap = cap;
-	}
-	for (size_t i = 0; i < tb->ncols; i++)
-		if ((tb->cells[tb->nrows * tb->ncols + i] = strdup(cells[i])) == NULL)
-			tb->failed = 1;
-	tb->nrows++;
-}
-
-static void
-table_print(const table *tb)
-{
-	size_t width[16] = { 0 };
-
-	for (size_t r = 0; r < tb->nrows; r++)
-		for (size_t c = 0; c < tb->ncols; c++) {
-			size_t w = ca_display_width(tb->cells[r * tb->ncols + c]);
-
-			if (w > width[c])
-				width[c] = w;
-		}
-	for (size_t r = 0; r < tb->nrows; r++) {
-		for (size_t c = 0; c < tb->ncols; c++) {
-			const char *s = tb->cells[r * tb->ncols + c];
-
-			fputs(s, stdout);
-			if (c + 1 < tb->ncols)
-				for (size_t w = ca_display_width(s); w < width[c] + 2; w++)
-					putchar(' ');
-		}
-		putchar('\n');
-	}
-}
-
-static void
-table_free(table *tb)
-{
-	for (size_t i = 0; i < tb->nrows * tb->ncols; i++)
-		free(tb->cells[i]);
-	free(tb->cells);
-}
-
-/* "—": nothing to measure, or common-cause variation. */
-#define NOTHING "\xe2\x80\x94"
-
-static const char *
-share_cell(const ca_trends_share *s, char *buf, size_t size)
-{
-	if (s->suppressed)
-		return "suppressed";
-	if (s->n == 0 || isnan(s->share))
-		return NOTHING;
-	if (isnan(s->lo) || isnan(s->hi))
-		snprintf(buf, size, "%.0f%%", s->share * 100);
-	else
-		/* an en dash between the bounds */
-		snprintf(buf, size, "%.0f%% (%.0f\xe2\x80\x93%.0f%%)", s->share * 100,
-		    s->lo * 100, s->hi * 100);
-	return buf;
-}
-
-static const char *
-count_cell(long v, int suppressed, char *buf, size_t size)
-{
-	if (suppressed)
-		return "<5";
-	snprintf(buf, size, "%ld", v);
-	return buf;
-}
 
 static const char *
 signal_cell(ca_xmr_kind k)
 {
 	const char *s = ca_trends_signal_name(k);
 
-	return s != NULL ? s : NOTHING;
+	return s != NULL ? s : CA_TP_NOTHING;
 }
 
 static const char *
@@ -496,35 +238,35 @@ flags_cell(const ca_trends_flag *f, char *buf, size_t size)
 	if (f->suppressed)
 		return "<5";
 	if (f->confirmed + f->not_confirmed == 0)
-		return NOTHING;
+		return CA_TP_NOTHING;
 	snprintf(buf, size, "%ld of %ld", f->confirmed, f->confirmed + f->not_confirmed);
 	return buf;
 }
 
 static void
-group_row(table *tb, const ca_trends_group *g, const char *label, int periods, int total)
+group_row(ca_tp_table *tb, const ca_trends_group *g, const char *label, int periods, int total)
 {
 	char b[8][64];
 	const char *cells[9];
 	int n = 0;
 
 	cells[n++] = label;
-	cells[n++] = count_cell(g->audits, g->suppressed, b[0], sizeof b[0]);
-	cells[n++] = share_cell(&g->good, b[1], sizeof b[1]);
+	cells[n++] = ca_tp_count_cell(g->audits, g->suppressed, b[0], sizeof b[0]);
+	cells[n++] = ca_tp_share_cell(&g->good, b[1], sizeof b[1]);
 	if (periods)
-		cells[n++] = g->suppressed || total ? NOTHING :
+		cells[n++] = g->suppressed || total ? CA_TP_NOTHING :
 		    signal_cell(g->good.signal);
 	cells[n++] = flags_cell(&g->flags, b[2], sizeof b[2]);
-	cells[n++] = count_cell(g->work.overdue, g->work.suppressed, b[3], sizeof b[3]);
-	cells[n++] = count_cell(g->work.late, g->work.suppressed, b[4], sizeof b[4]);
-	cells[n++] = count_cell(g->work.actions_overdue, g->work.suppressed, b[5],
+	cells[n++] = ca_tp_count_cell(g->work.overdue, g->work.suppressed, b[3], sizeof b[3]);
+	cells[n++] = ca_tp_count_cell(g->work.late, g->work.suppressed, b[4], sizeof b[4]);
+	cells[n++] = ca_tp_count_cell(g->work.actions_overdue, g->work.suppressed, b[5],
 	    sizeof b[5]);
-	cells[n++] = count_cell(g->targeted, g->suppressed, b[6], sizeof b[6]);
-	table_add(tb, cells);
+	cells[n++] = ca_tp_count_cell(g->targeted, g->suppressed, b[6], sizeof b[6]);
+	ca_tp_table_add(tb, cells);
 }
 
 static void
-fill_groups(table *tb, const ca_trends *t, by b)
+fill_groups(ca_tp_table *tb, const ca_trends *t, by b)
 {
 	static const char *const period_head[] = { "PERIOD", "AUDITS", "GOOD OR OUTSTANDING",
 	    "SIGNAL", "FLAGS CONFIRMED", "OVERDUE", "LATE", "ACTIONS OVERDUE", "TARGETED" };
@@ -536,60 +278,60 @@ fill_groups(table *tb, const ca_trends *t, by b)
 	size_t n = periods ? t->nperiods : t->nproviders;
 
 	tb->ncols = periods ? 9 : 8;
-	table_add(tb, periods ? period_head : provider_head);
+	ca_tp_table_add(tb, periods ? period_head : provider_head);
 	for (size_t i = 0; i < n; i++)
 		group_row(tb, &g[i], g[i].name, periods, 0);
 	group_row(tb, &t->all, periods ? "All periods" : "All partners", periods, 1);
 }
 
 static void
-fill_domains(table *tb, const ca_trends *t)
+fill_domains(ca_tp_table *tb, const ca_trends *t)
 {
 	static const char *const head[] = { "DOMAIN", "PERIOD", "AUDITS", "SHARE MET",
 	    "SIGNAL" };
 
 	tb->ncols = 5;
-	table_add(tb, head);
+	ca_tp_table_add(tb, head);
 	for (int k = 0; k < CA_DOMAINS; k++) {
 		for (size_t i = 0; i <= t->nperiods; i++) {
 			const ca_trends_share *s = i < t->nperiods ? &t->periods[i].domain[k] :
 			    &t->all.domain[k];
 			char b[2][64];
 			const char *cells[5] = {
-				domain_words[k],
+				ca_tp_domain_words[k],
 				i < t->nperiods ? t->periods[i].name : "All periods",
-				count_cell(s->n, s->suppressed, b[0], sizeof b[0]),
-				share_cell(s, b[1], sizeof b[1]),
-				i < t->nperiods && !s->suppressed ? signal_cell(s->signal) : NOTHING,
+				ca_tp_count_cell(s->n, s->suppressed, b[0], sizeof b[0]),
+				ca_tp_share_cell(s, b[1], sizeof b[1]),
+				i < t->nperiods && !s->suppressed ? signal_cell(s->signal) : CA_TP_NOTHING,
 			};
 
-			table_add(tb, cells);
+			ca_tp_table_add(tb, cells);
 		}
 	}
 }
 
 static void
-fill_questions(table *tb, const ca_trends *t)
+fill_questions(ca_tp_table *tb, const ca_trends *t)
 {
 	static const char *const head[] = { "CHECKLIST", "QUESTION", "DOMAIN", "MET",
 	    "PARTLY MET", "NOT MET", "N/A", "SHARE MET" };
 
 	tb->ncols = 8;
-	table_add(tb, head);
+	ca_tp_table_add(tb, head);
 	for (size_t i = 0; i < t->nquestions; i++) {
 		const ca_trends_question *q = &t->questions[i];
 		int s = q->share.suppressed;
 		char b[5][64];
 		const char *cells[8] = {
-			q->form, q->id, q->domain >= 0 ? domain_words[q->domain] : "",
-			count_cell(q->met, s, b[0], sizeof b[0]),
-			count_cell(q->partially_met, s, b[1], sizeof b[1]),
-			count_cell(q->not_met, s, b[2], sizeof b[2]),
-			count_cell(q->not_applicable, s, b[3], sizeof b[3]),
-			share_cell(&q->share, b[4], sizeof b[4]),
+			q->form, q->id, q->domain >= 0 ? ca_tp_domain_words[q->domain] : "",
+			ca_tp_count_cell(q->met, s, b[0], sizeof b[0]),
+			ca_tp_count_cell(q->partially_met, s, b[1], sizeof b[1]),
+			ca_tp_count_cell(q->not_met, s, b[2], sizeof b[2]),
+			ca_tp_count_cell(q->not_applicable, s, b[3], sizeof b[3]),
+			ca_tp_share_cell(&q->share, b[4], sizeof b[4]),
 		};
 
-		table_add(tb, cells);
+		ca_tp_table_add(tb, cells);
 	}
 }
 
@@ -608,7 +350,7 @@ print_notes(const ca_trends *t, by b)
 		    "left out.\n");
 	if (b == BY_PERIOD || b == BY_DOMAIN)
 		printf("Signal: special-cause variation on the control chart (XmR) of the "
-		    "share per\nperiod, marked improvement or concern; " NOTHING " means "
+		    "share per\nperiod, marked improvement or concern; " CA_TP_NOTHING " means "
 		    "common-cause variation only.\n");
 	if (b == BY_PERIOD || b == BY_PROVIDER) {
 		ca_date_uk(t->today, today);
@@ -621,7 +363,7 @@ print_notes(const ca_trends *t, by b)
 static int
 print_table(const ca_trends *t, by b)
 {
-	table tb = { 0 };
+	ca_tp_table tb = { 0 };
 
 	printf("Audits of assessments completed %s to %s, %s%s\n", t->from_name, t->to_name,
 	    t->provider != NULL ? "partner organisation " : "all partner organisations",
@@ -642,12 +384,12 @@ print_table(const ca_trends *t, by b)
 	else
 		fill_questions(&tb, t);
 	if (tb.failed) {
-		table_free(&tb);
+		ca_tp_table_free(&tb);
 		fprintf(stderr, "caseaudit: trends: out of memory\n");
 		return CA_EX_SOFTWARE;
 	}
-	table_print(&tb);
-	table_free(&tb);
+	ca_tp_table_print(&tb);
+	ca_tp_table_free(&tb);
 	print_notes(t, b);
 	return 0;
 }
@@ -657,13 +399,39 @@ print_table(const ca_trends *t, by b)
 static int
 parse_by(const char *s, by *b)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < BY_COUNT; i++)
 		if (strcmp(s, by_names[i]) == 0) {
 			*b = (by)i;
 			return 0;
 		}
-	return ca_cli_usage("trends", "--by is period, provider, domain or question, not '%s'",
-	    s);
+	return ca_cli_usage("trends", "--by is period, provider, domain or question (or "
+	    "age_band, ethnicity, support_reason, wait, theme, funnel or action), not '%s'", s);
+}
+
+/* --top and --measure belong to one view each: refused elsewhere rather
+ * than quietly ignored. */
+static int
+check_view_options(by b, const char *top, const char *measure, ca_trends_query *q,
+    int *m)
+{
+	uint64_t n;
+
+	if (top != NULL && b != BY_THEME)
+		return ca_cli_usage("trends", "--top goes with --by theme");
+	if (measure != NULL && b != BY_FUNNEL)
+		return ca_cli_usage("trends", "--measure goes with --by funnel");
+	if (top != NULL && (ca_cli_parse_u64(top, 1000, &n) != 0 || n == 0))
+		return ca_cli_usage("trends", "--top is a number of questions from 1 to 1000, "
+		    "not '%s'", top);
+	if (measure != NULL && (*m = ca_trends_measure_index(measure)) < 0)
+		return ca_cli_usage("trends", "--measure is good_or_outstanding or a domain "
+		    "(holistic, strengths, risk, carers, outcomes, recording), not '%s'", measure);
+	q->questions = b == BY_QUESTION;
+	q->equity = b == BY_AGE_BAND || b == BY_ETHNICITY || b == BY_SUPPORT_REASON;
+	q->waits = b == BY_WAIT;
+	q->themes = b != BY_THEME ? 0 : top != NULL ? (int)n : CA_TRENDS_THEMES;
+	q->actions = b == BY_ACTION;
+	return 0;
 }
 
 int
@@ -676,13 +444,16 @@ ca_cmd_trends(int argc, char **argv)
 		{ "provider", required_argument, NULL, 'p' },
 		{ "today", required_argument, NULL, 'y' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "top", required_argument, NULL, 'n' },
+		{ "measure", required_argument, NULL, 'm' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	ca_trends_query q = { 0 };
 	ca_format fmt = CA_FORMAT_TABLE;
-	const char *db = NULL;
+	const char *db = NULL, *top = NULL, *measure = NULL;
+	int m = CA_TRENDS_SERIES_GOOD;
 	ca_err err = { 0 };
 	ca_trends *t;
 	PGconn *conn;
@@ -707,14 +478,17 @@ ca_cmd_trends(int argc, char **argv)
 				return rc;
 			break;
 		case 'd': db = optarg; break;
+		case 'n': top = optarg; break;
+		case 'm': measure = optarg; break;
 		default: return ca_cli_usage("trends", "unknown option");
 		}
 	}
 	if (optind != argc)
 		return ca_cli_usage("trends", "unexpected argument '%s'", argv[optind]);
+	if ((rc = check_view_options(b, top, measure, &q, &m)) != 0)
+		return rc;
 	if ((rc = ca_trends_query_check(&q, &err)) == 0 &&
 	    (rc = ca_cli_connect(db, &conn)) == 0) {
-		q.questions = b == BY_QUESTION;
 		rc = ca_trends_load(conn, &q, &t, &err);
 		/* Whoever reads the figures sees a safeguarding concern first. */
 		if (rc == 0 && fmt == CA_FORMAT_TABLE &&
@@ -729,7 +503,12 @@ ca_cmd_trends(int argc, char **argv)
 		return ca_cli_usage("trends", "%s", err.msg);
 	if (rc != 0)
 		return ca_cli_fail(&err);
-	rc = fmt == CA_FORMAT_TABLE ? print_table(t, b) : print_records(t, b, fmt);
+	if (fmt != CA_FORMAT_TABLE)
+		rc = print_records(t, b, fmt, m);
+	else if (b >= BY_AGE_BAND)
+		rc = ca_tp_board_table(t, (ca_tp_view)(b - BY_AGE_BAND), m);
+	else
+		rc = print_table(t, b);
 	ca_trends_free(t);
 	return rc;
 }

@@ -14,7 +14,7 @@
  * leaving nothing behind.  Shares, intervals, suppression and control
  * charts are then worked out here from the sums.
  */
-#include "trends.h"
+#include "trends_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -82,27 +82,6 @@ enum { BY_PERIOD = 1, BY_PROVIDER = 2, BY_ALL = 3 };
 	"    OR (a.completed_on IS NULL AND r.period_end BETWEEN $1::date AND $2::date))" \
 	"   AND ($5::bigint IS NULL OR a.provider_id = $5::bigint)"
 
-/* The query's parameters, as text. */
-typedef struct params {
-	char first[11], last[11];
-	char start[16], months[4];
-	char provider[24];
-	const char *p[5];
-} params;
-
-/* A number from a result: 0 for NULL (a sum over no rows). */
-static double
-num(const PGresult *res, int r, int c)
-{
-	return PQgetisnull(res, r, c) ? 0 : strtod(PQgetvalue(res, r, c), NULL);
-}
-
-static long
-count(const PGresult *res, int r, int c)
-{
-	return PQgetisnull(res, r, c) ? 0 : strtol(PQgetvalue(res, r, c), NULL, 10);
-}
-
 const char *
 ca_trends_signal_name(ca_xmr_kind k)
 {
@@ -114,48 +93,18 @@ ca_trends_signal_name(ca_xmr_kind k)
 	}
 }
 
-/* ---- shares ------------------------------------------------------------- */
-
-static void
-share_clear(ca_trends_share *s)
+const char *
+ca_trends_trend_name(ca_trends_trend k)
 {
-	s->n = 0;
-	s->n_eff = 0;
-	s->share = s->raw = s->lo = s->hi = NAN;
-	s->signal = CA_XMR_COMMON;
-}
-
-/* A share from its sums: n values summing to sx unweighted; weights
- * summing to sw, their squares to sw2, and weight times value to swx. */
-static void
-share_set(ca_trends_share *s, long n, double sx, double sw, double sw2, double swx)
-{
-	share_clear(s);
-	s->n = n;
-	if (n <= 0 || !(sw > 0) || !(sw2 > 0))
-		return;
-	s->raw = sx / (double)n;
-	s->share = swx / sw;
-	/* rounding must not push a share of all met past 1 */
-	if (s->share > 1)
-		s->share = 1;
-	if (s->share < 0)
-		s->share = 0;
-	s->n_eff = sw * sw / sw2;
-	if (ca_wilson_real(s->share * s->n_eff, s->n_eff, CA_TRENDS_CONFIDENCE, &s->lo,
-	    &s->hi) != 0)
-		s->lo = s->hi = NAN;
-}
-
-/* Withhold a share over one to four audits. */
-static void
-share_suppress_small(ca_trends_share *s)
-{
-	if (s->n > 0 && s->n < CA_TRENDS_MIN_GROUP) {
-		share_clear(s);
-		s->suppressed = 1;
+	switch (k) {
+	case CA_TRENDS_RISING: return "rising";
+	case CA_TRENDS_FALLING: return "falling";
+	case CA_TRENDS_STEADY: return "steady";
+	default: return NULL;
 	}
 }
+
+/* ---- shares ------------------------------------------------------------- */
 
 static void
 flag_set(ca_trends_flag *f, long raised, long confirmed, long not_confirmed)
@@ -184,9 +133,9 @@ static void
 group_init(ca_trends_group *g)
 {
 	memset(g, 0, sizeof *g);
-	share_clear(&g->good);
+	ca_trends_share_clear(&g->good);
 	for (int k = 0; k < CA_DOMAINS; k++)
-		share_clear(&g->domain[k]);
+		ca_trends_share_clear(&g->domain[k]);
 	for (int f = 0; f < CA_TRENDS_FLAGS; f++)
 		flag_set(&g->flag[f], 0, 0, 0);
 	flag_set(&g->flags, 0, 0, 0);
@@ -219,9 +168,9 @@ group_suppress(ca_trends_group *g)
 		g->flags.suppressed = 1;
 		return;
 	}
-	share_suppress_small(&g->good);
+	ca_trends_share_suppress_small(&g->good);
 	for (int k = 0; k < CA_DOMAINS; k++)
-		share_suppress_small(&g->domain[k]);
+		ca_trends_share_suppress_small(&g->domain[k]);
 }
 
 /* ---- the range ---------------------------------------------------------- */
@@ -298,7 +247,8 @@ resolve_range(ca_trends *t, const ca_trends_query *q, const char *latest, ca_err
 /* Today, the provider's id and the latest date with a counted audit, then
  * the range.  p is filled for the queries that follow. */
 static int
-read_frame(PGconn *conn, ca_trends *t, const ca_trends_query *q, params *pp, ca_err *err)
+read_frame(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_trends_params *pp,
+    ca_err *err)
 {
 	const char *p[2] = { q->today, q->provider };
 	const char *latest;
@@ -331,8 +281,11 @@ read_frame(PGconn *conn, ca_trends *t, const ca_trends_query *q, params *pp, ca_
 	{
 		char unused[11];
 		ca_period_bounds(&t->from, pp->first, unused);
-		ca_period_bounds(&t->to, unused, pp->last);
+		ca_period_bounds(&t->to, pp->last_first, pp->last);
 	}
+	/* ISO dates compare as text */
+	snprintf(pp->census, sizeof pp->census, "%s", strcmp(t->today, pp->last) < 0 ?
+	    t->today : pp->last);
 	snprintf(pp->start, sizeof pp->start, "%ld", month_index(&t->from));
 	snprintf(pp->months, sizeof pp->months, "%d", t->from.months);
 	pp->p[0] = pp->first;
@@ -349,12 +302,12 @@ read_frame(PGconn *conn, ca_trends *t, const ca_trends_query *q, params *pp, ca_
 static ca_trends_group *
 group_of(ca_trends *t, const PGresult *res, int r)
 {
-	long g = count(res, r, 0);
+	long g = ca_trends_count(res, r, 0);
 
 	if (g == BY_ALL)
 		return &t->all;
 	if (g == BY_PERIOD) {
-		long i = count(res, r, 1);
+		long i = ca_trends_count(res, r, 1);
 
 		return i >= 0 && (size_t)i < t->nperiods ? &t->periods[i] : NULL;
 	}
@@ -374,7 +327,7 @@ alloc_groups(ca_trends *t, const PGresult *res, ca_err *err)
 	size_t np = 0;
 
 	for (int r = 0; r < PQntuples(res); r++)
-		np += count(res, r, 0) == BY_PROVIDER;
+		np += ca_trends_count(res, r, 0) == BY_PROVIDER;
 	t->periods = calloc(t->nperiods, sizeof *t->periods);
 	t->providers = np > 0 ? calloc(np, sizeof *t->providers) : NULL;
 	if (t->periods == NULL || (np > 0 && t->providers == NULL))
@@ -394,7 +347,7 @@ alloc_groups(ca_trends *t, const PGresult *res, ca_err *err)
 	for (int r = 0; r < PQntuples(res); r++) {
 		ca_trends_group *g;
 
-		if (count(res, r, 0) != BY_PROVIDER)
+		if (ca_trends_count(res, r, 0) != BY_PROVIDER)
 			continue;
 		g = &t->providers[t->nproviders++];
 		group_init(g);
@@ -443,17 +396,17 @@ load_groups(PGconn *conn, ca_trends *t, ca_err *err)
 
 		if (g == NULL)
 			continue;
-		g->audits = count(res, r, 4);
-		g->targeted = count(res, r, 5);
+		g->audits = ca_trends_count(res, r, 4);
+		g->targeted = ca_trends_count(res, r, 5);
 		for (int k = 0; k < CA_GRADES; k++)
-			g->grades[k] = count(res, r, 6 + k);
-		share_set(&g->good, g->audits, (double)(g->grades[0] + g->grades[1]),
-		    num(res, r, 10), num(res, r, 11), num(res, r, 12));
-		g->work.audits = count(res, r, 13);
-		g->work.open = count(res, r, 14);
-		g->work.overdue = count(res, r, 15);
-		g->work.late = count(res, r, 16);
-		g->work.actions_overdue = count(res, r, 17);
+			g->grades[k] = ca_trends_count(res, r, 6 + k);
+		ca_trends_share_set(&g->good, g->audits, (double)(g->grades[0] + g->grades[1]),
+		    ca_trends_num(res, r, 10), ca_trends_num(res, r, 11), ca_trends_num(res, r, 12));
+		g->work.audits = ca_trends_count(res, r, 13);
+		g->work.open = ca_trends_count(res, r, 14);
+		g->work.overdue = ca_trends_count(res, r, 15);
+		g->work.late = ca_trends_count(res, r, 16);
+		g->work.actions_overdue = ca_trends_count(res, r, 17);
 		if (g == &t->all)
 			t->empty = g->audits + g->targeted == 0;
 	}
@@ -488,8 +441,8 @@ load_domains(PGconn *conn, ca_trends *t, ca_err *err)
 
 		if (g == NULL || k < 0)
 			continue;
-		share_set(&g->domain[k], count(res, r, 4), num(res, r, 5), num(res, r, 6),
-		    num(res, r, 7), num(res, r, 8));
+		ca_trends_share_set(&g->domain[k], ca_trends_count(res, r, 4), ca_trends_num(res, r, 5), ca_trends_num(res, r, 6),
+		    ca_trends_num(res, r, 7), ca_trends_num(res, r, 8));
 	}
 	PQclear(res);
 	return 0;
@@ -545,12 +498,12 @@ load_flags(PGconn *conn, ca_trends *t, ca_err *err)
 		for (int f = 0; g != NULL && f < CA_TRENDS_FLAGS; f++) {
 			if (strcmp(name, ca_trends_flag_names[f]) != 0)
 				continue;
-			flag_set(&g->flag[f], count(res, r, 4), count(res, r, 5),
-			    count(res, r, 6));
+			flag_set(&g->flag[f], ca_trends_count(res, r, 4), ca_trends_count(res, r, 5),
+			    ca_trends_count(res, r, 6));
 			/* the total from the counts before any suppression */
-			g->flags.raised += count(res, r, 4);
-			g->flags.confirmed += count(res, r, 5);
-			g->flags.not_confirmed += count(res, r, 6);
+			g->flags.raised += ca_trends_count(res, r, 4);
+			g->flags.confirmed += ca_trends_count(res, r, 5);
+			g->flags.not_confirmed += ca_trends_count(res, r, 6);
 		}
 	}
 	PQclear(res);
@@ -606,8 +559,8 @@ load_questions(PGconn *conn, ca_trends *t, ca_err *err)
 	}
 	for (int r = 0; r < n; r++) {
 		ca_trends_question *qu = &t->questions[t->nquestions++];
-		long met = count(res, r, 5), part = count(res, r, 6), notmet = count(res, r, 7),
-		    na = count(res, r, 8), judged = met + part + notmet;
+		long met = ca_trends_count(res, r, 5), part = ca_trends_count(res, r, 6), notmet = ca_trends_count(res, r, 7),
+		    na = ca_trends_count(res, r, 8), judged = met + part + notmet;
 
 		qu->form = strdup(PQgetvalue(res, r, 0));
 		qu->id = strdup(PQgetvalue(res, r, 1));
@@ -617,12 +570,12 @@ load_questions(PGconn *conn, ca_trends *t, ca_err *err)
 			return ca_err_set(err, CA_EX_SOFTWARE, "trends: out of memory");
 		}
 		qu->domain = ca_domain_index(PQgetvalue(res, r, 3));
-		qu->position = (int)count(res, r, 4);
-		share_set(&qu->share, judged, (double)met, num(res, r, 9), num(res, r, 10),
-		    num(res, r, 11));
+		qu->position = (int)ca_trends_count(res, r, 4);
+		ca_trends_share_set(&qu->share, judged, (double)met, ca_trends_num(res, r, 9), ca_trends_num(res, r, 10),
+		    ca_trends_num(res, r, 11));
 		if ((judged > 0 && judged < CA_TRENDS_MIN_GROUP) ||
 		    (judged + na > 0 && judged + na < CA_TRENDS_MIN_GROUP)) {
-			share_clear(&qu->share);
+			ca_trends_share_clear(&qu->share);
 			qu->share.suppressed = 1;
 			continue;
 		}
@@ -713,6 +666,8 @@ ca_trends_query_check(const ca_trends_query *q, ca_err *err)
 		return rc;
 	if (q->today != NULL && ca_date_parse(q->today, NULL) != 0)
 		return ca_err_set(err, CA_EX_USAGE, "--today must be a date as YYYY-MM-DD");
+	if (q->themes < 0)
+		return ca_err_set(err, CA_EX_USAGE, "the number of themes cannot be negative");
 	if (q->provider != NULL && ca_utf8_check((const unsigned char *)q->provider,
 	    strlen(q->provider), &where) != CA_UTF8_OK)
 		return ca_err_set(err, CA_EX_DATAERR, "the provider's name is not UTF-8 text");
@@ -722,7 +677,7 @@ ca_trends_query_check(const ca_trends_query *q, ca_err *err)
 static int
 load(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_err *err)
 {
-	params pp;
+	ca_trends_params pp;
 	int rc;
 
 	memset(&pp, 0, sizeof pp);
@@ -743,6 +698,14 @@ load(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_err *err)
 	    (rc = load_flags(conn, t, err)) != 0)
 		return rc;
 	if (q->questions && (rc = load_questions(conn, t, err)) != 0)
+		return rc;
+	if (q->equity && (rc = ca_trends_load_equity(conn, t, err)) != 0)
+		return rc;
+	if (q->waits && (rc = ca_trends_load_waits(conn, t, &pp, err)) != 0)
+		return rc;
+	if (q->themes > 0 && (rc = ca_trends_load_themes(conn, t, q->themes, err)) != 0)
+		return rc;
+	if (q->actions && (rc = ca_trends_load_actions(conn, t, &pp, err)) != 0)
 		return rc;
 	return 0;
 }
@@ -828,6 +791,10 @@ ca_trends_free(ca_trends *t)
 		free(t->questions[i].text);
 	}
 	free(t->questions);
+	ca_trends_equity_free(t);
+	ca_trends_waits_free(t);
+	ca_trends_themes_free(t);
+	ca_trends_actions_free(t);
 	free(t->periods);
 	free(t->providers);
 	free(t->provider);

@@ -107,6 +107,94 @@
  *     their neighbours become neighbours.  Each point's signal is marked
  *     improvement or concern in its period's share; a series with fewer
  *     than two points is not charted.
+ *
+ * The figures below are loaded only when the query asks for them.
+ *
+ *   Equity (q.equity).  The range's headline audits grouped three ways by
+ *     what the assessment records about the person: age band, ethnicity
+ *     and primary support reason, each as written in the import (spaces
+ *     trimmed); an empty or missing value makes the group "not recorded".
+ *     Per group: the audits, the share good or outstanding and each
+ *     domain's share met, weighted with Wilson 95% intervals on Kish's n
+ *     exactly as above.  A group of one to four audits is suppressed
+ *     whole: its count as well as its shares, since "2 audits, 0% good"
+ *     says as much as the share.  And because every grouping adds up to
+ *     the same total, one group withheld alone could be worked out by
+ *     subtraction from the others: while the groups withheld in a grouping
+ *     hold one to four audits between them, the smallest group still shown
+ *     is withheld too (`secondary`; the later of two the same size, in the
+ *     order shown), so what is withheld always hides five or more.
+ *     Within a group shown, a domain share over fewer than five audits is
+ *     withheld as in any group.
+ *
+ *   Waiting (q.waits).  From the assessments themselves, every one of
+ *     them, audited or not, of every type: the wait is the days from
+ *     requested_on to completed_on.  Completed: assessments completed in
+ *     the range, with the median and the 90th percentile of their waits.
+ *     Still waiting: assessments requested on or before the census date
+ *     (the range's last day, or today when that is earlier) and not
+ *     completed by it, with the median and 90th percentile of the days
+ *     waited so far.  Per partner organisation and for all of them.
+ *     Percentiles are percentile_cont: the continuous percentile that
+ *     interpolates between the two nearest waits (for an even number, the
+ *     median is the mean of the middle two), which is what a spreadsheet's
+ *     MEDIAN and PERCENTILE.INC give, so a board member can check it, and
+ *     it moves smoothly as one wait changes rather than jumping from one
+ *     person's wait to the next.  Fewer than five completed (or waiting)
+ *     in a partner, or overall: that half of its figures is suppressed,
+ *     counts included.
+ *
+ *   Recurring themes (q.themes = N).  The questions most often not met in
+ *     the range's last period: of the answers met, partially met or not
+ *     met, the weighted share not met (partially met is not counted as
+ *     not met here, so this is not one minus the share met above), with
+ *     its Wilson interval.  Only questions answered (met, partially met or
+ *     not met) five or more times in the last period are ranked; the N
+ *     highest shares not met come first (ties: more answers first, then
+ *     by checklist, position and question id).  For each, its share not
+ *     met in every period of the range (suppressed where one to four
+ *     answers) and in the earlier periods pooled together (the answers of
+ *     all periods before the last, weighted as one sample).  The trend
+ *     word compares the last period with the earlier ones: rising when
+ *     the last period's 95% interval lies wholly above the earlier
+ *     periods' interval, falling when wholly below, steady when the two
+ *     overlap; none when the earlier periods hold fewer than five
+ *     answers.  Intervals that do not overlap are a strict test (stricter
+ *     than a 5% significance test), so "rising" is only said when the
+ *     change is clear; "steady" means no clear change, not proof of none.
+ *     Rising means the question is not met more often: worse.
+ *     Screening flags against auditors' findings over the range are the
+ *     groups' flag figures above (all.flag[f]: raised, confirmed, not
+ *     confirmed, not applicable).
+ *
+ *   Partner funnel (ca_trends_funnel).  For a share measure (good or
+ *     outstanding, or a domain), each partner's share against the funnel
+ *     limits around the whole range's share p0 (stats.h
+ *     ca_funnel_limits, 95% and 99.8%), at the partner's effective number
+ *     of audits: Kish's n_eff rounded down (the raw number when weights
+ *     are equal; rounding down widens the limits a little, never
+ *     narrows them).  A partner is outside a limit when its share is
+ *     strictly beyond it.  Partners whose share is suppressed are not
+ *     placed.  With a provider filter the whole is that partner, so the
+ *     funnel says nothing; draw it for all partners.
+ *
+ *   Actions and escalations (q.actions).  For the range's last period,
+ *     counted on its census date (its last day, or today when earlier),
+ *     so that a past period's figures do not change as actions are done
+ *     later: every action of an audit in scope (of the provider's
+ *     assessments when one is asked for; any period's audit) that was set
+ *     on or before the census date: open then (not done by it), overdue
+ *     (open and due before it), done in the period, set in the period;
+ *     and the same open, overdue and done per owner, an organisation by
+ *     name or a member of staff by staff ref.  Safeguarding escalations
+ *     raised in the period: how many, how many acknowledged by the
+ *     census date and how many not, the median and longest days from
+ *     raised to acknowledged (percentile_cont, as for waits); and every
+ *     escalation still unacknowledged on the census date, whenever
+ *     raised.  These count work, not people: no text, and nothing is
+ *     suppressed, because an owner must be accountable for every overdue
+ *     action and a board must never read "<5" about safeguarding
+ *     concerns; nothing about any person goes with a count.
  */
 #ifndef CASEAUDIT_TRENDS_H
 #define CASEAUDIT_TRENDS_H
@@ -212,11 +300,122 @@ typedef struct ca_trends_series {
 	ca_xmr_point *point;
 } ca_trends_series;
 
+/* ---- equity ---- */
+
+/* The groupings of equity, by what the assessment records. */
+enum {
+	CA_TRENDS_AGE_BAND = 0,
+	CA_TRENDS_ETHNICITY = 1,
+	CA_TRENDS_SUPPORT_REASON = 2,
+	CA_TRENDS_EQUITY = 3
+};
+/* "age_band", "ethnicity", "support_reason". */
+extern const char *const ca_trends_equity_names[CA_TRENDS_EQUITY];
+/* The name of the group of assessments that record nothing. */
+#define CA_TRENDS_NOT_RECORDED "not recorded"
+
+typedef struct ca_trends_equity_group {
+	char *name;                /* as recorded, or CA_TRENDS_NOT_RECORDED */
+	int recorded;              /* 0: the not recorded group */
+	int suppressed;            /* withheld: audits 0, every share NaN */
+	int secondary;             /* withheld so a smaller one cannot be worked out */
+	long audits;               /* headline audits */
+	ca_trends_share good;      /* graded good or outstanding */
+	ca_trends_share domain[CA_DOMAINS];
+} ca_trends_equity_group;
+
+typedef struct ca_trends_equity {
+	size_t ngroups;
+	ca_trends_equity_group *groups;  /* by name, not recorded last */
+} ca_trends_equity;
+
+/* ---- waiting ---- */
+
+/* The waits of a partner organisation, or of all of them. */
+typedef struct ca_trends_wait {
+	char *name;                /* the partner's name, or "all" */
+	long long provider_id;     /* 0 for all */
+	int suppressed;            /* 1..4 completed: completed, median, p90 withheld */
+	long completed;            /* assessments completed in the range */
+	double median, p90;        /* days requested to completed; NaN: none or withheld */
+	int waiting_suppressed;    /* 1..4 still waiting: withheld likewise */
+	long waiting;              /* still waiting on the census date */
+	double waiting_median, waiting_p90;  /* days waited so far */
+} ca_trends_wait;
+
+typedef struct ca_trends_waits {
+	char census[11];           /* the day still waiting is counted on */
+	size_t nproviders;
+	ca_trends_wait *providers; /* partners with an assessment completed or waiting */
+	ca_trends_wait all;
+} ca_trends_waits;
+
+/* ---- recurring themes ---- */
+
+typedef enum ca_trends_trend {
+	CA_TRENDS_TREND_NONE = 0,  /* too few earlier answers to say */
+	CA_TRENDS_STEADY,          /* the intervals overlap */
+	CA_TRENDS_RISING,          /* not met more often: worse */
+	CA_TRENDS_FALLING          /* not met less often: better */
+} ca_trends_trend;
+
+/* A question often not met in the range's last period. */
+typedef struct ca_trends_theme {
+	char *form;                /* checklist name */
+	char *id;                  /* question id */
+	char *text;                /* the newest version's wording */
+	int domain;                /* index into ca_domain_names, -1 unknown */
+	int position;              /* in the newest version */
+	long met, partially_met, not_met, not_applicable;  /* in the last period */
+	ca_trends_share share;     /* not met, of met, partially met and not met */
+	ca_trends_share earlier;   /* the same over the periods before the last, pooled */
+	ca_trends_share *periods;  /* the same per period of the range (nperiods), oldest first */
+	ca_trends_trend trend;     /* the last period against the earlier ones */
+} ca_trends_theme;
+
+/* ---- actions and escalations ---- */
+
+/* Who owns actions: a partner organisation or a member of staff. */
+typedef struct ca_trends_owner {
+	char *name;                /* the organisation's name, or the staff ref */
+	int staff;                 /* 1: a member of staff, 0: an organisation */
+	long open;                 /* open on the census date */
+	long overdue;              /* of those, due before it */
+	long done;                 /* done in the period */
+} ca_trends_owner;
+
+typedef struct ca_trends_actions {
+	char period[8];            /* the range's last period */
+	char first[11];            /* its first day */
+	char census[11];           /* its last day, or today when earlier */
+	long set;                  /* actions set in the period */
+	long open;                 /* open on the census date, set whenever */
+	long overdue;              /* of those, due before the census date */
+	long done;                 /* done in the period */
+	size_t nowners;
+	ca_trends_owner *owners;   /* most overdue first, then most open, then by name */
+	long escalations;          /* safeguarding escalations raised in the period */
+	long acknowledged;         /* of those, acknowledged by the census date */
+	long unacknowledged;       /* of those, not */
+	double ack_median;         /* days raised to acknowledged; NaN when none */
+	double ack_longest;
+	long escalations_open;     /* unacknowledged on the census date, raised whenever */
+} ca_trends_actions;
+
+/* ---- the query and its figures ---- */
+
+/* How many recurring themes a report usually shows. */
+#define CA_TRENDS_THEMES 5
+
 typedef struct ca_trends_query {
 	const char *from, *to;      /* "YYYY-MM" or "YYYY-Qn"; NULL: see Range */
 	const char *provider;       /* a partner organisation's name; NULL: all */
 	const char *today;          /* "YYYY-MM-DD"; NULL: the database's date */
 	int questions;              /* also load every question (the heaviest query) */
+	int equity;                 /* also the equity groupings */
+	int waits;                  /* also waiting times */
+	int themes;                 /* also the N questions most often not met (0: none) */
+	int actions;                /* also actions and escalations of the last period */
 } ca_trends_query;
 
 typedef struct ca_trends {
@@ -233,6 +432,11 @@ typedef struct ca_trends {
 	ca_trends_series series[CA_TRENDS_SERIES];
 	size_t nquestions;
 	ca_trends_question *questions;  /* by checklist, then position; when asked */
+	ca_trends_equity equity[CA_TRENDS_EQUITY];  /* when asked */
+	ca_trends_waits waits;      /* when asked */
+	size_t nthemes;
+	ca_trends_theme *themes;    /* most often not met first; when asked */
+	ca_trends_actions actions;  /* when asked */
 } ca_trends;
 
 /*
@@ -240,11 +444,14 @@ typedef struct ca_trends {
  * ca_trends_free).  Reads in one snapshot and changes nothing: in a
  * repeatable-read transaction of its own when conn is idle, else inside
  * the caller's transaction (its snapshot), undone to a savepoint; a
- * failure leaves the caller's transaction usable.  A range with no audits is not an error: empty is set
- * and every share NaN.  Errors: 64 for periods that are not periods, of
- * different lengths, in the wrong order or too many, or a today that is
- * not a date; 65 for a provider nobody is called; 69, 70 or 75 from the
- * database.  *out is NULL on failure.
+ * failure leaves the caller's transaction usable.  A range with no
+ * audits is not an error: empty is set and every share NaN; the waits,
+ * themes and actions asked for are still read (assessments wait whether
+ * or not anyone audits them).  Errors: 64 for periods that are not
+ * periods, of different lengths, in the wrong order or too many, a today
+ * that is not a date, or a negative number of themes; 65 for a provider
+ * nobody is called; 69, 70 or 75 from the database.  *out is NULL on
+ * failure.
  */
 int ca_trends_load(PGconn *conn, const ca_trends_query *q, ca_trends **out, ca_err *err);
 
@@ -258,5 +465,35 @@ void ca_trends_free(ca_trends *t);
 /* "improvement", "concern", "neutral", or NULL for common-cause
  * variation: the words a table or chart legend uses. */
 const char *ca_trends_signal_name(ca_xmr_kind k);
+
+/* "rising", "falling", "steady", or NULL when there is no trend to say. */
+const char *ca_trends_trend_name(ca_trends_trend k);
+
+/* Where a partner lies on the funnel plot of a measure. */
+typedef struct ca_trends_funnel_point {
+	int placed;                /* 0: its share is withheld or there is none */
+	long n;                    /* effective audits, the limits' n and the plot's x */
+	double share;              /* the partner's share */
+	double lo95, hi95;         /* the limits at its n; NaN when not placed */
+	double lo998, hi998;
+	int outside95;             /* -1 below the lower limit, 1 above the upper, 0 within */
+	int outside998;
+} ca_trends_funnel_point;
+
+/*
+ * The funnel plot of `measure` (CA_TRENDS_SERIES_GOOD, or
+ * CA_TRENDS_SERIES_DOMAIN + a domain's index) over t's partners:
+ * *overall the whole range's share (the funnel's centre; NaN when there is
+ * none, and then no partner is placed) and points[i] for t->providers[i],
+ * t->nproviders of them (the caller's array).  Pure: no database.
+ * Returns 0, or 64 when measure is not a share.
+ */
+int ca_trends_funnel(const ca_trends *t, int measure, double *overall,
+    ca_trends_funnel_point *points, ca_err *err);
+
+/* The measure's name as in ca_trends_series ("good_or_outstanding", a
+ * domain), or NULL when it is not a share measure; and back (-1). */
+const char *ca_trends_measure_name(int measure);
+int ca_trends_measure_index(const char *name);
 
 #endif

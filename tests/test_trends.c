@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "support.h"
+#include "text_support.h"
 #include "trends.h"
 
 #define NEAR(a, b) \
@@ -234,7 +235,8 @@ setup(void **state)
 static ca_trends *
 load(const char *from, const char *to, const char *provider, int questions)
 {
-	ca_trends_query q = { from, to, provider, "2025-04-01", questions };
+	ca_trends_query q = { .from = from, .to = to, .provider = provider,
+	    .today = "2025-04-01", .questions = questions };
 	ca_err err = { 0 };
 	ca_trends *t = NULL;
 	int rc = ca_trends_load(test_group.conn, &q, &t, &err);
@@ -561,71 +563,6 @@ test_api_ranges(void **state)
 
 /* ---- through the command line ------------------------------------------- */
 
-/* The number at "key" in the JSON row that holds `row` ("\"period\":
- * \"2025-01\""); NAN for null. */
-static double
-json_num(const char *json, const char *row, const char *key)
-{
-	char k[96];
-	const char *p = strstr(json, row), *end, *v;
-
-	if (p == NULL)
-		fail_msg("no row %s", row);
-	end = strchr(p, '}');
-	snprintf(k, sizeof k, "\"%s\": ", key);
-	v = strstr(p, k);
-	if (v == NULL || v > end)
-		fail_msg("no %s in row %s", key, row);
-	v += strlen(k);
-	return strncmp(v, "null", 4) == 0 ? NAN : strtod(v, NULL);
-}
-
-static void
-starts(const char *s, const char *prefix)
-{
-	if (strncmp(s, prefix, strlen(prefix)) != 0)
-		fail_msg("'%.200s' does not start with '%s'", s, prefix);
-}
-
-/* The first line of out holding both a and b (b may be NULL). */
-static char *
-line_with(const char *out, const char *a, const char *b, char *buf, size_t size)
-{
-	const char *p = out;
-
-	while (p != NULL && *p != '\0') {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-		snprintf(buf, size, "%.*s", (int)len, p);
-		if (strstr(buf, a) != NULL && (b == NULL || strstr(buf, b) != NULL))
-			return buf;
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-	fail_msg("no line with '%s' and '%s' in:\n%s", a, b ? b : "", out);
-	return NULL;
-}
-
-/* The line of a table that starts with `start`. */
-static char *
-line_of(const char *out, const char *start, char *buf, size_t size)
-{
-	const char *p = out;
-
-	while (p != NULL && *p != '\0') {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
-
-		if (strncmp(p, start, strlen(start)) == 0) {
-			snprintf(buf, size, "%.*s", (int)len, p);
-			return buf;
-		}
-		p = nl != NULL ? nl + 1 : NULL;
-	}
-	fail_msg("no line starting '%s' in:\n%s", start, out);
-	return NULL;
-}
-
 static void
 test_cli_json(void **state)
 {
@@ -637,24 +574,24 @@ test_cli_json(void **state)
 	    "2025-03", "--today", "2025-04-01", "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "{\"by\": \"period\", \"from\": \"2025-01\", \"to\": "
 	    "\"2025-03\", \"provider\": null, \"today\": \"2025-04-01\", \"confidence\": 0.95,"));
-	NEAR(json_num(r.out, jan, "audits"), 10);
-	NEAR(json_num(r.out, jan, "targeted"), 1);
-	NEAR(json_num(r.out, jan, "good_or_outstanding"), 14.0 / 26);
-	NEAR(json_num(r.out, jan, "good_or_outstanding_lo"), 0.2528);
-	NEAR(json_num(r.out, jan, "good_or_outstanding_hi"), 0.8009);
-	NEAR(json_num(r.out, jan, "good_or_outstanding_raw"), 0.6);
-	NEAR(json_num(r.out, jan, "good_or_outstanding_n"), 10);
-	NEAR(json_num(r.out, jan, "holistic"), 0.5);
-	NEAR(json_num(r.out, jan, "overdue"), 1);
-	NEAR(json_num(r.out, jan, "late"), 2);
-	NEAR(json_num(r.out, jan, "actions_overdue"), 1);
-	NEAR(json_num(r.out, jan, "flags_confirmed"), 4);
-	assert_true(isnan(json_num(r.out, jan, "carers")));
-	assert_true(isnan(json_num(r.out, jan, "single_issue_raised")));
+	NEAR(test_json_num(r.out, jan, "audits"), 10);
+	NEAR(test_json_num(r.out, jan, "targeted"), 1);
+	NEAR(test_json_num(r.out, jan, "good_or_outstanding"), 14.0 / 26);
+	NEAR(test_json_num(r.out, jan, "good_or_outstanding_lo"), 0.2528);
+	NEAR(test_json_num(r.out, jan, "good_or_outstanding_hi"), 0.8009);
+	NEAR(test_json_num(r.out, jan, "good_or_outstanding_raw"), 0.6);
+	NEAR(test_json_num(r.out, jan, "good_or_outstanding_n"), 10);
+	NEAR(test_json_num(r.out, jan, "holistic"), 0.5);
+	NEAR(test_json_num(r.out, jan, "overdue"), 1);
+	NEAR(test_json_num(r.out, jan, "late"), 2);
+	NEAR(test_json_num(r.out, jan, "actions_overdue"), 1);
+	NEAR(test_json_num(r.out, jan, "flags_confirmed"), 4);
+	assert_true(isnan(test_json_num(r.out, jan, "carers")));
+	assert_true(isnan(test_json_num(r.out, jan, "single_issue_raised")));
 	/* March: suppressed, nulls and a flag */
-	assert_true(isnan(json_num(r.out, mar, "audits")));
-	assert_true(isnan(json_num(r.out, mar, "good_or_outstanding")));
-	assert_true(isnan(json_num(r.out, mar, "good_or_outstanding_lo")));
+	assert_true(isnan(test_json_num(r.out, mar, "audits")));
+	assert_true(isnan(test_json_num(r.out, mar, "good_or_outstanding")));
+	assert_true(isnan(test_json_num(r.out, mar, "good_or_outstanding_lo")));
 	assert_non_null(strstr(strstr(r.out, mar), "\"suppressed\": true"));
 	assert_non_null(strstr(r.out, "\"period\": \"all\", \"total\": true, \"suppressed\": "
 	    "false, \"audits\": 19, \"targeted\": 1, \"outstanding\": 2, \"good\": 12,"));
@@ -663,9 +600,9 @@ test_cli_json(void **state)
 	/* by provider: Beta Support suppressed, its work shown */
 	assert_int_equal(test_cli(&r, "trends", "--by", "provider", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-01", "--format", "json", NULL), 0);
-	assert_true(isnan(json_num(r.out, "\"provider\": \"Beta Support\"", "audits")));
-	NEAR(json_num(r.out, "\"provider\": \"Beta Support\"", "audits_drawn"), 5);
-	NEAR(json_num(r.out, "\"provider\": \"Alpha Care\"", "good_or_outstanding"),
+	assert_true(isnan(test_json_num(r.out, "\"provider\": \"Beta Support\"", "audits")));
+	NEAR(test_json_num(r.out, "\"provider\": \"Beta Support\"", "audits_drawn"), 5);
+	NEAR(test_json_num(r.out, "\"provider\": \"Alpha Care\"", "good_or_outstanding"),
 	    0.648649);
 	assert_null(strstr(r.out, "_signal"));
 	test_run_free(&r);
@@ -673,12 +610,12 @@ test_cli_json(void **state)
 	/* by question */
 	assert_int_equal(test_cli(&r, "trends", "--by", "question", "--from", "2025-01", "--to",
 	    "2025-01", "--format", "json", NULL), 0);
-	NEAR(json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "share_met"),
+	NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "share_met"),
 	    12.0 / 22);
-	NEAR(json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "partially_met"), 2);
-	NEAR(json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "not_applicable"),
+	NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "partially_met"), 2);
+	NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "not_applicable"),
 	    1);
-	assert_true(isnan(json_num(r.out, "\"question\": \"eligibility_outcomes_considered\"",
+	assert_true(isnan(test_json_num(r.out, "\"question\": \"eligibility_outcomes_considered\"",
 	    "met")));
 	test_run_free(&r);
 
@@ -700,21 +637,21 @@ test_cli_csv(void **state)
 	(void)state;
 	assert_int_equal(test_cli(&r, "trends", "--from", "2025-02", "--to", "2025-03", "--today",
 	    "2025-04-01", "--format", "csv", NULL), 0);
-	starts(r.out, "period,total,suppressed,audits,targeted,outstanding,"
+	test_starts(r.out, "period,total,suppressed,audits,targeted,outstanding,"
 	    "good,requires_improvement,inadequate,good_or_outstanding,good_or_outstanding_lo,"
 	    "good_or_outstanding_hi,good_or_outstanding_raw,good_or_outstanding_n,"
 	    "good_or_outstanding_n_eff,good_or_outstanding_suppressed,"
 	    "good_or_outstanding_signal,holistic,");
-	assert_non_null(line_of(r.out, "2025-02,no,no,5,0,1,3,1,0,0.8,0.375", line,
+	assert_non_null(test_line_of(r.out, "2025-02,no,no,5,0,1,3,1,0,0.8,0.375", line,
 	    sizeof line));
 	/* suppressed: empty fields */
-	assert_non_null(line_of(r.out, "2025-03,no,yes,,,,,,,,,,,,,yes,", line, sizeof line));
+	assert_non_null(test_line_of(r.out, "2025-03,no,yes,,,,,,,,,,,,,yes,", line, sizeof line));
 	test_run_free(&r);
 
 	/* no questions in a range: the header alone */
 	assert_int_equal(test_cli(&r, "trends", "--by", "question", "--from", "2020-01", "--to",
 	    "2020-01", "--format", "csv", NULL), 0);
-	starts(r.out, "form,question,domain,text,met,");
+	test_starts(r.out, "form,question,domain,text,met,");
 	assert_null(strchr(strchr(r.out, '\n') + 1, '\n'));
 	test_run_free(&r);
 }
@@ -730,20 +667,20 @@ test_cli_table(void **state)
 	    "2025-04-01", NULL), 0);
 	assert_non_null(strstr(r.out, "Audits of assessments completed 2025-01 to 2025-03, "
 	    "all partner organisations"));
-	line_of(r.out, "PERIOD", line, sizeof line);
+	test_line_of(r.out, "PERIOD", line, sizeof line);
 	assert_non_null(strstr(line, "GOOD OR OUTSTANDING"));
 	assert_non_null(strstr(line, "SIGNAL"));
-	line_of(r.out, "2025-01", line, sizeof line);
+	test_line_of(r.out, "2025-01", line, sizeof line);
 	assert_non_null(strstr(line, " 10 "));
 	assert_non_null(strstr(line, "54% (25–80%)"));
 	assert_non_null(strstr(line, "4 of 6"));
-	line_of(r.out, "2025-02", line, sizeof line);
+	test_line_of(r.out, "2025-02", line, sizeof line);
 	assert_non_null(strstr(line, "80% (38–96%)"));
-	line_of(r.out, "2025-03", line, sizeof line);
+	test_line_of(r.out, "2025-03", line, sizeof line);
 	assert_non_null(strstr(line, "<5"));
 	assert_non_null(strstr(line, "suppressed"));
 	assert_null(strstr(line, "%"));
-	line_of(r.out, "All periods", line, sizeof line);
+	test_line_of(r.out, "All periods", line, sizeof line);
 	assert_non_null(strstr(line, "67% (43–84%)"));
 	assert_non_null(strstr(r.out, "Wilson 95% confidence intervals"));
 	assert_non_null(strstr(r.out, "fewer than five audits are suppressed"));
@@ -753,31 +690,31 @@ test_cli_table(void **state)
 	/* the control chart's verdict, per period */
 	assert_int_equal(test_cli(&r, "trends", "--from", "2023-01", "--to", "2023-12",
 	    "--provider", "Delta Care", NULL), 0);
-	line_of(r.out, "2023-04", line, sizeof line);
+	test_line_of(r.out, "2023-04", line, sizeof line);
 	assert_non_null(strstr(line, "50% (24–76%)"));
 	assert_non_null(strstr(line, "—"));
 	assert_null(strstr(line, "improvement"));
-	line_of(r.out, "2023-05", line, sizeof line);
+	test_line_of(r.out, "2023-05", line, sizeof line);
 	assert_non_null(strstr(line, "improvement"));
-	line_of(r.out, "2023-12", line, sizeof line);
+	test_line_of(r.out, "2023-12", line, sizeof line);
 	assert_non_null(strstr(line, "improvement"));
 	test_run_free(&r);
 
 	/* by domain and question */
 	assert_int_equal(test_cli(&r, "trends", "--by", "domain", "--from", "2025-01", "--to",
 	    "2025-03", NULL), 0);
-	line_with(r.out, "holistic needs ", " 2025-01 ", line, sizeof line);
+	test_line_with(r.out, "holistic needs ", " 2025-01 ", line, sizeof line);
 	assert_non_null(strstr(line, "50% (23–77%)"));
-	line_with(r.out, "carers ", "All periods", line, sizeof line);
+	test_line_with(r.out, "carers ", "All periods", line, sizeof line);
 	assert_non_null(strstr(line, "suppressed"));
-	line_with(r.out, "outcomes and plan ", " 2025-02 ", line, sizeof line);
+	test_line_with(r.out, "outcomes and plan ", " 2025-02 ", line, sizeof line);
 	assert_non_null(strstr(line, "—"));
 	test_run_free(&r);
 	assert_int_equal(test_cli(&r, "trends", "--by", "question", "--from", "2025-01", "--to",
 	    "2025-01", NULL), 0);
-	line_with(r.out, "care-act-assessment ", " beyond_presenting_issue ", line, sizeof line);
+	test_line_with(r.out, "care-act-assessment ", " beyond_presenting_issue ", line, sizeof line);
 	assert_non_null(strstr(line, "55% (25–81%)"));
-	line_with(r.out, "care-act-assessment ", " eligibility_outcomes_considered ", line,
+	test_line_with(r.out, "care-act-assessment ", " eligibility_outcomes_considered ", line,
 	    sizeof line);
 	assert_non_null(strstr(line, "<5"));
 	test_run_free(&r);
@@ -785,10 +722,10 @@ test_cli_table(void **state)
 	/* by provider */
 	assert_int_equal(test_cli(&r, "trends", "--by", "provider", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-01", NULL), 0);
-	line_of(r.out, "Beta Support", line, sizeof line);
+	test_line_of(r.out, "Beta Support", line, sizeof line);
 	assert_non_null(strstr(line, "<5"));
 	assert_non_null(strstr(line, "suppressed"));
-	line_of(r.out, "All partners", line, sizeof line);
+	test_line_of(r.out, "All partners", line, sizeof line);
 	test_run_free(&r);
 }
 
