@@ -1,6 +1,7 @@
 /*
- * asof.c - the day a report's data was taken, and the settings a report
- * prints (report.h).
+ * asof.c - what a report takes from the data before it draws anything:
+ * the day the data was taken, the settings it prints, and free text made
+ * safe to print (report.h).
  */
 #include "report.h"
 
@@ -10,6 +11,7 @@
 
 #include "date.h"
 #include "db.h"
+#include "strbuf.h"
 
 /* The dates the audit work runs on (report.h says which and why).
  * greatest() skips NULLs; an empty table gives NULL. */
@@ -59,5 +61,29 @@ ca_report_setting(PGconn *conn, const char *key, const char *fallback, char **ou
 	PQclear(res);
 	if (*out == NULL)
 		return ca_err_set(err, CA_EX_SOFTWARE, "reading a setting: out of memory");
+	return 0;
+}
+
+int
+ca_report_redact(ca_redactor *r, char **s, ca_err *err)
+{
+	ca_strbuf b;
+	ca_err why = { 0 };
+	char *clean;
+
+	if (*s == NULL)
+		return 0;
+	ca_strbuf_init(&b);
+	if (ca_redact(r, *s, strlen(*s), &b, &why) != 0 || ca_strbuf_failed(&b)) {
+		ca_strbuf_free(&b);
+		clean = strdup("[not shown]");
+	} else if (b.data == NULL)
+		clean = strdup("");
+	else
+		clean = b.data;
+	if (clean == NULL)
+		return ca_err_set(err, CA_EX_SOFTWARE, "report: out of memory");
+	free(*s);
+	*s = clean;
 	return 0;
 }

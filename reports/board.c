@@ -148,7 +148,8 @@ render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *e
 	else {
 		/* each section on pages of its own, as a board pack is read */
 		void (*const sections[])(ca_doc *, const board *) = { board_summary,
-			board_measures, board_partners, board_moderation, board_appendix };
+			board_measures, board_partners, board_themes, board_moderation,
+			board_actions, board_waits, board_equity, board_appendix };
 
 		ca_doc_contents(d, "Contents");
 		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {

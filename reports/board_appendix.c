@@ -126,6 +126,28 @@ static const char *const definitions[][2] = {
 	{ "Overdue and late. ", "An audit is overdue when it is still open after its due "
 	  "date, counted on the day the data was taken; late when it was submitted after its "
 	  "due date. These count every audit drawn, targeted re-audits included." },
+	{ "Recurring themes. ", "For each checklist question answered five or more times "
+	  "this period: of the answers met, partly met or not met, the weighted share not met "
+	  "(partly met is not counted as not met). The questions with the highest shares come "
+	  "first. Rising or falling is said only when this period's 95% interval and the "
+	  "earlier periods' (pooled) do not overlap, a strict test: \"no clear change\" is not "
+	  "proof of none." },
+	{ "Screening flags confirmed. ", "A flag screening raised on an audited assessment is "
+	  "confirmed when the auditor scored its domain below 50%. The share confirmed is not "
+	  "weighted: it says how well screening predicts auditors." },
+	{ "Actions and escalations. ", "Counted on the period's last day (or the day the data "
+	  "was taken, if earlier), so that a past period's figures do not change as actions are "
+	  "done later: actions set on or before that day and not yet done are open, and overdue "
+	  "when their due date has passed. Nothing here is withheld for small numbers: these "
+	  "count work, not people, and a board must always see every safeguarding escalation." },
+	{ "Waiting. ", "From every assessment, audited or not: the days from request to "
+	  "completion for those completed in the period, and for people still waiting on the "
+	  "period's last day the days waited so far. The median and the 90th percentile are "
+	  "what a spreadsheet's MEDIAN and PERCENTILE.INC give." },
+	{ "Equity. ", "The period's audits grouped by age band, ethnicity and primary support "
+	  "reason as the assessment records them (\"not recorded\" when empty). A group of one "
+	  "to four audits is withheld whole; where a withheld group could be worked out from the "
+	  "total and the other groups, the smallest group shown is withheld too." },
 	{ "Moderation agreement. ", "Cohen's kappa with linear weights over the four grades "
 	  "(and over met, partly met and not met for questions), with its 95% interval." },
 	{ "Small numbers. ", "A group of one to four audits is withheld everywhere in this "

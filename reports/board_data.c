@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "stats.h"
 #include "words.h"
 
 #define OOM(err) ca_err_set((err), CA_EX_SOFTWARE, "board report: out of memory")
@@ -36,8 +35,10 @@ load_trends(PGconn *conn, board *b, ca_err *err)
 {
 	ca_period from = period_back(&b->period, CA_BOARD_CHART_PERIODS - 1);
 	char from_name[8];
-	ca_trends_query range = { from_name, b->name, NULL, b->as_of, 0 };
-	ca_trends_query now = { b->name, b->name, NULL, b->as_of, 1 };
+	ca_trends_query range = { .from = from_name, .to = b->name, .today = b->as_of,
+		.themes = CA_TRENDS_THEMES };
+	ca_trends_query now = { .from = b->name, .to = b->name, .today = b->as_of,
+		.equity = 1, .waits = 1, .actions = 1 };
 	int rc;
 
 	ca_period_name(&from, from_name);
@@ -148,46 +149,71 @@ label_of(size_t i, char *buf, size_t size)
 	buf[n < size ? n : size - 1] = '\0';
 }
 
-/* Where a partner's share of audits good or outstanding falls against
- * the limits around the period's overall share, at its effective number
- * of audits (the same test the funnel plot draws). */
 static board_position
-place(const ca_trends_share *s, double overall)
+position_of(const ca_trends_funnel_point *p)
 {
-	double lo95, hi95, lo998, hi998;
-
-	if (s->suppressed || s->n == 0 || !isfinite(s->share) || !isfinite(overall) ||
-	    ca_funnel_limits_real(overall, s->n_eff, 0.95, &lo95, &hi95) != 0 ||
-	    ca_funnel_limits_real(overall, s->n_eff, 0.998, &lo998, &hi998) != 0)
+	if (!p->placed)
 		return BOARD_NOT_PLOTTED;
-	if (s->share > hi998)
-		return BOARD_HIGH_998;
-	if (s->share < lo998)
-		return BOARD_LOW_998;
-	if (s->share > hi95)
-		return BOARD_HIGH_95;
-	if (s->share < lo95)
-		return BOARD_LOW_95;
+	if (p->outside998 != 0)
+		return p->outside998 > 0 ? BOARD_HIGH_998 : BOARD_LOW_998;
+	if (p->outside95 != 0)
+		return p->outside95 > 0 ? BOARD_HIGH_95 : BOARD_LOW_95;
 	return BOARD_WITHIN;
 }
 
+/* Where each partner falls on the funnel of audits good or outstanding
+ * (trends.h), and its letter there. */
 static int
 place_partners(board *b, ca_err *err)
 {
 	size_t n = b->now->nproviders, shown = 0;
+	int rc;
 
+	b->overall = NAN;
 	if (n == 0)
 		return 0;
+	b->funnel = calloc(n, sizeof *b->funnel);
 	b->label = calloc(n, sizeof *b->label);
 	b->position = calloc(n, sizeof *b->position);
-	if (b->label == NULL || b->position == NULL)
+	if (b->funnel == NULL || b->label == NULL || b->position == NULL)
 		return OOM(err);
+	if ((rc = ca_trends_funnel(b->now, CA_TRENDS_SERIES_GOOD, &b->overall, b->funnel,
+	    err)) != 0)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
-		b->position[i] = place(&b->now->providers[i].good, b->now->all.good.share);
+		b->position[i] = position_of(&b->funnel[i]);
 		if (b->position[i] != BOARD_NOT_PLOTTED)
 			label_of(shown++, b->label[i], sizeof b->label[i]);
 	}
 	return 0;
+}
+
+/* Every free text the report prints, through the redaction function. */
+static int
+redact_texts(board *b, ca_err *err)
+{
+	ca_trends *t = b->now;
+	ca_redactor *r;
+	int rc;
+
+	if ((rc = ca_redactor_new(&r, err)) != 0)
+		return rc;
+	rc = ca_report_redact(r, &b->org, err);
+	for (size_t i = 0; rc == 0 && i < t->nproviders; i++)
+		rc = ca_report_redact(r, &t->providers[i].name, err);
+	for (size_t i = 0; rc == 0 && i < t->waits.nproviders; i++)
+		rc = ca_report_redact(r, &t->waits.providers[i].name, err);
+	for (size_t i = 0; rc == 0 && i < t->actions.nowners; i++)
+		rc = ca_report_redact(r, &t->actions.owners[i].name, err);
+	for (int e = 0; rc == 0 && e < CA_TRENDS_EQUITY; e++)
+		for (size_t i = 0; rc == 0 && i < t->equity[e].ngroups; i++)
+			rc = ca_report_redact(r, &t->equity[e].groups[i].name, err);
+	for (size_t i = 0; rc == 0 && i < b->range->nthemes; i++)
+		rc = ca_report_redact(r, &b->range->themes[i].text, err);
+	for (size_t i = 0; rc == 0 && i < b->nruns; i++)
+		rc = ca_report_redact(r, &b->runs[i].plan, err);
+	ca_redactor_free(r);
+	return rc;
 }
 
 static int
@@ -206,7 +232,8 @@ load_all(PGconn *conn, board *b, ca_err *err)
 	    (rc = ca_moderation_stats(conn, CA_MODERATION_BY_AUDITOR, b->first, b->last,
 	    &b->mod_by, &b->nmod_by, err)) != 0 ||
 	    (rc = load_runs(conn, b, err)) != 0 ||
-	    (rc = load_targets(conn, b, err)) != 0)
+	    (rc = load_targets(conn, b, err)) != 0 ||
+	    (rc = redact_texts(b, err)) != 0)
 		return rc;
 	return place_partners(b, err);
 }
@@ -244,6 +271,7 @@ board_free(board *b)
 	for (size_t i = 0; i < b->nruns; i++)
 		free(b->runs[i].plan);
 	free(b->runs);
+	free(b->funnel);
 	free(b->label);
 	free(b->position);
 	memset(b, 0, sizeof *b);

@@ -176,14 +176,13 @@ caption(ca_doc *d, const char *s, double cx, double y)
 	    ICON_COLUMN, CA_CENTRE);
 }
 
-/* The chart, and its icons in a column at its right. */
-static void
-chart(ca_doc *d, const board *b, int m, ca_xmr_assurance a)
+void
+board_chart(ca_doc *d, const board *b, int m, const char *title, ca_axis y)
 {
 	const ca_trends_series *se = &b->range->series[m];
 	const char **labels = calloc(se->n, sizeof *labels);
 	ca_point_kind *kinds = calloc(se->n, sizeof *kinds);
-	char title[96];
+	ca_xmr_assurance a = assurance(b, m);
 	ca_xmr_chart c;
 	ca_box box;
 	double cx, top;
@@ -196,9 +195,6 @@ chart(ca_doc *d, const board *b, int m, ca_xmr_assurance a)
 		labels[i] = b->range->periods[se->period[i]].name;
 		kinds[i] = point_kind(se->point[i].kind);
 	}
-	snprintf(title, sizeof title, "%s, %s", m == CA_TRENDS_SERIES_GOOD ?
-	    "Share graded good or outstanding" : "Share met",
-	    b->period.months == 1 ? "month by month" : "quarter by quarter");
 	memset(&c, 0, sizeof c);
 	c.title = title;
 	c.labels = labels;
@@ -209,7 +205,7 @@ chart(ca_doc *d, const board *b, int m, ca_xmr_assurance a)
 	c.lower = se->chart.lower;
 	c.upper = se->chart.upper;
 	c.target = b->target[m];
-	c.y = (ca_axis){ NULL, CA_PERCENT, 1, 0, 1, 1 };
+	c.y = y;
 	c.x_title = b->period.months == 1 ? "Month the assessments were completed" :
 	    "Quarter the assessments were completed";
 	box = ca_doc_take(d, CHART_H);
@@ -290,7 +286,7 @@ measure(ca_doc *d, const board *b, int m, ca_strbuf *s)
 	const ca_trends_share *now = share_now(b, m);
 	const ca_trends_series *se = &b->range->series[m];
 	ca_xmr_assurance a = assurance(b, m);
-	char share[64], n[48];
+	char share[64], n[48], title[96];
 
 	ca_heading(d, 2, board_measure_title(m));
 	if (now->suppressed)
@@ -311,7 +307,10 @@ measure(ca_doc *d, const board *b, int m, ca_strbuf *s)
 	}
 	ca_para(d, s->data);
 	ca_strbuf_reset(s);
-	chart(d, b, m, a);
+	snprintf(title, sizeof title, "%s, %s", m == CA_TRENDS_SERIES_GOOD ?
+	    "Share graded good or outstanding" : "Share met",
+	    b->period.months == 1 ? "month by month" : "quarter by quarter");
+	board_chart(d, b, m, title, (ca_axis){ NULL, CA_PERCENT, 1, 0, 1, 1 });
 	reading(d, b, m, a, s);
 }
 

@@ -24,6 +24,9 @@
 
 #define FUNNEL_H 270.0
 
+/* The limits around the overall share at n audits, as trends.h places
+ * the partners (stats.h; a fractional n between whole numbers for the
+ * curves). */
 static void
 limits(double n, void *ctx, ca_funnel_bounds *out)
 {
@@ -52,7 +55,7 @@ funnel(ca_doc *d, const board *b, size_t plotted)
 	const ca_trends *t = b->now;
 	const char **labels = calloc(plotted, sizeof *labels);
 	double *n = calloc(plotted, sizeof *n), *rate = calloc(plotted, sizeof *rate);
-	double overall = t->all.good.share;
+	double overall = b->overall;
 	ca_funnel_chart c;
 	size_t k = 0;
 
@@ -64,8 +67,8 @@ funnel(ca_doc *d, const board *b, size_t plotted)
 		if (b->position[i] == BOARD_NOT_PLOTTED)
 			continue;
 		labels[k] = b->label[i];
-		n[k] = t->providers[i].good.n_eff;
-		rate[k] = t->providers[i].good.share;
+		n[k] = (double)b->funnel[i].n;
+		rate[k] = b->funnel[i].share;
 		k++;
 	}
 	memset(&c, 0, sizeof c);

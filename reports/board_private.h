@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "board.h"
+#include "chart.h"
 #include "doc.h"
 #include "moderation.h"
 #include "period.h"
@@ -43,8 +44,10 @@ typedef struct board {
 	int ended;                  /* the period ended before that day */
 	char *org;                  /* the organisation_name setting */
 
-	ca_trends *range;           /* up to 24 periods ending with this one */
-	ca_trends *now;             /* this period alone, with its questions */
+	ca_trends *range;           /* up to 24 periods ending with this one, with
+	                             * the recurring themes of the last */
+	ca_trends *now;             /* this period alone, with its equity groups,
+	                             * waits, actions and escalations */
 
 	/* moderation of the audits submitted in the period */
 	ca_moderation_stat *mod_all, *mod_by;
@@ -55,8 +58,10 @@ typedef struct board {
 
 	double target[CA_TRENDS_SERIES];    /* NaN: the board set none */
 
-	/* per partner of now->providers: funnel label ("A"; "" when not
-	 * plotted) and position */
+	/* per partner of now->providers: where it falls on the funnel plot
+	 * (trends.h), its label there ("A"; "" when not plotted) and position */
+	double overall;             /* the funnel's centre, NaN when none */
+	ca_trends_funnel_point *funnel;
 	char (*label)[8];
 	board_position *position;
 } board;
@@ -66,6 +71,10 @@ void board_free(board *b);
 
 /* Nothing to report: no audit of the period was completed. */
 int  board_empty(const board *b);
+
+/* A control chart of the range's series s (trends.h), with the Making
+ * Data Count icons in a column at its right; y the value axis. */
+void board_chart(ca_doc *d, const board *b, int series, const char *title, ca_axis y);
 
 /* The measures charted, as a board member names them: "Holistic
  * consideration of needs"; and in the middle of a sentence: "holistic
@@ -96,7 +105,11 @@ void board_cover(ca_doc *d, const board *b);
 void board_summary(ca_doc *d, const board *b);
 void board_measures(ca_doc *d, const board *b);
 void board_partners(ca_doc *d, const board *b);
+void board_themes(ca_doc *d, const board *b);
 void board_moderation(ca_doc *d, const board *b);
+void board_actions(ca_doc *d, const board *b);
+void board_waits(ca_doc *d, const board *b);
+void board_equity(ca_doc *d, const board *b);
 void board_appendix(ca_doc *d, const board *b);
 
 /* The appendix's sampling runs alone, for the short report. */

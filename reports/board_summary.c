@@ -60,9 +60,6 @@ work(ca_doc *d, const board *b, ca_strbuf *s)
 	if (w->late > 0)
 		ca_strbuf_addf(s, " Of those completed, %ld %s submitted after %s due date.",
 		    w->late, w->late == 1 ? "was" : "were", w->late == 1 ? "its" : "their");
-	if (w->actions_overdue > 0)
-		ca_strbuf_addf(s, " Of the actions agreed from these audits, %ld %s overdue.",
-		    w->actions_overdue, w->actions_overdue == 1 ? "is" : "are");
 	para_buf(d, s);
 }
 
@@ -191,6 +188,58 @@ partners(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 }
 
 static void
+themes(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	const ca_trends *t = b->range;
+	const ca_trends_theme *q;
+	char pc[16], ci[32];
+	size_t rising = 0;
+
+	if (t->nthemes == 0)
+		return;
+	q = &t->themes[0];
+	ca_words_percent(q->share.share, pc, sizeof pc);
+	ca_strbuf_addf(s, "The question most often not met was \u201c%s\u201d: %s of answers "
+	    "(95%% CI %s).", q->text, pc, ca_words_interval(q->share.lo, q->share.hi, ci,
+	    sizeof ci));
+	for (size_t i = 0; i < t->nthemes; i++)
+		rising += t->themes[i].trend == CA_TRENDS_RISING;
+	if (rising > 0)
+		ca_strbuf_addf(s, " %zu of the %zu questions most often not met %s not met more "
+		    "often than in earlier periods.", rising, t->nthemes, rising == 1 ? "is" : "are");
+	para_buf(d, s);
+}
+
+/* Safeguarding: never withheld, never left out of the summary. */
+static void
+escalations(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	const ca_trends_actions *a = &b->now->actions;
+	char census[32], acked[32];
+
+	ca_words_date(a->census, census, sizeof census);
+	snprintf(acked, sizeof acked, a->acknowledged == 0 ? "none" :
+	    a->acknowledged == a->escalations ? "all" : "%ld", a->acknowledged);
+	if (a->escalations == 0)
+		ca_strbuf_adds(s, "No safeguarding concern found in an audit was escalated in the "
+		    "period.");
+	else
+		ca_strbuf_addf(s, "%ld safeguarding %s found in audits %s escalated in the period; "
+		    "%s acknowledged by %s.", a->escalations,
+		    a->escalations == 1 ? "concern" : "concerns",
+		    a->escalations == 1 ? "was" : "were", acked, census);
+	if (a->escalations_open > 0)
+		ca_strbuf_addf(s, " %ld %s still waited to be acknowledged on %s.",
+		    a->escalations_open, a->escalations_open == 1 ? "escalation" : "escalations",
+		    census);
+	if (a->overdue > 0)
+		ca_strbuf_addf(s, " %ld %s agreed from audits %s overdue on %s.", a->overdue,
+		    a->overdue == 1 ? "action" : "actions", a->overdue == 1 ? "was" : "were",
+		    census);
+	para_buf(d, s);
+}
+
+static void
 moderation(ca_doc *d, const board *b, ca_strbuf *s)
 {
 	const ca_moderation_stat *m = board_moderation_overall(b);
@@ -213,9 +262,18 @@ asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 {
 	const ca_trends_work *w = &b->now->all.work;
 	const ca_moderation_stat *m = board_moderation_overall(b);
+	const ca_trends_actions *a = &b->now->actions;
 	size_t n, items = 0;
 
 	ca_heading(d, 2, "The board is asked to note that");
+	if (a->escalations_open > 0) {
+		ca_strbuf_addf(s, "%ld safeguarding %s still waiting to be acknowledged at the "
+		    "end of the period (Actions and escalations);", a->escalations_open,
+		    a->escalations_open == 1 ? "escalation was" : "escalations were");
+		ca_bullet(d, s->data);
+		ca_strbuf_reset(s);
+		items++;
+	}
 	for (int i = 0; i < BOARD_NMEASURES; i++) {
 		board_signal sig = board_measure_signal(b, i);
 
@@ -239,6 +297,15 @@ asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 	if (!w->suppressed && w->overdue > 0) {
 		ca_strbuf_addf(s, "%ld %s of the period %s overdue;", w->overdue,
 		    w->overdue == 1 ? "audit" : "audits", w->overdue == 1 ? "is" : "are");
+		ca_bullet(d, s->data);
+		ca_strbuf_reset(s);
+		items++;
+	}
+	for (size_t i = 0; i < b->range->nthemes; i++) {
+		if (b->range->themes[i].trend != CA_TRENDS_RISING)
+			continue;
+		ca_strbuf_addf(s, "\u201c%s\u201d is not met more often than before (Recurring "
+		    "themes);", b->range->themes[i].text);
 		ca_bullet(d, s->data);
 		ca_strbuf_reset(s);
 		items++;
@@ -274,6 +341,8 @@ board_summary(ca_doc *d, const board *b)
 		signals(d, b, &s);
 		partners(d, b, &s, names);
 	}
+	themes(d, b, &s);
+	escalations(d, b, &s);
 	moderation(d, b, &s);
 	asked(d, b, &s, names);
 	if (ca_strbuf_failed(&s))

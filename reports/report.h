@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "error.h"
+#include "redact.h"
 #include "sha256.h"
 
 /* A rendered report. */
@@ -48,6 +49,17 @@ int ca_report_as_of(PGconn *conn, const char *fallback, char as_of[11], ca_err *
  * is malloc'd. */
 int ca_report_setting(PGconn *conn, const char *key, const char *fallback, char **out,
     ca_err *err);
+
+/*
+ * Free text a report prints that somebody typed - a partner's or a plan's
+ * name, an equity group as the import wrote it, the council's name -
+ * through the redaction function (redact.h), so that a telephone number
+ * or an email address in a name never reaches a PDF.  *s (malloc'd) is
+ * replaced by its redacted copy, or by "[not shown]" when it cannot be
+ * checked (not UTF-8, or a match limit hit: never treated as clean).
+ * NULL is left alone.  Returns 0, or 70 when memory runs out.
+ */
+int ca_report_redact(ca_redactor *r, char **s, ca_err *err);
 
 /* What a report is of, for the `reports` table. */
 typedef struct ca_report_meta {
