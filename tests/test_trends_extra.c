@@ -293,32 +293,9 @@ static const char *const fixture[] = {
 static int
 setup(void **state)
 {
-	char forms[2][4300];
-	const char *f[] = { "caseaudit", "forms", "load", forms[0], forms[1], NULL };
-	test_run r;
-	PGresult *res;
-
 	if (test_group_setup(state) != 0)
 		return -1;
-	snprintf(forms[0], sizeof forms[0], "%s/forms/screening.yaml", CASEAUDIT_SOURCE_DIR);
-	snprintf(forms[1], sizeof forms[1], "%s/forms/care-act-assessment.yaml",
-	    CASEAUDIT_SOURCE_DIR);
-	if (test_run_cli(&r, test_group.name, NULL, f) != 0 || r.status != 0) {
-		fprintf(stderr, "forms load: %s%s\n", r.out, r.err);
-		return -1;
-	}
-	test_run_free(&r);
-	for (size_t i = 0; i < sizeof fixture / sizeof fixture[0]; i++) {
-		res = PQexec(test_group.conn, fixture[i]);
-		if (PQresultStatus(res) != PGRES_TUPLES_OK &&
-		    PQresultStatus(res) != PGRES_COMMAND_OK) {
-			fprintf(stderr, "fixture %zu: %s\n", i, PQerrorMessage(test_group.conn));
-			PQclear(res);
-			return -1;
-		}
-		PQclear(res);
-	}
-	return 0;
+	return test_fixture_load(fixture, sizeof fixture / sizeof fixture[0]);
 }
 
 /* ---- through the C API -------------------------------------------------- */
