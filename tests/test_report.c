@@ -216,7 +216,7 @@ setup(void **state)
 {
 	if (test_group_setup(state) != 0)
 		return -1;
-	if (system("command -v pdftotext pdffonts pdfinfo >/dev/null") != 0) {
+	if (system("command -v pdftotext pdffonts pdfinfo pdftohtml >/dev/null") != 0) {
 		fprintf(stderr, "test_report: poppler-utils is not installed\n");
 		return -1;
 	}
@@ -388,8 +388,11 @@ sections_in_order(void **state)
 	static const char *const titles[] = { "Contents", "Executive summary",
 		"The board is asked to note that", "Domain measures", "How to read the control charts",
 		"Audits graded good or outstanding", "Holistic consideration of needs",
-		"Partner comparison", "Every partner this period", "Moderation",
-		"What moderation changed", "By auditor", "Methodology",
+		"Partner comparison", "Every partner this period", "Recurring themes",
+		"Screening flags and what auditors found", "Moderation", "What moderation changed",
+		"By auditor", "Actions and escalations", "Safeguarding escalations",
+		"Waiting and timeliness", "Waiting for an assessment", "Audits done on time", "Equity",
+		"By age band", "By ethnicity", "By primary support reason", "Methodology",
 		"Sampling runs of the period", "What the measures mean" };
 	rendered r;
 	const char *at;
@@ -420,6 +423,28 @@ sections_in_order(void **state)
 		at = next + strlen(titles[i]);
 	}
 	assert_true(r.pages >= 8 && r.pages <= 20);
+	/* every section a bookmark, in order; the dates the data's, not the clock's */
+	{
+		static const char *const sections[] = { "Executive summary", "Domain measures",
+			"Partner comparison", "Recurring themes", "Moderation",
+			"Actions and escalations", "Waiting and timeliness", "Equity", "Methodology" };
+		char *outline = test_capture("pdftohtml -xml -i -q -stdout '%s' 2>/dev/null",
+		    r.path), *info = test_capture("pdfinfo -isodates '%s' 2>/dev/null", r.path);
+		const char *o = outline;
+
+		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+			char item[96];
+
+			snprintf(item, sizeof item, "\">%s</item>", sections[i]);
+			if ((o = strstr(o, item)) == NULL)
+				fail_msg("no bookmark %s, or out of order", sections[i]);
+		}
+		assert_non_null(strstr(info, "CreationDate:    2025-04-20T00:00:00Z"));
+		assert_non_null(strstr(info, "Title:           Quality assurance board report "
+		    EN_DASH " January to March 2025"));
+		free(outline);
+		free(info);
+	}
 	no_people(&r);
 	rendered_free(&r);
 }
