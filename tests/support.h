@@ -34,6 +34,11 @@ extern test_group_db test_group;
 int test_group_setup(void **state);
 int test_group_setup_empty(void **state);
 int test_group_teardown(void **state);
+/* test_group_setup, then the checklists and screening rules forms/NAME
+ * (a NULL-terminated list) loaded with `caseaudit forms load`, then the
+ * SQL statements run in order: a dataset's group fixture.  0, or -1 with
+ * the failing step on stderr. */
+int test_group_setup_with(const char *const *forms, const char *const *sql, size_t nsql);
 
 /* A single value from a query (with no parameters) as a malloc'd string,
  * or NULL. */
