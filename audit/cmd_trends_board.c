@@ -620,8 +620,13 @@ ca_tp_board_table(const ca_trends *t, ca_tp_view v, int measure)
 		measure_words(measure, words, sizeof words);
 		if (isnan(overall))
 			printf("Funnel of %s: nothing to measure.\n", words);
-		else
+		else if (t->provider == NULL)
 			printf("Funnel of %s around %.0f%%, all partners together\n", words,
+			    overall * 100);
+		else
+			/* the centre is the partner itself: say what the funnel is worth */
+			printf("Funnel of %s around %.0f%%, this partner alone: without\n"
+			    "--provider it compares the partners with each other\n", words,
 			    overall * 100);
 	}
 	putchar('\n');

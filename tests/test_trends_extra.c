@@ -907,6 +907,11 @@ test_cli_tables(void **state)
 	    "--from", "2025-01", "--to", "2025-03", NULL), 0);
 	assert_non_null(strstr(r.out, "share met in carers around 30%"));
 	test_run_free(&r);
+	assert_int_equal(test_cli(&r, "trends", "--by", "funnel", "--provider", "North Care",
+	    "--from", "2025-01", "--to", "2025-03", NULL), 0);
+	assert_non_null(strstr(r.out, "around 100%, this partner alone"));
+	assert_null(strstr(r.out, "all partners together"));
+	test_run_free(&r);
 
 	assert_int_equal(test_cli(&r, "trends", "--by", "action", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-10", NULL), 0);
