@@ -353,6 +353,18 @@ test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
 	return 0;
 }
 
+const char *
+test_sqlf(const char *fmt, ...)
+{
+	static char sql[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return sql;
+}
+
 int
 test_cli(test_run *r, const char *a1, ...)
 {

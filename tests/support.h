@@ -56,6 +56,10 @@ int  test_run_cli(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv);
 void test_run_free(test_run *r);
 
+/* SQL built by printf from the test's own constants and ids (never from
+ * input under test), in a static buffer that the next call reuses. */
+const char *test_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Run caseaudit on the test group's database with the arguments that
  * follow, up to 22, ending with NULL; "--once" first runs the daemon
  * instead (`caseauditd --once ...`).  Returns the exit status; failing to
