@@ -390,6 +390,34 @@ test_run_free(test_run *r)
 }
 
 char *
+test_capture(const char *fmt, ...)
+{
+	char cmd[4096], *out = NULL;
+	size_t len = 0, cap = 0, got;
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = 2 * cap + 8192;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		got = fread(out + len, 1, 4096, p);
+		len += got;
+	} while (got > 0);
+	out[len] = '\0';
+	if (pclose(p) != 0)
+		fail_msg("`%s` failed", cmd);
+	return out;
+}
+
+char *
 test_write_file(const char *name, const void *data, size_t len)
 {
 	char *dir = test_tempdir(), *path;

@@ -94,6 +94,11 @@ int test_cli(test_run *r, const char *a1, ...);
 int  test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv, const void *in, size_t inlen);
 
+/* Everything a shell command (printf-style fmt) writes to its standard
+ * output, NUL-terminated and malloc'd; the command must exit 0, or the
+ * test fails.  For reading a rendered PDF back with poppler's tools. */
+char *test_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Write data to a new temporary file; returns its malloc'd path. */
 char *test_write_file(const char *name, const void *data, size_t len);
 /* A path under the fixtures directory (static buffer). */
