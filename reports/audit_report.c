@@ -113,7 +113,7 @@ paraf(ca_doc *d, const char *fmt, ...)
 
 #define BOX_PAD 12.0
 #define BOX_ACCENT 4.0
-#define BOX_LABEL_W 118.0
+#define BOX_LABEL_W 124.0
 #define BOX_GRADE_W 156.0
 #define BOX_SIZE 9.5
 #define BOX_LEADING 13.0
@@ -354,15 +354,15 @@ part_summary(report *r)
 	facts[n].label = "Findings sent";
 	snprintf(facts[n++].value, sizeof facts[0].value, "%s",
 	    uk(HEADN(H_FB_SENT) != NULL ? HEADN(H_FB_SENT) : HEADN(H_SUBMITTED), d1));
-	facts[n].label = "Comments";
-	if (closed(r))
-		snprintf(facts[n++].value, sizeof facts[0].value, "closed on %s; the audit was "
-		    "closed on %s", uk(HEADN(H_FB_ENDS), d1), uk(HEADN(H_CLOSED), d2));
-	else if (HEADN(H_FB_ENDS) != NULL)
-		snprintf(facts[n++].value, sizeof facts[0].value, "welcome until %s",
-		    uk(HEADN(H_FB_ENDS), d1));
-	else
-		n--;
+	if (HEADN(H_FB_ENDS) != NULL) {
+		facts[n].label = "Comments";
+		snprintf(facts[n++].value, sizeof facts[0].value, closed(r) ? "were open until %s" :
+		    "welcome until %s", uk(HEADN(H_FB_ENDS), d1));
+	}
+	if (closed(r)) {
+		facts[n].label = "Audit closed";
+		snprintf(facts[n++].value, sizeof facts[0].value, "%s", uk(HEADN(H_CLOSED), d2));
+	}
 
 	snprintf(met, sizeof met, "%d of the %d questions that applied met in full", r->met,
 	    applicable);
@@ -492,8 +492,10 @@ part_improve(report *r)
 		    "asks for nothing more from this assessment.");
 		return;
 	}
-	paraf(r->d, "%s questions to look at again, with the auditor's evidence in the "
-	    "checklist below:", r->partly + r->not_met == 1 ? "The question" : "The");
+	/* the lead-in and the first of its list on the same page */
+	ca_doc_keep(r->d, 5 * CA_BODY_LEADING);
+	paraf(r->d, "%s to look at again, with the auditor's evidence in the checklist below:",
+	    r->partly + r->not_met == 1 ? "The question" : "The questions");
 	for (int i = 0; i < q->rows; i++) {
 		double v = rating_value(q, i);
 		ca_run runs[3];
