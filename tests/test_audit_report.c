@@ -449,12 +449,12 @@ test_full_report(void **state)
 	HAS(&o, "Evidence for question 2: the record shows it.");
 	HAS(&o, "Not met: Were any safeguarding concerns recognised");
 	/* the stored domain scores, as the section headings give them */
-	res = PQexec(test_group.conn, "SELECT s.title, round(d.score * 100)"
+	snprintf(sql, sizeof sql, "SELECT s.title, round(d.score * 100)"
 	    " FROM domain_scores d JOIN audits au ON au.id = d.audit_id"
 	    " JOIN form_sections s ON s.form_version_id = au.form_version_id"
 	    "  AND s.domain = d.domain"
-	    " WHERE d.audit_id = (SELECT max(id) FROM audits) AND d.score IS NOT NULL"
-	    " ORDER BY s.position");
+	    " WHERE d.audit_id = %lld AND d.score IS NOT NULL ORDER BY s.position", id);
+	res = PQexec(test_group.conn, sql);
 	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
 	assert_int_equal(PQntuples(res), 5);    /* carers did not apply */
 	for (int i = 0; i < PQntuples(res); i++) {
