@@ -417,6 +417,44 @@ test_capture(const char *fmt, ...)
 	return out;
 }
 
+size_t
+test_count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+int
+test_forms_load(const char *first, ...)
+{
+	char paths[8][4200];
+	const char *argv[12] = { "caseaudit", "forms", "load" };
+	const char *f = first;
+	int n = 3, rc = 0;
+	test_run r;
+	va_list ap;
+
+	va_start(ap, first);
+	for (int i = 0; f != NULL && i < 8; i++, f = va_arg(ap, const char *)) {
+		if (f[0] == '/')
+			snprintf(paths[i], sizeof paths[i], "%s", f);
+		else
+			snprintf(paths[i], sizeof paths[i], "%s/%s", CASEAUDIT_SOURCE_DIR, f);
+		argv[n++] = paths[i];
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	if (test_run_cli(&r, test_group.name, NULL, argv) != 0 || r.status != 0) {
+		fprintf(stderr, "forms load: %s%s\n", r.out ? r.out : "", r.err ? r.err : "");
+		rc = -1;
+	}
+	test_run_free(&r);
+	return rc;
+}
+
 char *
 test_write_file(const char *name, const void *data, size_t len)
 {

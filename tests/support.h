@@ -99,6 +99,15 @@ int  test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_en
  * test fails.  For reading a rendered PDF back with poppler's tools. */
 char *test_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* How often needle occurs in hay, not overlapping. */
+size_t test_count(const char *hay, const char *needle);
+
+/* `caseaudit forms load` on the test group's database with the files
+ * that follow, ending with NULL: paths relative to the source tree
+ * ("forms/screening.yaml") or absolute.  0, or -1 with the program's
+ * output on stderr; for group setups. */
+int test_forms_load(const char *first, ...);
+
 /* Write data to a new temporary file; returns its malloc'd path. */
 char *test_write_file(const char *name, const void *data, size_t len);
 /* A path under the fixtures directory (static buffer). */

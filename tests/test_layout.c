@@ -269,16 +269,6 @@ static struct {
 	char *info, *fonts, *outline;
 } s;
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-		n++;
-	return n;
-}
-
 static int
 group_setup(void **state)
 {
@@ -316,7 +306,7 @@ group_setup(void **state)
 		if (*p == '\n')
 			*p = ' ';
 	s.paged = strdup(s.text);
-	s.pages = calloc(count(s.text, "\f") + 1, sizeof *s.pages);
+	s.pages = calloc(test_count(s.text, "\f") + 1, sizeof *s.pages);
 	for (p = s.paged; *p != '\0';) {
 		char *ff = strchr(p, '\f');
 
@@ -416,12 +406,12 @@ every_page_numbered_and_marked(void **state)
 		if (strstr(s.pages[i], want) == NULL)
 			fail_msg("page %zu lacks \"%s\"", i + 1, want);
 		/* header and footer */
-		if (count(s.pages[i], CA_MARKING) != 2)
+		if (test_count(s.pages[i], CA_MARKING) != 2)
 			fail_msg("page %zu has the marking %zu times", i + 1,
-			    count(s.pages[i], CA_MARKING));
+			    test_count(s.pages[i], CA_MARKING));
 		assert_non_null(strstr(s.pages[i], "Data as at 31 March 2025"));
 	}
-	assert_int_equal(count(s.text, CA_MARKING), 2 * n);
+	assert_int_equal(test_count(s.text, CA_MARKING), 2 * n);
 	snprintf(want, sizeof want, "Page %zu of %zu", n + 1, n);
 	assert_null(strstr(s.text, want));
 }
@@ -437,8 +427,8 @@ table_rows_once_with_header_on_each_page(void **state)
 		size_t pg;
 
 		snprintf(ref, sizeof ref, "REF-%04d", i);
-		if (count(s.text, ref) != 1)
-			fail_msg("%s appears %zu times", ref, count(s.text, ref));
+		if (test_count(s.text, ref) != 1)
+			fail_msg("%s appears %zu times", ref, test_count(s.text, ref));
 		pg = page_of(ref);
 		if (first == 0)
 			first = pg;
@@ -450,7 +440,7 @@ table_rows_once_with_header_on_each_page(void **state)
 		if (strstr(s.pages[p - 1], "Partner organisation") == NULL)
 			fail_msg("table page %zu has no header row", p);
 	/* the row taller than a page is split, none of it lost */
-	assert_int_equal(count(s.text, "ENDOFTALLROW"), 1);
+	assert_int_equal(test_count(s.text, "ENDOFTALLROW"), 1);
 	assert_true(page_of("ENDOFTALLROW") > page_of("REF-0250"));
 	assert_non_null(strstr(s.text, "All"));
 	/* a table with no rows says so */
@@ -479,7 +469,7 @@ headings_are_bookmarks(void **state)
 	end = strstr(charts, "<outline>");
 	assert_non_null(end);
 	assert_true(end < bydomain);
-	assert_true(count(s.outline, "<item") >= 10);
+	assert_true(test_count(s.outline, "<item") >= 10);
 }
 
 static void
