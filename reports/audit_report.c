@@ -544,7 +544,7 @@ part_actions(report *r)
 			snprintf(status, sizeof status, "Done %s", uk(ar_get(ac, i, A_DONE), done));
 		else
 			snprintf(status, sizeof status, "Open");
-		cells[0] = ar_str(ac, i, A_NUMBER);
+		cells[0] = ar_str(ac, i, A_REF);
 		cells[1] = ar_str(ac, i, A_TEXT);
 		cells[2] = ar_str(ac, i, A_OWNER);
 		cells[3] = uk(ar_get(ac, i, A_DUE), due);

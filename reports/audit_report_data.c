@@ -97,9 +97,8 @@ static const char questions_sql[] =
 	" WHERE au.id = $1 ORDER BY q.position";
 
 static const char actions_sql[] =
-	"SELECT row_number() OVER (ORDER BY ac.due_on, ac.id), coalesce(s.staff_ref, o.name),"
-	"  ac.owner_staff_id IS NOT NULL, " D("ac.due_on") ", ac.status, " D("ac.done_on") ","
-	"  ac.text"
+	"SELECT ac.id, coalesce(s.staff_ref, o.name), " D("ac.due_on") ", ac.status,"
+	"  " D("ac.done_on") ", ac.text"
 	" FROM actions ac LEFT JOIN staff s ON s.id = ac.owner_staff_id"
 	" LEFT JOIN organisations o ON o.id = ac.owner_organisation_id"
 	" WHERE ac.audit_id = $1 ORDER BY ac.due_on, ac.id";

@@ -52,8 +52,9 @@ enum {
 	Q_EVIDENCE, Q_REQUIRED, Q_MOD_LABEL, Q_N
 };
 
-/* Actions, by due date. */
-enum { A_NUMBER, A_OWNER, A_OWNER_IS_STAFF, A_DUE, A_STATUS, A_DONE, A_TEXT, A_N };
+/* Actions, by due date: the action's id (what `action done` takes), its
+ * owner's staff ref or organisation name. */
+enum { A_REF, A_OWNER, A_DUE, A_STATUS, A_DONE, A_TEXT, A_N };
 
 /* Factual-accuracy comments on the current submission. */
 enum { C_BY, C_ON, C_TEXT, C_N };

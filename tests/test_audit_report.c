@@ -73,6 +73,7 @@ static struct {
 	char **questions;       /* the checklist's question ids, in order */
 	int nquestions;
 	int cases;
+	long long actions[2];   /* full_audit's, the latest */
 } w;
 
 static const ca_actor auditor = { "AUD1", TODAY, 0 };
@@ -82,26 +83,16 @@ static const ca_actor auditor = { "AUD1", TODAY, 0 };
 static int
 setup(void **state)
 {
-	char forms[2][4300];
-	const char *argv[] = { "caseaudit", "forms", "load", forms[0], forms[1], NULL };
 	const char *keep = getenv("CASEAUDIT_AUDIT_REPORT_DIR");
-	test_run r;
 	PGresult *res;
 
 	if (system("command -v pdftotext pdfinfo pdffonts >/dev/null") != 0) {
 		fprintf(stderr, "test_audit_report: poppler-utils is not installed\n");
 		return -1;
 	}
-	if (test_group_setup(state) != 0)
+	if (test_group_setup(state) != 0 ||
+	    test_forms_load("forms/screening.yaml", "forms/care-act-assessment.yaml", NULL) != 0)
 		return -1;
-	snprintf(forms[0], sizeof forms[0], "%s/forms/screening.yaml", CASEAUDIT_SOURCE_DIR);
-	snprintf(forms[1], sizeof forms[1], "%s/forms/care-act-assessment.yaml",
-	    CASEAUDIT_SOURCE_DIR);
-	if (test_run_cli(&r, test_group.name, NULL, argv) != 0 || r.status != 0) {
-		fprintf(stderr, "forms load: %s%s\n", r.out, r.err);
-		return -1;
-	}
-	test_run_free(&r);
 	test_db_exec(test_group.conn,
 	    "INSERT INTO organisations (name) VALUES ('Council'), ('" PARTNER "');"
 	    "INSERT INTO staff (staff_ref, name, organisation_id, roles, max_open_audits)"
@@ -161,11 +152,11 @@ teardown(void **state)
 static long long
 new_audit(void)
 {
-	char sql[1400], *id;
+	char *id;
 	long long n;
 
 	w.cases++;
-	snprintf(sql, sizeof sql,
+	id = test_db_value(test_group.conn, test_sqlf(
 	    "WITH a AS (INSERT INTO assessments (assessment_ref, person_ref, assessment_type,"
 	    "   provider_id, assessor_ref, requested_on, completed_on, summary)"
 	    "   SELECT 'AR-%04d', 'P-GWEN-%04d', 'care_act_assessment', o.id, 'PA1',"
@@ -176,8 +167,7 @@ new_audit(void)
 	    "   due_on, assigned_at)"
 	    " SELECT r.id, a.id, r.form_version_id, 'assigned', s.id, '2026-03-01', now()"
 	    " FROM a, sampling_runs r, staff s WHERE s.staff_ref = 'AUD1' RETURNING id::text",
-	    w.cases, w.cases);
-	id = test_db_value(test_group.conn, sql);
+	    w.cases, w.cases));
 	assert_non_null(id);
 	n = strtoll(id, NULL, 10);
 	free(id);
@@ -234,6 +224,18 @@ static const char *
 evidence_with_pii(int i)
 {
 	return i == 0 ? PII_EVIDENCE : NULL;
+}
+
+/* A new audit, every question answered (answer_all) and submitted with
+ * grade; its id. */
+static long long
+submitted_audit(const char *(*evidence)(int), const char *grade)
+{
+	long long id = new_audit();
+
+	answer_all(id, evidence);
+	CHECK(ca_audit_submit(test_group.conn, &auditor, id, grade, err));
+	return id;
 }
 
 /* ---- reading a report back ------------------------------------------------------- */
@@ -324,16 +326,6 @@ doc_free(doc *o)
 			fail_msg("%s: has \"%s\"", (o)->path, (s));               \
 	} while (0)
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-		n++;
-	return n;
-}
-
 /* Nothing personal anywhere in the file: not in the text, and not in the
  * bytes either (document information, bookmarks). */
 static void
@@ -389,15 +381,16 @@ test_refused_before_submission(void **state)
 static long long
 full_audit(void)
 {
-	long long id = new_audit(), act;
+	long long id = new_audit();
 
 	answer_all(id, evidence_with_pii);
 	CHECK(ca_audit_note(test_group.conn, &auditor, id, PII_STRENGTHS,
 	    "Record the carer's view in their own words; ring 01632 960123 if unsure.", err));
 	CHECK(ca_action_create(test_group.conn, &auditor, id, "PA1", "2026-04-30",
-	    "Send the contingency plan to k.smith@example.org and the person.", &act, err));
+	    "Send the contingency plan to k.smith@example.org and the person.", &w.actions[0],
+	    err));
 	CHECK(ca_action_create(test_group.conn, &auditor, id, PARTNER, "2026-05-31",
-	    "Refresh the team's safeguarding training.", &act, err));
+	    "Refresh the team's safeguarding training.", &w.actions[1], err));
 	CHECK(ca_audit_submit(test_group.conn, &auditor, id, "good", err));
 	return id;
 }
@@ -406,7 +399,7 @@ static void
 test_full_report(void **state)
 {
 	long long id = full_audit();
-	char want[400], sql[400], *v;
+	char want[400], *v;
 	PGresult *res;
 	doc o;
 
@@ -449,12 +442,11 @@ test_full_report(void **state)
 	HAS(&o, "Evidence for question 2: the record shows it.");
 	HAS(&o, "Not met: Were any safeguarding concerns recognised");
 	/* the stored domain scores, as the section headings give them */
-	snprintf(sql, sizeof sql, "SELECT s.title, round(d.score * 100)"
+	res = PQexec(test_group.conn, test_sqlf("SELECT s.title, round(d.score * 100)"
 	    " FROM domain_scores d JOIN audits au ON au.id = d.audit_id"
 	    " JOIN form_sections s ON s.form_version_id = au.form_version_id"
 	    "  AND s.domain = d.domain"
-	    " WHERE d.audit_id = %lld AND d.score IS NOT NULL ORDER BY s.position", id);
-	res = PQexec(test_group.conn, sql);
+	    " WHERE d.audit_id = %lld AND d.score IS NOT NULL ORDER BY s.position", id));
 	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
 	assert_int_equal(PQntuples(res), 5);    /* carers did not apply */
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -464,8 +456,13 @@ test_full_report(void **state)
 	}
 	PQclear(res);
 	HAS(&o, "no question applied");
-	/* actions with owners and due dates, by due date */
-	HAS(&o, "Refresh the team's safeguarding training.");
+	/* actions by their ids (what `action done` takes), with owners and
+	 * due dates, by due date */
+	snprintf(want, sizeof want, "%lld Send the contingency plan to [email]", w.actions[0]);
+	HAS(&o, want);
+	snprintf(want, sizeof want, "%lld Refresh the team's safeguarding training.",
+	    w.actions[1]);
+	HAS(&o, want);
 	HAS(&o, "30/04/2026");
 	HAS(&o, "31/05/2026");
 	assert_true(strstr(o.flat, "30/04/2026") < strstr(o.flat, "31/05/2026"));
@@ -478,22 +475,20 @@ test_full_report(void **state)
 	HAS(&o, "is waiting to be acknowledged");
 	/* how it was chosen */
 	HAS(&o, "drawn at random from the 40 assessments in the population for January 2026");
-	snprintf(sql, sizeof sql, "SELECT id FROM sampling_runs");
-	v = test_db_value(test_group.conn, sql);
+	v = test_db_value(test_group.conn, "SELECT id FROM sampling_runs");
 	snprintf(want, sizeof want, "`caseaudit sample verify %s`", v);
 	free(v);
 	HAS(&o, want);
 	/* fonts: both DejaVu faces, embedded */
 	assert_non_null(strstr(o.fonts, "DejaVuSans-Bold"));
-	assert_int_equal(count(o.fonts, "TrueType"), 2);
-	assert_int_equal(count(o.fonts, " yes yes "), 2);
+	assert_int_equal(test_count(o.fonts, "TrueType"), 2);
+	assert_int_equal(test_count(o.fonts, " yes yes "), 2);
 	/* pages and the as-of time */
 	assert_int_equal(o.pdf.pages, o.pages);
 	assert_true(o.pages >= 3);
-	snprintf(sql, sizeof sql, "SELECT to_char(max(at) AT TIME ZONE 'UTC',"
+	v = test_db_value(test_group.conn, test_sqlf("SELECT to_char(max(at) AT TIME ZONE 'UTC',"
 	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM events WHERE (entity = 'audit' AND"
-	    " entity_id = '%lld') OR (after ->> 'audit' = '%lld')", id, id);
-	v = test_db_value(test_group.conn, sql);
+	    " entity_id = '%lld') OR (after ->> 'audit' = '%lld')", id, id));
 	assert_string_equal(o.pdf.as_of, v);
 	free(v);
 	doc_free(&o);
@@ -520,12 +515,10 @@ test_byte_identical(void **state)
 static void
 test_no_actions(void **state)
 {
-	long long id = new_audit();
+	long long id = submitted_audit(NULL, "requires_improvement");
 	doc o;
 
 	(void)state;
-	answer_all(id, NULL);
-	CHECK(ca_audit_submit(test_group.conn, &auditor, id, "requires_improvement", err));
 	render(&o, id);
 	GRADE(&o, " Requires improvement ");
 	HAS(&o, "Actions agreed No actions were set from this audit.");
@@ -559,12 +552,12 @@ test_many_actions(void **state)
 	render(&o, id);
 	for (int i = 0; i < MANY_ACTIONS; i++) {
 		snprintf(want, sizeof want, "Action number %02d:", i);
-		if (count(o.flat, want) != 1)
-			fail_msg("%s: \"%s\" %zu times", o.path, want, count(o.flat, want));
+		if (test_count(o.flat, want) != 1)
+			fail_msg("%s: \"%s\" %zu times", o.path, want, test_count(o.flat, want));
 	}
 	/* in due-date order, and across pages with the header repeated */
 	assert_true(strstr(o.flat, "Action number 00:") < strstr(o.flat, "Action number 59:"));
-	header = count(o.text, "What is to be done");
+	header = test_count(o.text, "What is to be done");
 	if (header < 2)
 		fail_msg("the actions table's header shows %zu times", header);
 	assert_true(o.pages >= 5);
@@ -597,9 +590,7 @@ test_long_evidence(void **state)
 		words++;
 	}
 	assert_true(len <= LONG_EVIDENCE && len > LONG_EVIDENCE - 8);
-	id = new_audit();
-	answer_all(id, evidence_long);
-	CHECK(ca_audit_submit(test_group.conn, &auditor, id, "good", err));
+	id = submitted_audit(evidence_long, "good");
 	render(&o, id);
 	seen = calloc(words + 1, 1);
 	assert_non_null(seen);
@@ -633,12 +624,10 @@ evidence_unicode(int i)
 static void
 test_unicode(void **state)
 {
-	long long id = new_audit();
+	long long id = submitted_audit(evidence_unicode, "outstanding");
 	doc o;
 
 	(void)state;
-	answer_all(id, evidence_unicode);
-	CHECK(ca_audit_submit(test_group.conn, &auditor, id, "outstanding", err));
 	render(&o, id);
 	HAS(&o, "Siân's wish to stay at home is recorded – with the £250 weekly budget Łukasz "
 	    "agreed.");
@@ -690,26 +679,25 @@ static void
 test_reaudit(void **state)
 {
 	long long first = full_audit(), id;
-	char sql[900];
+	char want[200];
 	doc o;
 
 	(void)state;
 	id = new_audit();
-	snprintf(sql, sizeof sql,
+	test_db_exec(test_group.conn, test_sqlf(
 	    "WITH rq AS (INSERT INTO reaudit_requests (audit_id, kind, assessment_id, reason,"
 	    "   requested_by, requested_on) SELECT %lld, 'case', au.assessment_id,"
 	    "   'Safeguarding not evidenced; call 07700 900123 for the file.', s.id, '2026-02-10'"
 	    "   FROM audits au, staff s WHERE au.id = %lld AND s.staff_ref = 'AUD1' RETURNING id)"
 	    " INSERT INTO sampling_run_targeted (run_id, assessment_id, request_id)"
 	    " SELECT au.run_id, au.assessment_id, rq.id FROM audits au, rq WHERE au.id = %lld",
-	    first, id, id);
-	test_db_exec(test_group.conn, sql);
+	    first, id, id));
 	answer_all(id, NULL);
 	CHECK(ca_audit_submit(test_group.conn, &auditor, id, "good", err));
 	render(&o, id);
-	snprintf(sql, sizeof sql, "as a re-audit of the same case, asked for on 10/02/2026 "
+	snprintf(want, sizeof want, "as a re-audit of the same case, asked for on 10/02/2026 "
 	    "after audit %lld.", first);
-	HAS(&o, sql);
+	HAS(&o, want);
 	HAS(&o, "Safeguarding not evidenced; call [phone] for the file.");
 	LACKS(&o, "drawn at random from");
 	doc_free(&o);
