@@ -268,7 +268,7 @@ summary_box(ca_doc *d, const fact *facts, size_t nfacts, const char *grade,
 	ca_fill(page, CA_INK);
 	for (size_t i = 0; i < nnotes; i++)
 		y = box_text_draw(d, &note[i], x, y, BOX_LEADING) - 4;
-	ca_doc_space(d, 16);
+	ca_doc_space(d, 4);
 done:
 	for (size_t i = 0; i < FACTS_MAX; i++) {
 		box_text_free(&lab[i]);

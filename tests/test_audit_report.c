@@ -166,7 +166,8 @@ new_audit(void)
 	    " INSERT INTO audits (run_id, assessment_id, form_version_id, status, auditor_id,"
 	    "   due_on, assigned_at)"
 	    " SELECT r.id, a.id, r.form_version_id, 'assigned', s.id, '2026-03-01', now()"
-	    " FROM a, sampling_runs r, staff s WHERE s.staff_ref = 'AUD1' RETURNING id::text",
+	    " FROM a, sampling_runs r, staff s WHERE r.period = '2026-01'"
+	    "  AND s.staff_ref = 'AUD1' RETURNING id::text",
 	    w.cases, w.cases));
 	assert_non_null(id);
 	n = strtoll(id, NULL, 10);
@@ -703,6 +704,41 @@ test_reaudit(void **state)
 	doc_free(&o);
 }
 
+/* A case drawn in the risk-weighted part of a risk sample is told so,
+ * and that being drawn that way is no finding. */
+static void
+test_risk_sample(void **state)
+{
+	long long id = new_audit();
+	doc o;
+
+	(void)state;
+	test_db_exec(test_group.conn, test_sqlf(
+	    "INSERT INTO sampling_runs (plan_id, period, period_start, period_end, method,"
+	    "  parameters, seed, seed_source, population_size, population_sha256, sample_size,"
+	    "  form_version_id, run_on, created_by)"
+	    " SELECT plan_id, '2026-02', '2026-02-01', '2026-02-28', 'risk', '{}', 9, 'given',"
+	    "  25, repeat('0', 64), 6, form_version_id, '2026-03-01', 'test'"
+	    " FROM sampling_runs WHERE period = '2026-01';"
+	    "INSERT INTO sampling_run_strata (run_id, stratum, label, population, allocation,"
+	    "  members)"
+	    " SELECT r.id, 0, 'all', 1, 1, ARRAY[au.assessment_id] FROM sampling_runs r, audits au"
+	    " WHERE r.period = '2026-02' AND au.id = %lld;"
+	    "INSERT INTO sampling_run_members (run_id, assessment_id, stratum, part,"
+	    "  inclusion_probability)"
+	    " SELECT r.id, au.assessment_id, 0, 'oversample', 0.5 FROM sampling_runs r, audits au"
+	    " WHERE r.period = '2026-02' AND au.id = %lld;"
+	    "UPDATE audits SET run_id = (SELECT id FROM sampling_runs WHERE period = '2026-02')"
+	    " WHERE id = %lld", id, id, id));
+	answer_all(id, NULL);
+	CHECK(ca_audit_submit(test_group.conn, &auditor, id, "good", err));
+	render(&o, id);
+	HAS(&o, "drawn from the 25 assessments in the population for February 2026, in the "
+	    "risk-weighted part of a sample of 6.");
+	HAS(&o, "Being drawn this way is not itself a finding about the assessment.");
+	doc_free(&o);
+}
+
 int
 main(void)
 {
@@ -715,6 +751,7 @@ main(void)
 		cmocka_unit_test(test_long_evidence),
 		cmocka_unit_test(test_unicode),
 		cmocka_unit_test(test_reaudit),
+		cmocka_unit_test(test_risk_sample),
 		/* last: it closes every audit whose window has ended */
 		cmocka_unit_test(test_comment_and_moderation),
 	};
