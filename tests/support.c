@@ -10,8 +10,10 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,11 +484,53 @@ test_fixture(const char *name)
 	return path;
 }
 
+/* Temporary directories go when the test program ends, however it ends
+ * short of a crash: a suite run every few minutes must not fill /tmp.
+ * Only the process that made them removes them (forked children do not). */
+static struct {
+	char *dir[64];
+	int n;
+	pid_t owner;
+} tempdirs;
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+remove_tempdirs(void)
+{
+	if (getpid() != tempdirs.owner)
+		return;
+	for (int i = 0; i < tempdirs.n; i++) {
+		nftw(tempdirs.dir[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(tempdirs.dir[i]);
+	}
+	tempdirs.n = 0;
+}
+
+static void
+remember_tempdir(const char *d)
+{
+	if (tempdirs.n == 0 && tempdirs.owner == 0) {
+		tempdirs.owner = getpid();
+		atexit(remove_tempdirs);
+	}
+	if (tempdirs.n < 64 && getpid() == tempdirs.owner)
+		tempdirs.dir[tempdirs.n++] = strdup(d);
+}
+
 char *
 test_tempdir(void)
 {
 	char tmpl[] = "/tmp/caseaudit-test-XXXXXX";
 	char *d = mkdtemp(tmpl);
 
+	if (d != NULL)
+		remember_tempdir(d);
 	return strdup(d ? d : "/tmp");
 }
