@@ -422,6 +422,12 @@ ca_doc_render(ca_doc *d, unsigned char **pdf, size_t *len, ca_err *err)
 	return 0;
 }
 
+size_t
+ca_doc_page_count(const ca_doc *d)
+{
+	return d->npages;
+}
+
 int
 ca_doc_write(const char *path, const unsigned char *pdf, size_t len, ca_err *err)
 {

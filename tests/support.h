@@ -61,6 +61,10 @@ int  test_run_cli(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv);
 void test_run_free(test_run *r);
 
+/* SQL built by printf from the test's own constants and ids (never from
+ * input under test), in a static buffer that the next call reuses. */
+const char *test_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Run caseaudit on the test group's database with the arguments that
  * follow, up to 22, ending with NULL; "--once" first runs the daemon
  * instead (`caseauditd --once ...`).  Returns the exit status; failing to
@@ -94,6 +98,20 @@ int test_cli(test_run *r, const char *a1, ...);
  * whatever the sizes. */
 int  test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv, const void *in, size_t inlen);
+
+/* Everything a shell command (printf-style fmt) writes to its standard
+ * output, NUL-terminated and malloc'd; the command must exit 0, or the
+ * test fails.  For reading a rendered PDF back with poppler's tools. */
+char *test_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* How often needle occurs in hay, not overlapping. */
+size_t test_count(const char *hay, const char *needle);
+
+/* `caseaudit forms load` on the test group's database with the files
+ * that follow, ending with NULL: paths relative to the source tree
+ * ("forms/screening.yaml") or absolute.  0, or -1 with the program's
+ * output on stderr; for group setups. */
+int test_forms_load(const char *first, ...);
 
 /* Write data to a new temporary file; returns its malloc'd path. */
 char *test_write_file(const char *name, const void *data, size_t len);
