@@ -204,41 +204,6 @@ test_group_setup_empty(void **state)
 }
 
 int
-test_group_setup_with(const char *const *forms, const char *const *sql, size_t nsql)
-{
-	const char *argv[16] = { "caseaudit", "forms", "load" };
-	char path[8][4300];
-	size_t n = 3;
-	test_run r;
-
-	if (group_open(1) != 0)
-		return -1;
-	for (size_t i = 0; i < 8 && forms[i] != NULL; i++) {
-		snprintf(path[i], sizeof path[i], "%s/forms/%s", CASEAUDIT_SOURCE_DIR, forms[i]);
-		argv[n++] = path[i];
-	}
-	argv[n] = NULL;
-	if (n > 3 && (test_run_cli(&r, test_group.name, NULL, argv) != 0 || r.status != 0)) {
-		fprintf(stderr, "forms load: %s%s\n", r.out, r.err);
-		return -1;
-	}
-	if (n > 3)
-		test_run_free(&r);
-	for (size_t i = 0; i < nsql; i++) {
-		PGresult *res = PQexec(test_group.conn, sql[i]);
-
-		if (PQresultStatus(res) != PGRES_TUPLES_OK &&
-		    PQresultStatus(res) != PGRES_COMMAND_OK) {
-			fprintf(stderr, "fixture %zu: %s\n", i, PQerrorMessage(test_group.conn));
-			PQclear(res);
-			return -1;
-		}
-		PQclear(res);
-	}
-	return 0;
-}
-
-int
 test_group_teardown(void **state)
 {
 	(void)state;
@@ -568,4 +533,23 @@ test_tempdir(void)
 	if (d != NULL)
 		remember_tempdir(d);
 	return strdup(d ? d : "/tmp");
+}
+
+int
+test_fixture_load(const char *const *sql, size_t n)
+{
+	if (test_forms_load("forms/screening.yaml", "forms/care-act-assessment.yaml", NULL) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		PGresult *res = PQexec(test_group.conn, sql[i]);
+		int ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+		    PQresultStatus(res) == PGRES_TUPLES_OK;
+
+		if (!ok)
+			fprintf(stderr, "fixture %zu: %s\n", i, PQerrorMessage(test_group.conn));
+		PQclear(res);
+		if (!ok)
+			return -1;
+	}
+	return 0;
 }

@@ -34,11 +34,6 @@ extern test_group_db test_group;
 int test_group_setup(void **state);
 int test_group_setup_empty(void **state);
 int test_group_teardown(void **state);
-/* test_group_setup, then the checklists and screening rules forms/NAME
- * (a NULL-terminated list) loaded with `caseaudit forms load`, then the
- * SQL statements run in order: a dataset's group fixture.  0, or -1 with
- * the failing step on stderr. */
-int test_group_setup_with(const char *const *forms, const char *const *sql, size_t nsql);
 
 /* A single value from a query (with no parameters) as a malloc'd string,
  * or NULL. */
@@ -112,6 +107,13 @@ size_t test_count(const char *hay, const char *needle);
  * ("forms/screening.yaml") or absolute.  0, or -1 with the program's
  * output on stderr; for group setups. */
 int test_forms_load(const char *first, ...);
+
+/* Load the standard checklist and screening rules into the test group's
+ * database (`caseaudit forms load`), then run each of sql[0..n) on the
+ * group's connection, in order: a hand-made dataset whose figures a test
+ * knows.  Returns 0, or -1 with the failing step on stderr (for a group
+ * setup, after test_group_setup). */
+int  test_fixture_load(const char *const *sql, size_t n);
 
 /* Write data to a new temporary file; returns its malloc'd path. */
 char *test_write_file(const char *name, const void *data, size_t len);

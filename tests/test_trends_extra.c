@@ -286,10 +286,9 @@ static const char *const fixture[] = {
 static int
 setup(void **state)
 {
-	static const char *const forms[] = { "screening.yaml", "care-act-assessment.yaml", NULL };
-
-	(void)state;
-	return test_group_setup_with(forms, fixture, sizeof fixture / sizeof fixture[0]);
+	if (test_group_setup(state) != 0)
+		return -1;
+	return test_fixture_load(fixture, sizeof fixture / sizeof fixture[0]);
 }
 
 /* ---- through the C API -------------------------------------------------- */
