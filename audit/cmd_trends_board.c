@@ -23,6 +23,17 @@ equity_of(ca_tp_view v)
 	    CA_TRENDS_ETHNICITY : CA_TRENDS_SUPPORT_REASON;
 }
 
+/* The whole range in the shape of an equity group, to compare with. */
+static ca_trends_equity_group
+equity_all(const ca_trends *t)
+{
+	ca_trends_equity_group all = { .name = "all", .recorded = 1,
+	    .suppressed = t->all.suppressed, .audits = t->all.audits, .good = t->all.good };
+
+	memcpy(all.domain, t->all.domain, sizeof all.domain);
+	return all;
+}
+
 /* ---- rows for CSV and JSON ---------------------------------------------- */
 
 /* An equity group, or the whole range (total) for comparison; `key` is
@@ -142,11 +153,8 @@ ca_tp_board_rows(ca_tp_out *o, ca_tp_row *r, const ca_trends *t, ca_tp_view v, i
 	case CA_TP_ETHNICITY:
 	case CA_TP_SUPPORT_REASON: {
 		const ca_trends_equity *e = &t->equity[equity_of(v)];
-		ca_trends_equity_group all = { .name = "all", .recorded = 1,
-		    .suppressed = t->all.suppressed, .audits = t->all.audits,
-		    .good = t->all.good };
+		ca_trends_equity_group all = equity_all(t);
 
-		memcpy(all.domain, t->all.domain, sizeof all.domain);
 		for (size_t i = 0; i < e->ngroups; i++) {
 			equity_record(r, ca_trends_equity_names[equity_of(v)], &e->groups[i], 0);
 			ca_tp_write(o, r);
@@ -272,10 +280,8 @@ fill_equity(ca_tp_table *tb, const ca_trends *t, ca_tp_view v)
 		    "STRENGTHS", "RISK", "CARERS", "OUTCOMES", "RECORDING" },
 	};
 	const ca_trends_equity *e = &t->equity[equity_of(v)];
-	ca_trends_equity_group all = { .suppressed = t->all.suppressed,
-	    .audits = t->all.audits, .good = t->all.good };
+	ca_trends_equity_group all = equity_all(t);
 
-	memcpy(all.domain, t->all.domain, sizeof all.domain);
 	tb->ncols = 3 + CA_DOMAINS;
 	ca_tp_table_add(tb, head[equity_of(v)]);
 	for (size_t i = 0; i < e->ngroups; i++)
@@ -614,8 +620,13 @@ ca_tp_board_table(const ca_trends *t, ca_tp_view v, int measure)
 		measure_words(measure, words, sizeof words);
 		if (isnan(overall))
 			printf("Funnel of %s: nothing to measure.\n", words);
-		else
+		else if (t->provider == NULL)
 			printf("Funnel of %s around %.0f%%, all partners together\n", words,
+			    overall * 100);
+		else
+			/* the centre is the partner itself: say what the funnel is worth */
+			printf("Funnel of %s around %.0f%%, this partner alone: without\n"
+			    "--provider it compares the partners with each other\n", words,
 			    overall * 100);
 	}
 	putchar('\n');

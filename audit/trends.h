@@ -142,7 +142,9 @@
  *     it moves smoothly as one wait changes rather than jumping from one
  *     person's wait to the next.  Fewer than five completed (or waiting)
  *     in a partner, or overall: that half of its figures is suppressed,
- *     counts included.
+ *     counts included.  Nothing further is withheld: a withheld partner's
+ *     count can be worked out from the total, and says how many
+ *     assessments an organisation did, nothing about anyone in them.
  *
  *   Recurring themes (q.themes = N).  The questions most often not met in
  *     the range's last period: of the answers met, partially met or not

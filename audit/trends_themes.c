@@ -199,7 +199,8 @@ ca_trends_load_themes(PGconn *conn, ca_trends *t, int n, ca_err *err)
 		return rc;
 	if (th != NULL)
 		theme_finish(t, th, &earlier);
-	qsort(t->themes, nq, sizeof *t->themes, theme_cmp);
+	if (nq > 1)
+		qsort(t->themes, nq, sizeof *t->themes, theme_cmp);
 	while (t->nthemes > (size_t)n)
 		theme_free(&t->themes[--t->nthemes]);
 	return 0;

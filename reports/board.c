@@ -158,7 +158,7 @@ render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *e
 		}
 	}
 	rc = ca_doc_render(d, &pdf->bytes, &pdf->len, err);
-	pdf->pages = ca_doc_pages(d);
+	pdf->pages = (int)ca_doc_page_count(d);
 	ca_doc_free(d);
 	return rc;
 }
@@ -176,7 +176,7 @@ ca_board_render(PGconn *conn, const ca_board_request *rq, ca_report_pdf *pdf, ca
 	ca_period_parse(rq->period, &p);
 	if ((rc = board_load(conn, &p, &b, err)) != 0)
 		return rc;
-	snprintf(pdf->as_of, sizeof pdf->as_of, "%s", b.as_of);
+	snprintf(pdf->as_of, sizeof pdf->as_of, "%sT00:00:00Z", b.as_of);
 	rc = render(&b, rq, pdf, err);
 	board_free(&b);
 	if (rc != 0)

@@ -111,7 +111,7 @@ deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const c
 	    (out != NULL && ca_doc_write(out, pdf->bytes, pdf->len, &err) != 0))
 		return ca_cli_fail(&err);
 	ca_words_count((long)pdf->len, size, sizeof size);
-	printf("%s report%s%s: %s, %zu page%s, %s bytes, data as at %s\n", m->kind,
+	printf("%s report%s%s: %s, %d page%s, %s bytes, data as at %.10s\n", m->kind,
 	    m->period != NULL ? " " : "", m->period != NULL ? m->period : "",
 	    out != NULL ? out : "not written to a file", pdf->pages, pdf->pages == 1 ? "" : "s",
 	    size, pdf->as_of);

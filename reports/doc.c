@@ -423,7 +423,7 @@ ca_doc_render(ca_doc *d, unsigned char **pdf, size_t *len, ca_err *err)
 }
 
 size_t
-ca_doc_pages(const ca_doc *d)
+ca_doc_page_count(const ca_doc *d)
 {
 	return d->npages;
 }

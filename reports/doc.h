@@ -134,8 +134,9 @@ char *ca_doc_clean(ca_doc *d, const char *s);
  */
 int  ca_doc_render(ca_doc *d, unsigned char **pdf, size_t *len, ca_err *err);
 
-/* Pages in the document; once rendered, the contents pages included. */
-size_t ca_doc_pages(const ca_doc *d);
+/* The number of pages; after ca_doc_render, the contents pages too (the
+ * `pages` a stored report records). */
+size_t ca_doc_page_count(const ca_doc *d);
 
 /* Write bytes to path (replacing it).  Returns 0 or CA_EX_IOERR with the
  * path and the reason. */

@@ -17,17 +17,8 @@
 
 #include "error.h"
 #include "redact.h"
+#include "report_pdf.h"
 #include "sha256.h"
-
-/* A rendered report. */
-typedef struct ca_report_pdf {
-	unsigned char *bytes;   /* malloc'd */
-	size_t len;
-	size_t pages;
-	char as_of[11];         /* YYYY-MM-DD: the day the data was taken */
-} ca_report_pdf;
-
-void ca_report_pdf_free(ca_report_pdf *p);
 
 /*
  * The day the data was taken: the latest calendar date the audit work
@@ -41,7 +32,8 @@ void ca_report_pdf_free(ca_report_pdf *p);
  * dates are left out: they are the case-management system's, not the
  * audit work's, and a mistyped one would move every report.  With no
  * work recorded at all, `fallback` (YYYY-MM-DD: the report's period's
- * last day, say).  Reads; changes nothing.
+ * last day, say).  Reads; changes nothing.  A report built on it puts
+ * the start of that day, "YYYY-MM-DDT00:00:00Z", in ca_report_pdf.as_of.
  */
 int ca_report_as_of(PGconn *conn, const char *fallback, char as_of[11], ca_err *err);
 

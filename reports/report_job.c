@@ -54,7 +54,7 @@ run_report(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *sum
 	rq.period = m.period = PQgetvalue(res, 0, 0);
 	if ((rc = ca_board_render(conn, &rq, &pdf, err)) == 0 &&
 	    (rc = ca_report_store(conn, &m, &pdf, &st, err)) == 0)
-		snprintf(summary, size, "report=%lld kind=board period=%s as_of=%s pages=%zu "
+		snprintf(summary, size, "report=%lld kind=board period=%s as_of=%s pages=%d "
 		    "bytes=%zu sha256=%s existed=%s", st.id, rq.period, pdf.as_of, pdf.pages,
 		    pdf.len, st.sha256, st.existed ? "yes" : "no");
 	ca_report_pdf_free(&pdf);

@@ -12,15 +12,6 @@
 
 #include "db.h"
 
-void
-ca_report_pdf_free(ca_report_pdf *p)
-{
-	if (p == NULL)
-		return;
-	free(p->bytes);
-	memset(p, 0, sizeof *p);
-}
-
 /* "\x" and two hex digits a byte: bytea's input form. */
 static char *
 bytea_hex(const unsigned char *b, size_t n)
@@ -70,17 +61,15 @@ store(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const cha
 
 	snprintf(provider, sizeof provider, "%lld", m->provider_id);
 	snprintf(audit, sizeof audit, "%lld", m->audit_id);
-	snprintf(pages, sizeof pages, "%zu", pdf->pages);
+	snprintf(pages, sizeof pages, "%d", pdf->pages);
 	snprintf(bytes, sizeof bytes, "%zu", pdf->len);
-	/* as_of: the start of the as-of day where the council is.  The unique
-	 * key treats NULLs as equal, so ON CONFLICT finds the row
+	/* The unique key treats NULLs as equal, so ON CONFLICT finds the row
 	 * of the same report whatever it is about.  A row stored by another
 	 * statement shows in `found` only once that statement committed. */
 	res = ca_db_query(conn, err, "storing the report",
 	    "WITH ins AS (INSERT INTO reports (kind, period, provider_id, audit_id, as_of,"
 	    "   sha256, pages, bytes, generated_by)"
-	    "  VALUES ($1, $2, $3::bigint, $4::bigint,"
-	    "   $5::date::timestamp AT TIME ZONE 'Europe/London', $6, $7::int, $8::bytea, $9)"
+	    "  VALUES ($1, $2, $3::bigint, $4::bigint, $5::timestamptz, $6, $7::int, $8::bytea, $9)"
 	    "  ON CONFLICT (kind, period, provider_id, audit_id, sha256) DO NOTHING"
 	    "  RETURNING id, false AS existed),"
 	    " found AS (SELECT id, existed FROM ins"

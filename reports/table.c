@@ -237,7 +237,10 @@ add_row(ca_table *t, const char *const *cells, int bold)
 		/* A row that fits on a page waits for the next; a taller one
 		 * is split, starting here if a few lines fit. */
 		if (((double)rem <= page_lines || fit < 3) && !ca_doc_at_top(t->d)) {
-			ca_doc_page_break(t->d);
+			/* Asking for the room it needs, rather than breaking the
+			 * page, takes a heading waiting for the table along. */
+			ca_doc_keep(t->d, (header_here(t) ? 0 : t->header_h) + 2 * PAD_Y +
+			    LEADING * fmin((double)rem, page_lines));
 			continue;
 		}
 		if (fit == 0)

@@ -10,8 +10,10 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +355,18 @@ test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
 	return 0;
 }
 
+const char *
+test_sqlf(const char *fmt, ...)
+{
+	static char sql[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	return sql;
+}
+
 int
 test_cli(test_run *r, const char *a1, ...)
 {
@@ -375,6 +389,72 @@ test_run_free(test_run *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+char *
+test_capture(const char *fmt, ...)
+{
+	char cmd[4096], *out = NULL;
+	size_t len = 0, cap = 0, got;
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	do {
+		if (len + 4096 + 1 > cap) {
+			cap = 2 * cap + 8192;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		got = fread(out + len, 1, 4096, p);
+		len += got;
+	} while (got > 0);
+	out[len] = '\0';
+	if (pclose(p) != 0)
+		fail_msg("`%s` failed", cmd);
+	return out;
+}
+
+size_t
+test_count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	return n;
+}
+
+int
+test_forms_load(const char *first, ...)
+{
+	char paths[8][4200];
+	const char *argv[12] = { "caseaudit", "forms", "load" };
+	const char *f = first;
+	int n = 3, rc = 0;
+	test_run r;
+	va_list ap;
+
+	va_start(ap, first);
+	for (int i = 0; f != NULL && i < 8; i++, f = va_arg(ap, const char *)) {
+		if (f[0] == '/')
+			snprintf(paths[i], sizeof paths[i], "%s", f);
+		else
+			snprintf(paths[i], sizeof paths[i], "%s/%s", CASEAUDIT_SOURCE_DIR, f);
+		argv[n++] = paths[i];
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	if (test_run_cli(&r, test_group.name, NULL, argv) != 0 || r.status != 0) {
+		fprintf(stderr, "forms load: %s%s\n", r.out ? r.out : "", r.err ? r.err : "");
+		rc = -1;
+	}
+	test_run_free(&r);
+	return rc;
 }
 
 char *
@@ -404,69 +484,72 @@ test_fixture(const char *name)
 	return path;
 }
 
+/* Temporary directories go when the test program ends, however it ends
+ * short of a crash: a suite run every few minutes must not fill /tmp.
+ * Only the process that made them removes them (forked children do not). */
+static struct {
+	char *dir[64];
+	int n;
+	pid_t owner;
+} tempdirs;
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+remove_tempdirs(void)
+{
+	if (getpid() != tempdirs.owner)
+		return;
+	for (int i = 0; i < tempdirs.n; i++) {
+		nftw(tempdirs.dir[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(tempdirs.dir[i]);
+	}
+	tempdirs.n = 0;
+}
+
+static void
+remember_tempdir(const char *d)
+{
+	if (tempdirs.n == 0 && tempdirs.owner == 0) {
+		tempdirs.owner = getpid();
+		atexit(remove_tempdirs);
+	}
+	if (tempdirs.n < 64 && getpid() == tempdirs.owner)
+		tempdirs.dir[tempdirs.n++] = strdup(d);
+}
+
 char *
 test_tempdir(void)
 {
 	char tmpl[] = "/tmp/caseaudit-test-XXXXXX";
 	char *d = mkdtemp(tmpl);
 
+	if (d != NULL)
+		remember_tempdir(d);
 	return strdup(d ? d : "/tmp");
 }
 
 int
 test_fixture_load(const char *const *sql, size_t n)
 {
-	char forms[2][4300];
-	const char *f[] = { "caseaudit", "forms", "load", forms[0], forms[1], NULL };
-	test_run r;
-
-	snprintf(forms[0], sizeof forms[0], "%s/forms/screening.yaml", CASEAUDIT_SOURCE_DIR);
-	snprintf(forms[1], sizeof forms[1], "%s/forms/care-act-assessment.yaml",
-	    CASEAUDIT_SOURCE_DIR);
-	if (test_run_cli(&r, test_group.name, NULL, f) != 0 || r.status != 0) {
-		fprintf(stderr, "forms load: %s%s\n", r.out, r.err);
-		test_run_free(&r);
+	if (test_forms_load("forms/screening.yaml", "forms/care-act-assessment.yaml", NULL) != 0)
 		return -1;
-	}
-	test_run_free(&r);
 	for (size_t i = 0; i < n; i++) {
 		PGresult *res = PQexec(test_group.conn, sql[i]);
+		int ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+		    PQresultStatus(res) == PGRES_TUPLES_OK;
 
-		if (PQresultStatus(res) != PGRES_TUPLES_OK &&
-		    PQresultStatus(res) != PGRES_COMMAND_OK) {
+		if (!ok)
 			fprintf(stderr, "fixture %zu: %s\n", i, PQerrorMessage(test_group.conn));
-			PQclear(res);
-			return -1;
-		}
 		PQclear(res);
+		if (!ok)
+			return -1;
 	}
 	return 0;
-}
-
-char *
-test_capture(const char *fmt, ...)
-{
-	char cmd[2048], *out = NULL;
-	size_t len = 0, cap = 0, got;
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	do {
-		if (len + 4096 + 1 > cap) {
-			cap = 2 * cap + 8192;
-			out = realloc(out, cap);
-			assert_non_null(out);
-		}
-		got = fread(out + len, 1, 4096, p);
-		len += got;
-	} while (got > 0);
-	out[len] = '\0';
-	if (pclose(p) != 0)
-		fail_msg("%s failed", cmd);
-	return out;
 }

@@ -56,6 +56,10 @@ int  test_run_cli(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv);
 void test_run_free(test_run *r);
 
+/* SQL built by printf from the test's own constants and ids (never from
+ * input under test), in a static buffer that the next call reuses. */
+const char *test_sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Run caseaudit on the test group's database with the arguments that
  * follow, up to 22, ending with NULL; "--once" first runs the daemon
  * instead (`caseauditd --once ...`).  Returns the exit status; failing to
@@ -90,16 +94,26 @@ int test_cli(test_run *r, const char *a1, ...);
 int  test_run_cli_stdin(test_run *r, const char *db, const char *const *extra_env,
     const char *const *argv, const void *in, size_t inlen);
 
+/* Everything a shell command (printf-style fmt) writes to its standard
+ * output, NUL-terminated and malloc'd; the command must exit 0, or the
+ * test fails.  For reading a rendered PDF back with poppler's tools. */
+char *test_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* How often needle occurs in hay, not overlapping. */
+size_t test_count(const char *hay, const char *needle);
+
+/* `caseaudit forms load` on the test group's database with the files
+ * that follow, ending with NULL: paths relative to the source tree
+ * ("forms/screening.yaml") or absolute.  0, or -1 with the program's
+ * output on stderr; for group setups. */
+int test_forms_load(const char *first, ...);
+
 /* Load the standard checklist and screening rules into the test group's
  * database (`caseaudit forms load`), then run each of sql[0..n) on the
  * group's connection, in order: a hand-made dataset whose figures a test
- * knows.  Returns 0, or -1 with the failing statement's error on stderr
- * (for a group setup). */
+ * knows.  Returns 0, or -1 with the failing step on stderr (for a group
+ * setup, after test_group_setup). */
 int  test_fixture_load(const char *const *sql, size_t n);
-
-/* Everything a shell command (printf-style) writes to standard output,
- * malloc'd; the command must exit 0, or the test fails. */
-char *test_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Write data to a new temporary file; returns its malloc'd path. */
 char *test_write_file(const char *name, const void *data, size_t len);

@@ -140,23 +140,7 @@ check(int got, int status, const char *needle)
 
 #define OK(...) EXPECT(0, NULL, __VA_ARGS__)
 
-static const char *
-sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* SQL built by printf (from the test's own constants and ids only). */
-static const char *
-sqlf(const char *fmt, ...)
-{
-	static char sql[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return sql;
-}
-
-#define COUNT(...) test_db_count(test_group.conn, sqlf(__VA_ARGS__))
+#define COUNT(...) test_db_count(test_group.conn, test_sqlf(__VA_ARGS__))
 
 /* One value as text, kept until the next call. */
 static const char *
@@ -171,7 +155,7 @@ value(const char *sql)
 	return v;
 }
 
-#define VALUE(...) value(sqlf(__VA_ARGS__))
+#define VALUE(...) value(test_sqlf(__VA_ARGS__))
 
 /* The first audit of an assessment (its March one), as text for argv. */
 static char *
@@ -577,7 +561,7 @@ test_chase_actions(void **state)
 	/* an action of an audit then withdrawn is not chased */
 	dropped = new_action(gone, NG, "2026-04-21", "ST-PSW", "2026-04-20");
 	cancel_audit(gone);
-	mine = sqlf("(%s, %s, %s, %s)", late, soon, later, dropped);
+	mine = test_sqlf("(%s, %s, %s, %s)", late, soon, later, dropped);
 	mine = strdup(mine);
 
 	for (int round = 0; round < 2; round++) {
@@ -647,7 +631,7 @@ test_close_after_window(void **state)
 	submit_audit(held, "2026-05-10");
 	assert_int_equal(COUNT("SELECT count(*) FROM feedback WHERE audit_id IN (%s, %s)"
 	    " AND window_ends = '2026-05-24'", open, held), 2);
-	test_db_exec(test_group.conn, sqlf("INSERT INTO moderations (audit_id, submission,"
+	test_db_exec(test_group.conn, test_sqlf("INSERT INTO moderations (audit_id, submission,"
 	    " reason, selected_on) VALUES (%s, 1, 'sampled', '2026-05-10')", held));
 
 	/* on the window's last day, nothing closes and no close job is queued */
@@ -669,7 +653,7 @@ test_close_after_window(void **state)
 	assert_int_equal(COUNT("SELECT count(*) FROM jobs WHERE kind = 'close'"), 1);
 	assert_int_equal(COUNT("SELECT count(*) FROM events WHERE action = 'audit.closed'"), 1);
 	/* the moderation withdrawn, the other closes too */
-	test_db_exec(test_group.conn, sqlf("UPDATE moderations SET status = 'withdrawn' WHERE"
+	test_db_exec(test_group.conn, test_sqlf("UPDATE moderations SET status = 'withdrawn' WHERE"
 	    " audit_id = %s", held));
 	EXPECT(0, NULL, "--once", "--today", "2026-05-26");
 	assert_int_equal(COUNT("SELECT count(*) FROM audits WHERE id = %s AND status = 'closed'"

@@ -90,25 +90,9 @@ wait_for(int (*ok)(void *), void *arg, int timeout_ms)
 
 /* ---- SQL ------------------------------------------------------------------ */
 
-/* A query built by printf, in a buffer that the next call reuses. */
-static const char *
-sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static const char *
-sqlf(const char *fmt, ...)
-{
-	static char sql[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return sql;
-}
-
 /* One value (malloc'd, or NULL), or a count (-1 when the query fails). */
-#define valuef(c, ...) test_db_value((c), sqlf(__VA_ARGS__))
-#define countf(c, ...) test_db_count((c), sqlf(__VA_ARGS__))
+#define valuef(c, ...) test_db_value((c), test_sqlf(__VA_ARGS__))
+#define countf(c, ...) test_db_count((c), test_sqlf(__VA_ARGS__))
 
 typedef struct count_probe {
 	PGconn *conn;

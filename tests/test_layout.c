@@ -269,16 +269,6 @@ static struct {
 	char *info, *fonts, *outline;
 } s;
 
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-		n++;
-	return n;
-}
-
 static int
 group_setup(void **state)
 {
@@ -308,14 +298,15 @@ group_setup(void **state)
 	s.info = test_capture("pdfinfo %s 2>/dev/null", s.path);
 	s.fonts = test_capture("pdffonts %s 2>/dev/null", s.path);
 	s.outline = test_capture("pdftohtml -xml -i -q -stdout %s 2>/dev/null", s.path);
-	s.contents = test_capture("pdftotext -enc UTF-8 -layout -f 2 -l 2 %s - 2>/dev/null", s.path);
+	s.contents = test_capture("pdftotext -enc UTF-8 -layout -f 2 -l 2 %s - 2>/dev/null",
+	    s.path);
 	/* pages: pdftotext ends each with a form feed */
 	s.flat = strdup(s.text);
 	for (p = s.flat; *p != '\0'; p++)
 		if (*p == '\n')
 			*p = ' ';
 	s.paged = strdup(s.text);
-	s.pages = calloc(count(s.text, "\f") + 1, sizeof *s.pages);
+	s.pages = calloc(test_count(s.text, "\f") + 1, sizeof *s.pages);
 	for (p = s.paged; *p != '\0';) {
 		char *ff = strchr(p, '\f');
 
@@ -415,12 +406,12 @@ every_page_numbered_and_marked(void **state)
 		if (strstr(s.pages[i], want) == NULL)
 			fail_msg("page %zu lacks \"%s\"", i + 1, want);
 		/* header and footer */
-		if (count(s.pages[i], CA_MARKING) != 2)
+		if (test_count(s.pages[i], CA_MARKING) != 2)
 			fail_msg("page %zu has the marking %zu times", i + 1,
-			    count(s.pages[i], CA_MARKING));
+			    test_count(s.pages[i], CA_MARKING));
 		assert_non_null(strstr(s.pages[i], "Data as at 31 March 2025"));
 	}
-	assert_int_equal(count(s.text, CA_MARKING), 2 * n);
+	assert_int_equal(test_count(s.text, CA_MARKING), 2 * n);
 	snprintf(want, sizeof want, "Page %zu of %zu", n + 1, n);
 	assert_null(strstr(s.text, want));
 }
@@ -436,8 +427,8 @@ table_rows_once_with_header_on_each_page(void **state)
 		size_t pg;
 
 		snprintf(ref, sizeof ref, "REF-%04d", i);
-		if (count(s.text, ref) != 1)
-			fail_msg("%s appears %zu times", ref, count(s.text, ref));
+		if (test_count(s.text, ref) != 1)
+			fail_msg("%s appears %zu times", ref, test_count(s.text, ref));
 		pg = page_of(ref);
 		if (first == 0)
 			first = pg;
@@ -449,7 +440,7 @@ table_rows_once_with_header_on_each_page(void **state)
 		if (strstr(s.pages[p - 1], "Partner organisation") == NULL)
 			fail_msg("table page %zu has no header row", p);
 	/* the row taller than a page is split, none of it lost */
-	assert_int_equal(count(s.text, "ENDOFTALLROW"), 1);
+	assert_int_equal(test_count(s.text, "ENDOFTALLROW"), 1);
 	assert_true(page_of("ENDOFTALLROW") > page_of("REF-0250"));
 	assert_non_null(strstr(s.text, "All"));
 	/* a table with no rows says so */
@@ -478,7 +469,7 @@ headings_are_bookmarks(void **state)
 	end = strstr(charts, "<outline>");
 	assert_non_null(end);
 	assert_true(end < bydomain);
-	assert_true(count(s.outline, "<item") >= 10);
+	assert_true(test_count(s.outline, "<item") >= 10);
 }
 
 static void
@@ -742,18 +733,20 @@ page_text(const unsigned char *pdf, size_t len, int page)
 }
 
 /* Fill the first page until less than room is left: a heading (with a
- * subheading) then needs the next page, and must take its block along. */
+ * subheading) then needs the next page, and must take its block along,
+ * be it text, a chart or a table whose first row goes to the next page. */
 static void
 a_heading_moves_with_its_block(void **state)
 {
 	ca_doc_info info = sample_info(NULL);
 	ca_xmr_chart x = { "Chart title", NULL, (const double[]){ 1, 2, 3 }, NULL, 3, 2, 0, 4, NAN,
 		{ NULL, CA_NUMBER, 0, 0, 0, 0 }, NULL };
-	const double rooms[] = { 40, 150 };
+	static const ca_table_col cols[] = { { "Kept column", 0, 1, CA_LEFT } };
+	const double rooms[] = { 40, 150, 90 };
 	ca_err err = { 0 };
 
 	(void)state;
-	for (size_t k = 0; k < 2; k++) {
+	for (size_t k = 0; k < 3; k++) {
 		unsigned char *pdf;
 		size_t len;
 		char *p1, *p2;
@@ -764,17 +757,24 @@ a_heading_moves_with_its_block(void **state)
 			ca_para(d, "Filler.");
 		ca_heading(d, 1, "Kept section");
 		ca_heading(d, 2, "Kept subsection");
-		if (k == 0)
+		if (k == 0) {
 			ca_para(d, "Kept text.");
-		else
+		} else if (k == 1) {
 			ca_chart_xmr(d, ca_doc_take(d, 220), &x);
+		} else {
+			/* a first row too tall for the room left, not for a page */
+			ca_table *t = ca_table_begin(d, cols, 1);
+
+			ca_table_row(t, (const char *[]){ "Kept row\n2\n3\n4\n5\n6\n7\n8" });
+			ca_table_end(t);
+		}
 		assert_int_equal(ca_doc_render(d, &pdf, &len, &err), 0);
 		ca_doc_free(d);
 		p1 = page_text(pdf, len, 1);
 		p2 = page_text(pdf, len, 2);
 		assert_null(strstr(p1, "Kept"));
 		expect_all(p2, "Kept section", "Kept subsection", k == 0 ? "Kept text." :
-		    "Chart title", NULL);
+		    k == 1 ? "Chart title" : "Kept row", NULL);
 		free(p1);
 		free(p2);
 		free(pdf);

@@ -51,24 +51,9 @@ static int next_case;
 
 /* ---- SQL ------------------------------------------------------------------ */
 
-static const char *
-sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static const char *
-sqlf(const char *fmt, ...)
-{
-	static char sql[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sql, sizeof sql, fmt, ap);
-	va_end(ap);
-	return sql;
-}
-
-#define countf(...) test_db_count(conn, sqlf(__VA_ARGS__))
-#define valuef(...) test_db_value(conn, sqlf(__VA_ARGS__))
-#define execf(...) test_db_exec(conn, sqlf(__VA_ARGS__))
+#define countf(...) test_db_count(conn, test_sqlf(__VA_ARGS__))
+#define valuef(...) test_db_value(conn, test_sqlf(__VA_ARGS__))
+#define execf(...) test_db_exec(conn, test_sqlf(__VA_ARGS__))
 
 /* A value that must be there, compared and freed. */
 #define assert_value(expect, ...)                              \

@@ -45,13 +45,6 @@
 #include "text_support.h"
 #include "trends.h"
 
-#define NEAR(a, b) \
-	do { \
-		double a_ = (a), b_ = (b); \
-		if (!(fabs(a_ - b_) < 5e-4)) \
-			fail_msg("%s is %.6f, expected %.6f", #a, a_, b_); \
-	} while (0)
-
 static const char *const fixture[] = {
 	"INSERT INTO organisations (name) VALUES ('Council'), ('Alpha Care'),"
 	" ('Beta Support'), ('Delta Care'), ('Ωmega Café');"
@@ -250,20 +243,20 @@ test_api_groups(void **state)
 	assert_int_equal(jan->grades[2], 2);
 	assert_int_equal(jan->grades[3], 2);
 	assert_int_equal(jan->good.n, 10);
-	NEAR(jan->good.share, 14.0 / 26);
-	NEAR(jan->good.raw, 0.6);
-	NEAR(jan->good.n_eff, 26.0 * 26 / 76);
-	NEAR(jan->good.lo, 0.2528);
-	NEAR(jan->good.hi, 0.8009);
-	NEAR(jan->domain[0].share, 0.5);
-	NEAR(jan->domain[0].raw, 0.525);
-	NEAR(jan->domain[0].lo, 0.2254);
-	NEAR(jan->domain[0].hi, 0.7746);
+	TEST_NEAR(jan->good.share, 14.0 / 26);
+	TEST_NEAR(jan->good.raw, 0.6);
+	TEST_NEAR(jan->good.n_eff, 26.0 * 26 / 76);
+	TEST_NEAR(jan->good.lo, 0.2528);
+	TEST_NEAR(jan->good.hi, 0.8009);
+	TEST_NEAR(jan->domain[0].share, 0.5);
+	TEST_NEAR(jan->domain[0].raw, 0.525);
+	TEST_NEAR(jan->domain[0].lo, 0.2254);
+	TEST_NEAR(jan->domain[0].hi, 0.7746);
 	/* risk: three audits where it did not apply */
 	assert_int_equal(jan->domain[2].n, 7);
-	NEAR(jan->domain[2].share, 0.5625);
-	NEAR(jan->domain[2].lo, 0.2343);
-	NEAR(jan->domain[2].hi, 0.8438);
+	TEST_NEAR(jan->domain[2].share, 0.5625);
+	TEST_NEAR(jan->domain[2].lo, 0.2343);
+	TEST_NEAR(jan->domain[2].hi, 0.8438);
 	/* carers applied to one audit: withheld inside a group shown */
 	assert_true(jan->domain[3].suppressed);
 	assert_int_equal(jan->domain[3].n, 0);
@@ -282,8 +275,8 @@ test_api_groups(void **state)
 	assert_int_equal(jan->flags.confirmed, 4);
 	assert_int_equal(jan->flags.not_confirmed, 2);
 	assert_int_equal(jan->flags.not_applicable, 1);
-	NEAR(jan->flags.lo, 0.3000);
-	NEAR(jan->flags.hi, 0.9032);
+	TEST_NEAR(jan->flags.lo, 0.3000);
+	TEST_NEAR(jan->flags.hi, 0.9032);
 	assert_true(jan->flag[0].suppressed);
 	assert_int_equal(jan->flag[0].raised, 0);
 
@@ -299,12 +292,12 @@ test_api_groups(void **state)
 	/* February: five audits is enough; equal weights give the plain share */
 	assert_false(feb->suppressed);
 	assert_int_equal(feb->audits, 5);
-	NEAR(feb->good.share, 0.8);
-	NEAR(feb->good.raw, 0.8);
-	NEAR(feb->good.n_eff, 5);
-	NEAR(feb->good.lo, 0.3755);
-	NEAR(feb->good.hi, 0.9638);
-	NEAR(feb->domain[0].share, 0.6);
+	TEST_NEAR(feb->good.share, 0.8);
+	TEST_NEAR(feb->good.raw, 0.8);
+	TEST_NEAR(feb->good.n_eff, 5);
+	TEST_NEAR(feb->good.lo, 0.3755);
+	TEST_NEAR(feb->good.hi, 0.9638);
+	TEST_NEAR(feb->domain[0].share, 0.6);
 
 	/* March: four audits, everything withheld */
 	assert_true(mar->suppressed);
@@ -324,19 +317,19 @@ test_api_groups(void **state)
 	assert_int_equal(t->all.grades[1], 12);
 	assert_int_equal(t->all.grades[2], 3);
 	assert_int_equal(t->all.grades[3], 2);
-	NEAR(t->all.good.share, 30.0 / 45);
-	NEAR(t->all.good.raw, 14.0 / 19);
-	NEAR(t->all.good.n_eff, 16.2);
-	NEAR(t->all.good.lo, 0.4259);
-	NEAR(t->all.good.hi, 0.8436);
+	TEST_NEAR(t->all.good.share, 30.0 / 45);
+	TEST_NEAR(t->all.good.raw, 14.0 / 19);
+	TEST_NEAR(t->all.good.n_eff, 16.2);
+	TEST_NEAR(t->all.good.lo, 0.4259);
+	TEST_NEAR(t->all.good.hi, 0.8436);
 	/* single_issue over the range: a1, a2, b1 (0.5: not below), c1, c2 */
 	assert_false(t->all.flag[0].suppressed);
 	assert_int_equal(t->all.flag[0].raised, 5);
 	assert_int_equal(t->all.flag[0].confirmed, 2);
 	assert_int_equal(t->all.flag[0].not_confirmed, 3);
-	NEAR(t->all.flag[0].share, 0.4);
-	NEAR(t->all.flag[0].lo, 0.1176);
-	NEAR(t->all.flag[0].hi, 0.7693);
+	TEST_NEAR(t->all.flag[0].share, 0.4);
+	TEST_NEAR(t->all.flag[0].lo, 0.1176);
+	TEST_NEAR(t->all.flag[0].hi, 0.7693);
 	assert_int_equal(t->all.work.overdue, 1);
 	assert_int_equal(t->all.work.late, 2);
 
@@ -346,7 +339,7 @@ test_api_groups(void **state)
 	assert_string_equal(t->providers[0].name, "Alpha Care");
 	assert_int_equal(t->providers[0].audits, 15);
 	assert_int_equal(t->providers[0].targeted, 1);
-	NEAR(t->providers[0].good.share, 0.648649);
+	TEST_NEAR(t->providers[0].good.share, 0.648649);
 	assert_string_equal(t->providers[1].name, "Beta Support");
 	assert_true(t->providers[1].suppressed);
 	assert_int_equal(t->providers[1].audits, 0);
@@ -376,10 +369,10 @@ test_api_provider_and_questions(void **state)
 	assert_int_equal(t->nproviders, 1);
 	assert_int_equal(t->all.audits, 15);
 	assert_int_equal(t->periods[0].audits, 6);
-	NEAR(t->periods[0].good.share, 8.0 / 18);
-	NEAR(t->periods[0].good.n_eff, 5.4);
-	NEAR(t->periods[0].good.lo, 0.1463);
-	NEAR(t->periods[0].good.hi, 0.7887);
+	TEST_NEAR(t->periods[0].good.share, 8.0 / 18);
+	TEST_NEAR(t->periods[0].good.n_eff, 5.4);
+	TEST_NEAR(t->periods[0].good.lo, 0.1463);
+	TEST_NEAR(t->periods[0].good.hi, 0.7887);
 	ca_trends_free(t);
 
 	t = load("2025-01", "2025-01", NULL, 1);
@@ -400,11 +393,11 @@ test_api_provider_and_questions(void **state)
 	assert_int_equal(q->not_met, 2);
 	assert_int_equal(q->not_applicable, 1);
 	assert_int_equal(q->share.n, 9);
-	NEAR(q->share.share, 12.0 / 22);
-	NEAR(q->share.raw, 5.0 / 9);
-	NEAR(q->share.n_eff, 484.0 / 60);
-	NEAR(q->share.lo, 0.2476);
-	NEAR(q->share.hi, 0.8140);
+	TEST_NEAR(q->share.share, 12.0 / 22);
+	TEST_NEAR(q->share.raw, 5.0 / 9);
+	TEST_NEAR(q->share.n_eff, 484.0 / 60);
+	TEST_NEAR(q->share.lo, 0.2476);
+	TEST_NEAR(q->share.hi, 0.8140);
 	/* answered in four audits: withheld */
 	assert_non_null(q2);
 	assert_true(q2->share.suppressed);
@@ -425,7 +418,7 @@ test_api_control_chart(void **state)
 	assert_true(s->charted);
 	assert_int_equal(s->n, 12);
 	assert_int_equal(s->direction, CA_XMR_HIGHER_BETTER);
-	NEAR(s->chart.mean, 6.9 / 12);
+	TEST_NEAR(s->chart.mean, 6.9 / 12);
 	for (size_t i = 0; i < 12; i++) {
 		/* eight months in a row above the mean: a shift, an improvement */
 		assert_int_equal(t->periods[i].good.signal,
@@ -471,7 +464,7 @@ test_api_ranges(void **state)
 	assert_string_equal(t->from_name, "2024-Q2");
 	assert_int_equal(t->nperiods, 4);
 	assert_int_equal(t->periods[3].audits, 19);
-	NEAR(t->periods[3].good.share, 30.0 / 45);
+	TEST_NEAR(t->periods[3].good.share, 30.0 / 45);
 	ca_trends_free(t);
 
 	/* only from: up to the latest audited period */
@@ -551,18 +544,18 @@ test_cli_json(void **state)
 	    "2025-03", "--today", "2025-04-01", "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "{\"by\": \"period\", \"from\": \"2025-01\", \"to\": "
 	    "\"2025-03\", \"provider\": null, \"today\": \"2025-04-01\", \"confidence\": 0.95,"));
-	NEAR(test_json_num(r.out, jan, "audits"), 10);
-	NEAR(test_json_num(r.out, jan, "targeted"), 1);
-	NEAR(test_json_num(r.out, jan, "good_or_outstanding"), 14.0 / 26);
-	NEAR(test_json_num(r.out, jan, "good_or_outstanding_lo"), 0.2528);
-	NEAR(test_json_num(r.out, jan, "good_or_outstanding_hi"), 0.8009);
-	NEAR(test_json_num(r.out, jan, "good_or_outstanding_raw"), 0.6);
-	NEAR(test_json_num(r.out, jan, "good_or_outstanding_n"), 10);
-	NEAR(test_json_num(r.out, jan, "holistic"), 0.5);
-	NEAR(test_json_num(r.out, jan, "overdue"), 1);
-	NEAR(test_json_num(r.out, jan, "late"), 2);
-	NEAR(test_json_num(r.out, jan, "actions_overdue"), 1);
-	NEAR(test_json_num(r.out, jan, "flags_confirmed"), 4);
+	TEST_NEAR(test_json_num(r.out, jan, "audits"), 10);
+	TEST_NEAR(test_json_num(r.out, jan, "targeted"), 1);
+	TEST_NEAR(test_json_num(r.out, jan, "good_or_outstanding"), 14.0 / 26);
+	TEST_NEAR(test_json_num(r.out, jan, "good_or_outstanding_lo"), 0.2528);
+	TEST_NEAR(test_json_num(r.out, jan, "good_or_outstanding_hi"), 0.8009);
+	TEST_NEAR(test_json_num(r.out, jan, "good_or_outstanding_raw"), 0.6);
+	TEST_NEAR(test_json_num(r.out, jan, "good_or_outstanding_n"), 10);
+	TEST_NEAR(test_json_num(r.out, jan, "holistic"), 0.5);
+	TEST_NEAR(test_json_num(r.out, jan, "overdue"), 1);
+	TEST_NEAR(test_json_num(r.out, jan, "late"), 2);
+	TEST_NEAR(test_json_num(r.out, jan, "actions_overdue"), 1);
+	TEST_NEAR(test_json_num(r.out, jan, "flags_confirmed"), 4);
 	assert_true(isnan(test_json_num(r.out, jan, "carers")));
 	assert_true(isnan(test_json_num(r.out, jan, "single_issue_raised")));
 	/* March: suppressed, nulls and a flag */
@@ -578,8 +571,8 @@ test_cli_json(void **state)
 	assert_int_equal(test_cli(&r, "trends", "--by", "provider", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-01", "--format", "json", NULL), 0);
 	assert_true(isnan(test_json_num(r.out, "\"provider\": \"Beta Support\"", "audits")));
-	NEAR(test_json_num(r.out, "\"provider\": \"Beta Support\"", "audits_drawn"), 5);
-	NEAR(test_json_num(r.out, "\"provider\": \"Alpha Care\"", "good_or_outstanding"),
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"Beta Support\"", "audits_drawn"), 5);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"Alpha Care\"", "good_or_outstanding"),
 	    0.648649);
 	assert_null(strstr(r.out, "_signal"));
 	test_run_free(&r);
@@ -587,10 +580,10 @@ test_cli_json(void **state)
 	/* by question */
 	assert_int_equal(test_cli(&r, "trends", "--by", "question", "--from", "2025-01", "--to",
 	    "2025-01", "--format", "json", NULL), 0);
-	NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "share_met"),
+	TEST_NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "share_met"),
 	    12.0 / 22);
-	NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "partially_met"), 2);
-	NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "not_applicable"),
+	TEST_NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "partially_met"), 2);
+	TEST_NEAR(test_json_num(r.out, "\"question\": \"beyond_presenting_issue\"", "not_applicable"),
 	    1);
 	assert_true(isnan(test_json_num(r.out, "\"question\": \"eligibility_outcomes_considered\"",
 	    "met")));

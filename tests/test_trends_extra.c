@@ -109,13 +109,6 @@
 #include "text_support.h"
 #include "trends.h"
 
-#define NEAR(a, b) \
-	do { \
-		double a_ = (a), b_ = (b); \
-		if (!(fabs(a_ - b_) < 5e-4)) \
-			fail_msg("%s is %.6f, expected %.6f", #a, a_, b_); \
-	} while (0)
-
 static const char *const fixture[] = {
 	"INSERT INTO organisations (name) VALUES ('Council'), ('North Care'), ('South Care'),"
 	" ('East Care'), ('West Care'), ('Tiny Care');"
@@ -326,7 +319,7 @@ shown(const ca_trends_equity_group *g, const char *name, long audits, double goo
 	assert_false(g->secondary);
 	assert_int_equal(g->audits, audits);
 	assert_int_equal(g->good.n, audits);
-	NEAR(g->good.share, good);
+	TEST_NEAR(g->good.share, good);
 }
 
 /* Withheld whole: nothing of it can be printed by mistake. */
@@ -365,18 +358,18 @@ test_api_equity(void **state)
 	assert_int_equal(age->ngroups, 5);
 	shown(&age->groups[0], "18-64", 5, 0.2);
 	assert_true(age->groups[0].recorded);
-	NEAR(age->groups[0].good.lo, 0.0362);
-	NEAR(age->groups[0].good.hi, 0.6245);
-	NEAR(age->groups[0].domain[0].share, 0.2);
+	TEST_NEAR(age->groups[0].good.lo, 0.0362);
+	TEST_NEAR(age->groups[0].good.hi, 0.6245);
+	TEST_NEAR(age->groups[0].domain[0].share, 0.2);
 	withheld(&age->groups[1], "65-74", 0);
 	withheld(&age->groups[2], "75-84", 0);
 	shown(&age->groups[3], "85+", 43, 22.0 / 43);
 	shown(&age->groups[4], CA_TRENDS_NOT_RECORDED, 10, 0.4);
 	assert_false(age->groups[4].recorded);
-	NEAR(age->groups[4].good.n_eff, 10);
-	NEAR(age->groups[4].domain[3].share, 0.3);
-	NEAR(age->groups[4].domain[3].lo, 0.1078);
-	NEAR(age->groups[4].domain[3].hi, 0.6032);
+	TEST_NEAR(age->groups[4].good.n_eff, 10);
+	TEST_NEAR(age->groups[4].domain[3].share, 0.3);
+	TEST_NEAR(age->groups[4].domain[3].lo, 0.1078);
+	TEST_NEAR(age->groups[4].domain[3].hi, 0.6032);
 	/* no score in the domain anywhere: nothing to measure, not withheld */
 	assert_false(age->groups[4].domain[1].suppressed);
 	assert_true(isnan(age->groups[4].domain[1].share));
@@ -386,30 +379,30 @@ test_api_equity(void **state)
 	withheld(&eth->groups[0], "Asian or Asian British", 1);
 	withheld(&eth->groups[1], "Black or Black British", 0);
 	shown(&eth->groups[2], "White British", 47, 0.42);
-	NEAR(eth->groups[2].good.raw, 21.0 / 47);
-	NEAR(eth->groups[2].good.n_eff, 2500.0 / 56);
-	NEAR(eth->groups[2].good.lo, 0.2873);
-	NEAR(eth->groups[2].good.hi, 0.5654);
+	TEST_NEAR(eth->groups[2].good.raw, 21.0 / 47);
+	TEST_NEAR(eth->groups[2].good.n_eff, 2500.0 / 56);
+	TEST_NEAR(eth->groups[2].good.lo, 0.2873);
+	TEST_NEAR(eth->groups[2].good.hi, 0.5654);
 	/* carers scored on three of them: withheld within a group shown */
 	assert_true(eth->groups[2].domain[3].suppressed);
 	assert_true(isnan(eth->groups[2].domain[3].share));
 	/* blank and missing are one group */
 	shown(&eth->groups[3], CA_TRENDS_NOT_RECORDED, 7, 4.0 / 7);
-	NEAR(eth->groups[3].good.lo, 0.2505);
-	NEAR(eth->groups[3].good.hi, 0.8418);
+	TEST_NEAR(eth->groups[3].good.lo, 0.2505);
+	TEST_NEAR(eth->groups[3].good.hi, 0.8418);
 
 	assert_int_equal(why->ngroups, 4);
 	shown(&why->groups[0], "Learning disability support", 5, 1.0);
-	NEAR(why->groups[0].good.lo, 0.5655);
-	NEAR(why->groups[0].good.hi, 1.0);
+	TEST_NEAR(why->groups[0].good.lo, 0.5655);
+	TEST_NEAR(why->groups[0].good.hi, 1.0);
 	shown(&why->groups[1], "Mental health support", 8, 0);
-	NEAR(why->groups[1].domain[0].share, 0.5);
+	TEST_NEAR(why->groups[1].domain[0].share, 0.5);
 	shown(&why->groups[2], "Physical support", 37, 16.0 / 37);
 	shown(&why->groups[3], CA_TRENDS_NOT_RECORDED, 13, 11.0 / 23);
-	NEAR(why->groups[3].good.raw, 7.0 / 13);
-	NEAR(why->groups[3].good.n_eff, 529.0 / 43);
-	NEAR(why->groups[3].good.lo, 0.2397);
-	NEAR(why->groups[3].good.hi, 0.7272);
+	TEST_NEAR(why->groups[3].good.raw, 7.0 / 13);
+	TEST_NEAR(why->groups[3].good.n_eff, 529.0 / 43);
+	TEST_NEAR(why->groups[3].good.lo, 0.2397);
+	TEST_NEAR(why->groups[3].good.hi, 0.7272);
 
 	/* screening against the auditors over the range, per flag: the
 	 * holistic score below 0.5 on e2-6, 0.5 or more on n1-5 and s1-5 */
@@ -442,29 +435,29 @@ test_api_funnel(void **state)
 	(void)state;
 	assert_int_equal(t->nproviders, 5);
 	assert_int_equal(ca_trends_funnel(t, CA_TRENDS_SERIES_GOOD, &overall, pt, &err), 0);
-	NEAR(overall, 32.0 / 73);
+	TEST_NEAR(overall, 32.0 / 73);
 	/* East Care: 1 of 10, below the 95% limit but not the 99.8% one */
 	assert_string_equal(t->providers[0].name, "East Care");
 	assert_true(pt[0].placed);
 	assert_int_equal(pt[0].n, 10);
-	NEAR(pt[0].share, 0.1);
-	NEAR(pt[0].lo95, 0.1308);
-	NEAR(pt[0].hi95, 0.7459);
-	NEAR(pt[0].lo998, 0);
-	NEAR(pt[0].hi998, 0.9232);
+	TEST_NEAR(pt[0].share, 0.1);
+	TEST_NEAR(pt[0].lo95, 0.1308);
+	TEST_NEAR(pt[0].hi95, 0.7459);
+	TEST_NEAR(pt[0].lo998, 0);
+	TEST_NEAR(pt[0].hi998, 0.9232);
 	assert_int_equal(pt[0].outside95, -1);
 	assert_int_equal(pt[0].outside998, 0);
 	/* North Care: all twenty good, above 99.8% */
 	assert_string_equal(t->providers[1].name, "North Care");
 	assert_int_equal(pt[1].n, 20);
-	NEAR(pt[1].lo998, 0.0955);
-	NEAR(pt[1].hi998, 0.7812);
+	TEST_NEAR(pt[1].lo998, 0.0955);
+	TEST_NEAR(pt[1].hi998, 0.7812);
 	assert_int_equal(pt[1].outside95, 1);
 	assert_int_equal(pt[1].outside998, 1);
 	/* South Care: none good, below 99.8% */
 	assert_int_equal(pt[2].outside95, -1);
 	assert_int_equal(pt[2].outside998, -1);
-	NEAR(pt[2].lo95, 0.2209);
+	TEST_NEAR(pt[2].lo95, 0.2209);
 	/* Tiny Care: three audits, not placed */
 	assert_string_equal(t->providers[3].name, "Tiny Care");
 	assert_false(pt[3].placed);
@@ -473,7 +466,7 @@ test_api_funnel(void **state)
 	/* West Care: weights of 2, n_eff 10, within */
 	assert_true(pt[4].placed);
 	assert_int_equal(pt[4].n, 10);
-	NEAR(pt[4].share, 0.4);
+	TEST_NEAR(pt[4].share, 0.4);
 	assert_int_equal(pt[4].outside95, 0);
 	assert_int_equal(pt[4].outside998, 0);
 
@@ -483,7 +476,7 @@ test_api_funnel(void **state)
 	assert_int_equal(ca_trends_measure_index("overdue_or_late"), -1);
 	assert_int_equal(ca_trends_funnel(t, CA_TRENDS_SERIES_DOMAIN, &overall, pt, &err), 0);
 	assert_true(pt[1].placed);
-	NEAR(pt[1].share, 1.0);
+	TEST_NEAR(pt[1].share, 1.0);
 	assert_int_equal(ca_trends_funnel(t, CA_TRENDS_SERIES_OVERDUE, &overall, pt, &err), 64);
 	ca_trends_free(t);
 }
@@ -505,22 +498,22 @@ test_api_themes(void **state)
 	assert_int_equal(th[0].not_met, 8);
 	assert_int_equal(th[0].partially_met, 0);
 	assert_int_equal(th[0].share.n, 10);
-	NEAR(th[0].share.share, 0.8);
-	NEAR(th[0].share.lo, 0.4902);
-	NEAR(th[0].share.hi, 0.9433);
+	TEST_NEAR(th[0].share.share, 0.8);
+	TEST_NEAR(th[0].share.lo, 0.4902);
+	TEST_NEAR(th[0].share.hi, 0.9433);
 	assert_int_equal(th[0].earlier.n, 20);
-	NEAR(th[0].earlier.share, 0.1);
-	NEAR(th[0].earlier.hi, 0.3010);
+	TEST_NEAR(th[0].earlier.share, 0.1);
+	TEST_NEAR(th[0].earlier.hi, 0.3010);
 	assert_int_equal(th[0].trend, CA_TRENDS_RISING);
-	NEAR(th[0].periods[0].share, 2.0 / 13);
-	NEAR(th[0].periods[1].share, 0);
-	NEAR(th[0].periods[2].share, 0.8);
+	TEST_NEAR(th[0].periods[0].share, 2.0 / 13);
+	TEST_NEAR(th[0].periods[1].share, 0);
+	TEST_NEAR(th[0].periods[2].share, 0.8);
 
 	/* 0.6 twice: more answers first */
 	assert_string_equal(th[1].id, "person_voice");
 	assert_int_equal(th[1].share.n, 15);
 	assert_int_equal(th[1].partially_met, 6);
-	NEAR(th[1].share.share, 0.6);
+	TEST_NEAR(th[1].share.share, 0.6);
 	assert_int_equal(th[1].trend, CA_TRENDS_STEADY);
 	assert_true(th[1].periods[1].suppressed);
 	assert_true(isnan(th[1].periods[1].share));
@@ -530,7 +523,7 @@ test_api_themes(void **state)
 
 	/* two earlier answers: withheld, and no trend to say */
 	assert_string_equal(th[3].id, "carers_identified");
-	NEAR(th[3].share.share, 0.5);
+	TEST_NEAR(th[3].share.share, 0.5);
 	assert_true(th[3].earlier.suppressed);
 	assert_int_equal(th[3].trend, CA_TRENDS_TREND_NONE);
 	assert_true(th[3].periods[0].suppressed);
@@ -538,8 +531,8 @@ test_api_themes(void **state)
 	assert_int_equal(th[3].periods[1].n, 0);
 
 	assert_string_equal(th[4].id, "outcomes_specific");
-	NEAR(th[4].share.share, 0.1);
-	NEAR(th[4].earlier.share, 0.8);
+	TEST_NEAR(th[4].share.share, 0.1);
+	TEST_NEAR(th[4].earlier.share, 0.8);
 	assert_int_equal(th[4].trend, CA_TRENDS_FALLING);
 	assert_string_equal(ca_trends_trend_name(CA_TRENDS_FALLING), "falling");
 	assert_null(ca_trends_trend_name(CA_TRENDS_TREND_NONE));
@@ -551,7 +544,7 @@ test_api_themes(void **state)
 	t = load("2025-01", "2025-03", NULL, "2025-04-10", &x);
 	assert_int_equal(t->nthemes, 6);
 	assert_string_equal(t->themes[5].id, "recording_clear");
-	NEAR(t->themes[5].share.share, 0);
+	TEST_NEAR(t->themes[5].share.share, 0);
 	assert_int_equal(t->themes[5].partially_met, 5);
 	ca_trends_free(t);
 
@@ -583,28 +576,28 @@ test_api_waits(void **state)
 	assert_string_equal(w->providers[1].name, "North Care");
 	assert_false(w->providers[1].suppressed);
 	assert_int_equal(w->providers[1].completed, 5);
-	NEAR(w->providers[1].median, 30);
-	NEAR(w->providers[1].p90, 76);
+	TEST_NEAR(w->providers[1].median, 30);
+	TEST_NEAR(w->providers[1].p90, 76);
 	assert_int_equal(w->providers[1].waiting, 5);
-	NEAR(w->providers[1].waiting_median, 29);
-	NEAR(w->providers[1].waiting_p90, 79.2);
+	TEST_NEAR(w->providers[1].waiting_median, 29);
+	TEST_NEAR(w->providers[1].waiting_p90, 79.2);
 
 	/* even: six waits */
 	assert_string_equal(w->providers[2].name, "South Care");
 	assert_int_equal(w->providers[2].completed, 6);
-	NEAR(w->providers[2].median, 10);
-	NEAR(w->providers[2].p90, 31.5);
+	TEST_NEAR(w->providers[2].median, 10);
+	TEST_NEAR(w->providers[2].p90, 31.5);
 	assert_true(w->providers[2].waiting_suppressed);
 	assert_int_equal(w->providers[2].waiting, 0);
 	assert_true(isnan(w->providers[2].waiting_median));
 
 	assert_string_equal(w->all.name, "all");
 	assert_int_equal(w->all.completed, 14);
-	NEAR(w->all.median, 10.5);
-	NEAR(w->all.p90, 47);
+	TEST_NEAR(w->all.median, 10.5);
+	TEST_NEAR(w->all.p90, 47);
 	assert_int_equal(w->all.waiting, 7);
-	NEAR(w->all.waiting_median, 20);
-	NEAR(w->all.waiting_p90, 72.8);
+	TEST_NEAR(w->all.waiting_median, 20);
+	TEST_NEAR(w->all.waiting_p90, 72.8);
 	/* the range's one audit is suppressed; the waits are not about audits */
 	assert_true(t->all.suppressed);
 	ca_trends_free(t);
@@ -613,7 +606,7 @@ test_api_waits(void **state)
 	t = load("2024-07", "2024-09", "South Care", "2025-04-10", &x);
 	assert_int_equal(t->waits.nproviders, 1);
 	assert_int_equal(t->waits.all.completed, 6);
-	NEAR(t->waits.all.median, 10);
+	TEST_NEAR(t->waits.all.median, 10);
 	assert_true(t->waits.all.waiting_suppressed);
 	ca_trends_free(t);
 }
@@ -647,8 +640,8 @@ test_api_actions(void **state)
 	assert_int_equal(a->escalations, 5);
 	assert_int_equal(a->acknowledged, 3);
 	assert_int_equal(a->unacknowledged, 2);
-	NEAR(a->ack_median, 3);
-	NEAR(a->ack_longest, 10);
+	TEST_NEAR(a->ack_median, 3);
+	TEST_NEAR(a->ack_longest, 10);
 	assert_int_equal(a->escalations_open, 3);
 	ca_trends_free(t);
 
@@ -712,9 +705,9 @@ test_cli_json(void **state)
 	assert_int_equal(test_cli(&r, "trends", "--by", "age_band", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-10", "--format", "json", NULL), 0);
 	assert_non_null(strstr(r.out, "{\"by\": \"age_band\", \"from\": \"2025-01\""));
-	NEAR(test_json_num(r.out, "\"age_band\": \"18-64\"", "audits"), 5);
-	NEAR(test_json_num(r.out, "\"age_band\": \"18-64\"", "good_or_outstanding"), 0.2);
-	NEAR(test_json_num(r.out, "\"age_band\": \"18-64\"", "good_or_outstanding_lo"), 0.0362);
+	TEST_NEAR(test_json_num(r.out, "\"age_band\": \"18-64\"", "audits"), 5);
+	TEST_NEAR(test_json_num(r.out, "\"age_band\": \"18-64\"", "good_or_outstanding"), 0.2);
+	TEST_NEAR(test_json_num(r.out, "\"age_band\": \"18-64\"", "good_or_outstanding_lo"), 0.0362);
 	/* four audits: the count withheld with the rest */
 	test_json_row(r.out, "\"age_band\": \"65-74\"", row, sizeof row);
 	assert_non_null(strstr(row, "\"suppressed\": true"));
@@ -724,8 +717,8 @@ test_cli_json(void **state)
 	assert_null(strstr(row, "\"audits\": 4"));
 	test_json_row(r.out, "\"age_band\": \"not recorded\"", row, sizeof row);
 	assert_non_null(strstr(row, "\"recorded\": false"));
-	NEAR(test_json_num(r.out, "\"age_band\": \"not recorded\"", "carers"), 0.3);
-	NEAR(test_json_num(r.out, "\"age_band\": \"all\"", "audits"), 63);
+	TEST_NEAR(test_json_num(r.out, "\"age_band\": \"not recorded\"", "carers"), 0.3);
+	TEST_NEAR(test_json_num(r.out, "\"age_band\": \"all\"", "audits"), 63);
 	test_run_free(&r);
 
 	assert_int_equal(test_cli(&r, "trends", "--by", "ethnicity", "--from", "2025-01", "--to",
@@ -733,27 +726,27 @@ test_cli_json(void **state)
 	test_json_row(r.out, "\"ethnicity\": \"Asian or Asian British\"", row, sizeof row);
 	assert_non_null(strstr(row, "\"secondary\": true"));
 	assert_non_null(strstr(row, "\"audits\": null"));
-	NEAR(test_json_num(r.out, "\"ethnicity\": \"White British\"", "good_or_outstanding_n_eff"),
+	TEST_NEAR(test_json_num(r.out, "\"ethnicity\": \"White British\"", "good_or_outstanding_n_eff"),
 	    2500.0 / 56);
 	test_run_free(&r);
 
 	assert_int_equal(test_cli(&r, "trends", "--by", "support_reason", "--from", "2025-01",
 	    "--to", "2025-03", "--format", "json", NULL), 0);
-	NEAR(test_json_num(r.out, "\"support_reason\": \"Physical support\"", "audits"), 37);
-	NEAR(test_json_num(r.out, "\"support_reason\": \"not recorded\"", "good_or_outstanding"),
+	TEST_NEAR(test_json_num(r.out, "\"support_reason\": \"Physical support\"", "audits"), 37);
+	TEST_NEAR(test_json_num(r.out, "\"support_reason\": \"not recorded\"", "good_or_outstanding"),
 	    11.0 / 23);
 	test_run_free(&r);
 
 	assert_int_equal(test_cli(&r, "trends", "--by", "wait", "--from", "2024-07", "--to",
 	    "2024-09", "--today", "2025-04-10", "--format", "json", NULL), 0);
-	NEAR(test_json_num(r.out, "\"provider\": \"North Care\"", "median_days"), 30);
-	NEAR(test_json_num(r.out, "\"provider\": \"North Care\"", "p90_days"), 76);
-	NEAR(test_json_num(r.out, "\"provider\": \"North Care\"", "waiting_median_days"), 29);
-	NEAR(test_json_num(r.out, "\"provider\": \"South Care\"", "p90_days"), 31.5);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"North Care\"", "median_days"), 30);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"North Care\"", "p90_days"), 76);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"North Care\"", "waiting_median_days"), 29);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"South Care\"", "p90_days"), 31.5);
 	assert_true(isnan(test_json_num(r.out, "\"provider\": \"South Care\"", "waiting")));
 	assert_true(isnan(test_json_num(r.out, "\"provider\": \"East Care\"", "completed")));
-	NEAR(test_json_num(r.out, "\"provider\": \"all\"", "median_days"), 10.5);
-	NEAR(test_json_num(r.out, "\"provider\": \"all\"", "waiting"), 7);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"all\"", "median_days"), 10.5);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"all\"", "waiting"), 7);
 	test_json_row(r.out, "\"provider\": \"all\"", row, sizeof row);
 	assert_non_null(strstr(row, "\"census\": \"2024-09-30\""));
 	test_run_free(&r);
@@ -763,9 +756,9 @@ test_cli_json(void **state)
 	test_json_row(r.out, "\"rank\": 1,", row, sizeof row);
 	assert_non_null(strstr(row, "\"question\": \"beyond_presenting_issue\""));
 	assert_non_null(strstr(row, "\"trend\": \"rising\""));
-	NEAR(test_json_num(row, "\"rank\": 1,", "share_not_met"), 0.8);
-	NEAR(test_json_num(row, "\"rank\": 1,", "share_not_met_2025-01"), 2.0 / 13);
-	NEAR(test_json_num(row, "\"rank\": 1,", "earlier_not_met"), 0.1);
+	TEST_NEAR(test_json_num(row, "\"rank\": 1,", "share_not_met"), 0.8);
+	TEST_NEAR(test_json_num(row, "\"rank\": 1,", "share_not_met_2025-01"), 2.0 / 13);
+	TEST_NEAR(test_json_num(row, "\"rank\": 1,", "earlier_not_met"), 0.1);
 	test_json_row(r.out, "\"rank\": 5,", row, sizeof row);
 	assert_non_null(strstr(row, "\"question\": \"outcomes_specific\""));
 	assert_non_null(strstr(row, "\"trend\": \"falling\""));
@@ -789,23 +782,23 @@ test_cli_json(void **state)
 	test_json_row(r.out, "\"provider\": \"Tiny Care\"", row, sizeof row);
 	assert_non_null(strstr(row, "\"placed\": false"));
 	assert_non_null(strstr(row, "\"share\": null"));
-	NEAR(test_json_num(r.out, "\"provider\": \"all\"", "overall"), 32.0 / 73);
+	TEST_NEAR(test_json_num(r.out, "\"provider\": \"all\"", "overall"), 32.0 / 73);
 	test_run_free(&r);
 
 	assert_int_equal(test_cli(&r, "trends", "--by", "action", "--from", "2025-01", "--to",
 	    "2025-03", "--today", "2025-04-10", "--format", "json", NULL), 0);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "open"), 4);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "overdue"), 3);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "done"), 1);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "set"), 2);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "escalations"), 5);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "acknowledged"), 3);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "acknowledge_median_days"), 3);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "acknowledge_longest_days"), 10);
-	NEAR(test_json_num(r.out, "\"owner\": \"all\"", "escalations_open"), 3);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "open"), 4);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "overdue"), 3);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "done"), 1);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "set"), 2);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "escalations"), 5);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "acknowledged"), 3);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "acknowledge_median_days"), 3);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "acknowledge_longest_days"), 10);
+	TEST_NEAR(test_json_num(r.out, "\"owner\": \"all\"", "escalations_open"), 3);
 	test_json_row(r.out, "\"owner\": \"AU-1\"", row, sizeof row);
 	assert_non_null(strstr(row, "\"kind\": \"staff\""));
-	NEAR(test_json_num(row, "\"owner\"", "overdue"), 2);
+	TEST_NEAR(test_json_num(row, "\"owner\"", "overdue"), 2);
 	assert_true(strstr(r.out, "\"owner\": \"AU-1\"") < strstr(r.out, "\"owner\": \"North Care\""));
 	assert_null(strstr(r.out, "South Care"));
 	test_run_free(&r);
@@ -912,6 +905,11 @@ test_cli_tables(void **state)
 	assert_int_equal(test_cli(&r, "trends", "--by", "funnel", "--measure", "carers",
 	    "--from", "2025-01", "--to", "2025-03", NULL), 0);
 	assert_non_null(strstr(r.out, "share met in carers around 30%"));
+	test_run_free(&r);
+	assert_int_equal(test_cli(&r, "trends", "--by", "funnel", "--provider", "North Care",
+	    "--from", "2025-01", "--to", "2025-03", NULL), 0);
+	assert_non_null(strstr(r.out, "around 100%, this partner alone"));
+	assert_null(strstr(r.out, "all partners together"));
 	test_run_free(&r);
 
 	assert_int_equal(test_cli(&r, "trends", "--by", "action", "--from", "2025-01", "--to",
