@@ -71,14 +71,16 @@ schedule_reports(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *e
 	int rc = 0;
 
 	snprintf(after, sizeof after, "%d", cfg->report_after_days);
+	/* periods already reported are left out before their audits are read:
+	 * this runs every tick */
 	res = ca_db_query(conn, err, "looking for board reports due",
 	    "SELECT r.period FROM sampling_runs r"
 	    " JOIN audits a ON a.run_id = r.id AND a.status <> 'cancelled'"
-	    " GROUP BY r.period"
-	    " HAVING max(a.due_on) + $2::int < $1::date"
-	    "  AND NOT EXISTS (SELECT 1 FROM reports b WHERE b.kind = 'board'"
+	    " WHERE NOT EXISTS (SELECT 1 FROM reports b WHERE b.kind = 'board'"
 	    "   AND b.period = r.period)"
 	    "  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.key = 'report:board:' || r.period)"
+	    " GROUP BY r.period"
+	    " HAVING max(a.due_on) + $2::int < $1::date"
 	    " ORDER BY min(r.period_start), r.period", 2, p);
 	if (res == NULL)
 		return err->code;
