@@ -22,10 +22,12 @@
 #include "doc.h"
 #include "heading.h"
 #include "paragraph.h"
+#include "period.h"
 #include "scores.h"
 #include "strbuf.h"
 #include "table.h"
 #include "version.h"
+#include "words.h"
 
 /* ---- words ------------------------------------------------------------------ */
 
@@ -56,20 +58,16 @@ type_words(const char *type)
 	return type;
 }
 
-/* "March 2026" or "January to March 2026" for a period name. */
+/* "March 2026" or "January to March 2026" for a period name (words.h). */
 static void
 period_words(const char *period, char *buf, size_t size)
 {
-	static const char *const months[] = { "January", "February", "March", "April", "May",
-		"June", "July", "August", "September", "October", "November", "December" };
-	int y, m;
+	ca_period p;
 
-	if (sscanf(period, "%4d-Q%1d", &y, &m) == 2 && m >= 1 && m <= 4)
-		snprintf(buf, size, "%s to %s %d", months[3 * m - 3], months[3 * m - 1], y);
-	else if (sscanf(period, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
-		snprintf(buf, size, "%s %d", months[m - 1], y);
+	if (period != NULL && ca_period_parse(period, &p) == 0)
+		ca_words_period(&p, buf, size);
 	else
-		snprintf(buf, size, "%s", period);
+		snprintf(buf, size, "%s", period != NULL ? period : "");
 }
 
 /* A date as DD/MM/YYYY in a buffer of the caller's (11 bytes). */
