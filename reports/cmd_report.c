@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit_report.h"
 #include "board.h"
 #include "cli.h"
 #include "db.h"
@@ -25,6 +26,7 @@
 
 static const char help_report[] =
 	"usage: caseaudit report board --period P [--out FILE.pdf] [--db CONNINFO]\n"
+	"       caseaudit report audit ID [--out FILE.pdf] [--db CONNINFO]\n"
 	"       caseaudit report list [--kind K] [--period P] [--format table|csv|json]\n"
 	"                             [--db CONNINFO]\n"
 	"\n"
@@ -37,6 +39,10 @@ static const char help_report[] =
 	"  board     the quality-assurance board's report for a period: summary,\n"
 	"            domain measures with control charts, partners on a funnel plot,\n"
 	"            moderation, and the sampling runs and definitions\n"
+	"  audit     one audit's feedback for the practitioner and their partner\n"
+	"            organisation: what was done well, what to improve, every question\n"
+	"            with its rating and evidence, actions with owners and dates, the\n"
+	"            comment window; once the audit is submitted\n"
 	"  list      the reports kept, newest first\n"
 	"\n"
 	"  --period P  a month (2025-03) or a quarter (2025-Q1)\n"
@@ -68,6 +74,7 @@ static const struct option options[] = {
 
 typedef struct report_args {
 	const char *period, *out, *db, *kind;
+	const char *id;             /* report audit ID */
 	ca_format fmt;
 } report_args;
 
@@ -93,6 +100,8 @@ parse(int argc, char **argv, report_args *a)
 			return ca_cli_usage("report", "unknown option for report %s", argv[0]);
 		}
 	}
+	if (optind < argc && a->id == NULL && strcmp(argv[0], "audit") == 0)
+		a->id = argv[optind++];
 	if (optind != argc)
 		return ca_cli_usage("report", "unexpected argument '%s'", argv[optind]);
 	return 0;
@@ -145,6 +154,38 @@ report_board(int argc, char **argv)
 	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
 		return rc;
 	if ((rc = ca_board_render(conn, &rq, &pdf, &err)) != 0)
+		rc = ca_cli_fail(&err);
+	else
+		rc = deliver(conn, &m, &pdf, a.out);
+	ca_report_pdf_free(&pdf);
+	ca_db_close(conn);
+	return rc;
+}
+
+static int
+report_audit(int argc, char **argv)
+{
+	ca_report_meta m = { "audit", NULL, 0, 0, ca_os_user() };
+	ca_report_pdf pdf = { 0 };
+	ca_err err = { 0 };
+	report_args a;
+	PGconn *conn;
+	uint64_t id;
+	int rc;
+
+	if ((rc = parse(argc, argv, &a)) != 0)
+		return rc;
+	if (a.id == NULL)
+		return ca_cli_usage("report", "report audit needs the audit's ID");
+	if (a.period != NULL)
+		return ca_cli_usage("report", "report audit takes no --period: an audit's report "
+		    "is about the audit");
+	if (ca_cli_parse_u64(a.id, INT64_MAX, &id) != 0 || id == 0)
+		return ca_cli_usage("report", "ID must be an audit number, not '%s'", a.id);
+	m.audit_id = (long long)id;
+	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
+		return rc;
+	if ((rc = ca_report_audit_render(conn, m.audit_id, &pdf, &err)) != 0)
 		rc = ca_cli_fail(&err);
 	else
 		rc = deliver(conn, &m, &pdf, a.out);
@@ -215,6 +256,7 @@ static const struct subcommand {
 	int (*run)(int argc, char **argv);
 } subcommands[] = {
 	{ "board", report_board },
+	{ "audit", report_audit },
 	{ "list", report_list },
 };
 
@@ -222,16 +264,16 @@ static int
 ca_cmd_report(int argc, char **argv)
 {
 	if (argc < 2 || ca_cli_wants_help(argc, argv))
-		return argc < 2 ? ca_cli_usage("report", "say which report: board, or list") :
+		return argc < 2 ? ca_cli_usage("report", "say which report: board, audit, or list") :
 		    ca_cli_help(help_report);
 	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
-	return ca_cli_usage("report", "unknown report '%s': say board, or list", argv[1]);
+	return ca_cli_usage("report", "unknown report '%s': say board, audit, or list", argv[1]);
 }
 
 const ca_cli_command ca_reports_commands[] = {
-	{ "report", "render a report as PDF (board) and keep it; list reports kept",
+	{ "report", "render a report as PDF (board, audit) and keep it; list reports kept",
 	    ca_cmd_report, help_report },
 };
 const size_t ca_reports_ncommands = sizeof ca_reports_commands / sizeof ca_reports_commands[0];

@@ -511,6 +511,50 @@ test_byte_identical(void **state)
 	doc_free(&b);
 }
 
+/* Through the command: `report audit ID --out FILE` keeps the report
+ * once, by digest, and writes the same bytes as the render function. */
+static void
+test_command(void **state)
+{
+	long long id = full_audit();
+	char ids[24], *dir = test_tempdir(), path[4200];
+	test_run r;
+	doc o;
+
+	(void)state;
+	snprintf(ids, sizeof ids, "%lld", id);
+	snprintf(path, sizeof path, "%s/audit.pdf", dir);
+	free(dir);
+	assert_int_equal(test_cli(&r, "report", "audit", ids, "--out", path, NULL), 0);
+	assert_non_null(strstr(r.out, "kept as report "));
+	test_run_free(&r);
+	assert_int_equal(test_cli(&r, "report", "audit", ids, "--out", path, NULL), 0);
+	assert_non_null(strstr(r.out, "already kept as report "));
+	test_run_free(&r);
+	render(&o, id);
+	assert_int_equal(test_db_count(test_group.conn, test_sqlf("SELECT count(*) FROM reports"
+	    " WHERE kind = 'audit' AND audit_id = %lld AND pages = %d AND length(bytes) = %zu",
+	    id, o.pdf.pages, o.pdf.len)), 1);
+	{
+		FILE *f = fopen(path, "rb");
+		unsigned char *buf = malloc(o.pdf.len + 1);
+		size_t got;
+
+		assert_non_null(f);
+		assert_non_null(buf);
+		got = fread(buf, 1, o.pdf.len + 1, f);
+		fclose(f);
+		assert_int_equal(got, o.pdf.len);
+		assert_memory_equal(buf, o.pdf.bytes, o.pdf.len);
+		free(buf);
+	}
+	doc_free(&o);
+	TEST_REFUSED(64, "report audit takes no --period", "report", "audit", ids, "--period",
+	    "2026-01");
+	TEST_REFUSED(64, "ID must be an audit number, not 'x'", "report", "audit", "x");
+	TEST_REFUSED(65, "there is no audit 999999", "report", "audit", "999999");
+}
+
 /* ---- sizes --------------------------------------------------------------------------- */
 
 static void
@@ -746,6 +790,7 @@ main(void)
 		cmocka_unit_test(test_refused_before_submission),
 		cmocka_unit_test(test_full_report),
 		cmocka_unit_test(test_byte_identical),
+		cmocka_unit_test(test_command),
 		cmocka_unit_test(test_no_actions),
 		cmocka_unit_test(test_many_actions),
 		cmocka_unit_test(test_long_evidence),
