@@ -19,8 +19,10 @@
  * (redact.h) as it is read, before anything draws it; text that cannot
  * be checked is withheld, never shown unchecked.
  *
- * Deterministic: the as-of time is the audit's latest event, not the
- * clock, so the same data gives the same bytes.
+ * Deterministic: the as-of time is the latest calendar day the audit's
+ * own work recorded (answers, submission, feedback and comments, actions,
+ * moderation, escalations, closing), the same kind of date the board
+ * report uses, never the clock: the same data gives the same bytes.
  */
 #ifndef CASEAUDIT_AUDIT_REPORT_H
 #define CASEAUDIT_AUDIT_REPORT_H

@@ -40,7 +40,7 @@ static const char head_sql[] =
 	"    AND mr.moderator_rating <> mr.auditor_rating),"
 	"  (SELECT value FROM settings WHERE key = 'organisation_name'),"
 	"  to_char(asof.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-	"  to_char(asof.at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD')"
+	"  to_char(asof.at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 	" FROM audits au JOIN assessments a ON a.id = au.assessment_id"
 	" JOIN organisations o ON o.id = a.provider_id"
 	" JOIN form_versions v ON v.id = au.form_version_id"
@@ -54,13 +54,21 @@ static const char head_sql[] =
 	" LEFT JOIN feedback fb ON fb.audit_id = au.id AND fb.submission = au.submissions"
 	CURRENT_MODERATION
 	" LEFT JOIN staff ms ON ms.id = md.moderator_id"
-	/* the audit's latest event: the trail under the audit itself and
-	 * under its actions, moderations, escalations and feedback, as
-	 * history.c reads it */
-	" CROSS JOIN LATERAL (SELECT greatest(au.updated_at, (SELECT max(e.at) FROM events e"
-	"    WHERE (e.entity = 'audit' AND e.entity_id = au.id::text)"
-	"       OR (e.entity IN ('action', 'moderation', 'escalation', 'feedback')"
-	"           AND coalesce(e.after, e.before) ->> 'audit' = au.id::text))) AS at) asof"
+	/* "Data as at": the latest day the audit's own work recorded (the
+	 * workflow's calendar dates, as the board report reads them), as the
+	 * start of that day in UTC; never a wall-clock timestamp, which a
+	 * daemon run with --today or a simulated year would not match */
+	" CROSS JOIN LATERAL (SELECT greatest(au.started_on, au.submitted_on, au.closed_on,"
+	"    (SELECT max(an.answered_on) FROM answers an WHERE an.audit_id = au.id),"
+	"    (SELECT max(f.sent_on) FROM feedback f WHERE f.audit_id = au.id),"
+	"    (SELECT max(c.made_on) FROM feedback f JOIN feedback_comments c"
+	"       ON c.feedback_id = f.id WHERE f.audit_id = au.id),"
+	"    (SELECT max(greatest(ac.created_on, ac.done_on)) FROM actions ac"
+	"       WHERE ac.audit_id = au.id),"
+	"    (SELECT max(greatest(mo.selected_on, mo.done_on)) FROM moderations mo"
+	"       WHERE mo.audit_id = au.id),"
+	"    (SELECT max(greatest(es.raised_on, es.acknowledged_on)) FROM escalations es"
+	"       WHERE es.audit_id = au.id))::timestamp AT TIME ZONE 'UTC' AS at) asof"
 	" WHERE au.id = $1";
 
 static const char scores_sql[] =

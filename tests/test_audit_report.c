@@ -24,8 +24,8 @@
  *   - no actions says so; sixty actions break across pages with the
  *     header repeated; 20,000 bytes of evidence wrap and break pages with
  *     every word kept; accents and symbols survive; both fonts embedded;
- *   - two renders are byte-identical, the as-of time is the audit's
- *     latest event, and the page count is the file's.
+ *   - two renders are byte-identical, the as-of time is the latest day
+ *     the audit's work recorded, and the page count is the file's.
  *
  * Set CASEAUDIT_AUDIT_REPORT_DIR=DIR to keep the rendered files there.
  */
@@ -487,9 +487,11 @@ test_full_report(void **state)
 	/* pages and the as-of time */
 	assert_int_equal(o.pdf.pages, o.pages);
 	assert_true(o.pages >= 3);
-	v = test_db_value(test_group.conn, test_sqlf("SELECT to_char(max(at) AT TIME ZONE 'UTC',"
-	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM events WHERE (entity = 'audit' AND"
-	    " entity_id = '%lld') OR (after ->> 'audit' = '%lld')", id, id));
+	/* the latest day the audit's work recorded: here the day of its
+	 * actions and submission, TODAY (not the clock) */
+	v = test_db_value(test_group.conn, test_sqlf("SELECT to_char(greatest(submitted_on,"
+	    " (SELECT max(created_on) FROM actions WHERE audit_id = %lld)), 'YYYY-MM-DD')"
+	    " || 'T00:00:00Z' FROM audits WHERE id = %lld", id, id));
 	assert_string_equal(o.pdf.as_of, v);
 	free(v);
 	doc_free(&o);
