@@ -77,6 +77,13 @@ void ca_redactor_free(ca_redactor *r);
 int  ca_redact_find(ca_redactor *r, const char *text, size_t len,
     ca_pii_span **spans, size_t *nspans, ca_err *err);
 
+/* The same, for a caller that has already checked the text with
+ * ca_utf8_valid_for_matching (the screening engine checks each narrative
+ * once for its own patterns): the check is not made again.  Text that has
+ * not passed that check must never be given here. */
+int  ca_redact_find_checked(ca_redactor *r, const char *text, size_t len,
+    ca_pii_span **spans, size_t *nspans, ca_err *err);
+
 /* Append text with every span replaced by its label to out.  On error
  * nothing is appended (except when out of memory). */
 int  ca_redact(ca_redactor *r, const char *text, size_t len, ca_strbuf *out, ca_err *err);
@@ -93,10 +100,13 @@ const char *ca_pii_name(ca_pii_kind kind);
 int  ca_nhs_check_digit_ok(const char digits[10]);
 
 /* Tuning, mostly for tests: change the match limit; use the interpreter
- * even where JIT code exists (the path taken when PCRE2 has no JIT); and
- * whether JIT is in use. */
+ * even where JIT code exists (the path taken when PCRE2 has no JIT); scan
+ * the whole text with every pattern instead of trying the digit-bearing
+ * kinds only in the windows around digits (slower; the spans must be the
+ * same); and whether JIT is in use. */
 void ca_redactor_set_match_limit(ca_redactor *r, uint32_t limit);
 void ca_redactor_set_jit(ca_redactor *r, int on);
+void ca_redactor_set_windows(ca_redactor *r, int on);
 int  ca_redactor_uses_jit(const ca_redactor *r);
 
 #endif

@@ -210,6 +210,10 @@ void
 ca_screener_set_prefilter(ca_screener *s, int on)
 {
 	s->prefilter = on;
+	/* The redactor's windows are its prefilter: off, every pattern of
+	 * both scans the whole text, the reference the fast paths must
+	 * agree with. */
+	ca_redactor_set_windows(s->redactor, on);
 }
 
 void
@@ -656,7 +660,7 @@ find_personal_data(ca_screener *s, const char *text, size_t len, ca_err *err)
 	ca_pii_span *spans = NULL;
 	size_t n = 0;
 	ca_err e = { 0 };
-	int rc = ca_redact_find(s->redactor, text, len, &spans, &n, &e);
+	int rc = ca_redact_find_checked(s->redactor, text, len, &spans, &n, &e);
 
 	if (rc == CA_EX_SOFTWARE) {
 		/* A limit hit: the text could not be fully checked, so it is

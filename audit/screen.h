@@ -204,8 +204,10 @@ int  ca_screen_by_provider(PGconn *conn, long long rule_set_id, ca_screen_provid
 void ca_screen_providers_free(ca_screen_provider *rows, size_t n);
 
 /* For tests and benchmarks: turn the literal prefilter off (results must
- * not change, only speed), JIT, or the personal-data check; and how many
- * patterns ran and were skipped since the screener was made. */
+ * not change, only speed; the redactor's windows around digits go off with
+ * it, so that every pattern scans the whole text), JIT, or the
+ * personal-data check; and how many patterns ran and were skipped since
+ * the screener was made. */
 void ca_screener_set_prefilter(ca_screener *s, int on);
 /* Use the PCRE2 interpreter even where JIT code exists: the path taken on
  * platforms without JIT, where the depth and heap limits apply. */
