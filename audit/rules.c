@@ -972,7 +972,7 @@ out:
  * its state in a register. */
 __attribute__((noinline)) static int
 mark_state(const ca_ruleset *rs, uint32_t s, size_t end, unsigned char *present,
-    ca_literal_hits *h)
+    unsigned *found, size_t *nfound, ca_literal_hits *h)
 {
 	while (s != 0) {
 		const ac_state *st = &rs->states[s];
@@ -980,7 +980,11 @@ mark_state(const ca_ruleset *rs, uint32_t s, size_t end, unsigned char *present,
 		for (uint32_t k = 0; k < st->nout; k++) {
 			unsigned id = rs->out_ids[st->out + k];
 
-			present[id] = 1;
+			if (!present[id]) {
+				present[id] = 1;
+				if (found != NULL)
+					found[(*nfound)++] = id;
+			}
 			if (h == NULL || h->overflow)
 				continue;
 			if (h->n == h->max) {
@@ -1005,7 +1009,7 @@ mark_state(const ca_ruleset *rs, uint32_t s, size_t end, unsigned char *present,
 
 int
 ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
-    unsigned char *present, ca_literal_hits *hits)
+    unsigned char *present, unsigned *found, size_t *nfound, ca_literal_hits *hits)
 {
 	const unsigned char *start = (const unsigned char *)text, *p = start, *end = p + len;
 	const unsigned char *cls = rs->cls;
@@ -1037,7 +1041,7 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 		if (__builtin_expect(row & AC_OUTPUT, 0)) {
 			row &= ~AC_OUTPUT;
 			if (mark_state(rs, row / (uint32_t)rs->ncls, (size_t)(p - start), present,
-			    hits) != 0)
+			    found, nfound, hits) != 0)
 				return -1;
 		}
 	}

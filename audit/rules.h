@@ -157,11 +157,14 @@ typedef struct ca_literal_hits {
 
 /* Set present[i] to 1 for each prefilter string i that occurs in text,
  * ignoring case as the patterns do (present has ca_ruleset_literal_count
- * bytes, zeroed by the caller), and, when hits is not NULL, record every
+ * bytes, zeroed by the caller); when found is not NULL, append each string
+ * whose present[i] this call turned from 0 to 1 to found[*nfound] (found
+ * has room for ca_ruleset_literal_count entries), so that a caller can
+ * look at and clear only those; and, when hits is not NULL, record every
  * occurrence.  One pass over the text, however many strings there are (an
  * Aho-Corasick automaton).  Returns 0, or -1 when memory ran out. */
 int ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
-    unsigned char *present, ca_literal_hits *hits);
+    unsigned char *present, unsigned *found, size_t *nfound, ca_literal_hits *hits);
 
 /* The category or outcome with this id, or -1. */
 int ca_category_named(const char *id);

@@ -61,12 +61,17 @@ struct ca_screener {
 	pcre2_match_context *mctx;
 	ca_redactor *redactor;
 	int prefilter, personal_data, use_jit;
+	/* Per narrative, only what it holds is looked at and cleared: the
+	 * strings found (some 45 of 845) and the patterns they let run, never
+	 * every string or every pattern. */
 	unsigned char *present;           /* per prefilter string */
 	size_t npresent;
+	unsigned *found;                  /* the strings present, as first seen */
+	size_t nfound;
 	ca_literal_hits hits;             /* where they occur */
 	size_t *litlen;                   /* per string, its length */
 	size_t *bucket;                   /* hits grouped by string: ends */
-	size_t *bstart;                   /* string i's ends: bucket[bstart[i]..bstart[i+1]) */
+	size_t *bfirst, *bcount;          /* string i's ends: bucket[bfirst[i]..+bcount[i]) */
 	size_t capbucket;
 	size_t *cands;                    /* where an anchored pattern is tried */
 	size_t capcands;
@@ -75,7 +80,14 @@ struct ca_screener {
 	size_t npatterns;
 	size_t *lit_first;
 	size_t *lit_pats;
-	unsigned char *runnable;
+	unsigned char *runnable;          /* per pattern: in runlist */
+	size_t *runlist;                  /* the patterns to run, in rule order */
+	size_t nrun;
+	size_t *always;                   /* patterns with no prefilter string */
+	size_t nalways;
+	size_t nfiltered;                 /* patterns with one */
+	size_t *pat_rule;                 /* per pattern, its rule */
+	size_t *rule_first;               /* per rule, its first pattern */
 	span *spans;                      /* scratch for negation and counting */
 	size_t *maxend;
 	size_t capspans;
@@ -103,14 +115,20 @@ ca_screener_free(ca_screener *s)
 	pcre2_jit_stack_free(s->jit);
 	ca_redactor_free(s->redactor);
 	free(s->present);
+	free(s->found);
 	free(s->hits.v);
 	free(s->litlen);
 	free(s->bucket);
-	free(s->bstart);
+	free(s->bfirst);
+	free(s->bcount);
 	free(s->cands);
 	free(s->lit_first);
 	free(s->lit_pats);
 	free(s->runnable);
+	free(s->runlist);
+	free(s->always);
+	free(s->pat_rule);
+	free(s->rule_first);
 	free(s->spans);
 	free(s->maxend);
 	free(s->res.matches);
@@ -135,8 +153,27 @@ index_patterns(ca_screener *s)
 	s->lit_first = calloc(s->npresent + 1, sizeof *s->lit_first);
 	s->lit_pats = calloc(refs ? refs : 1, sizeof *s->lit_pats);
 	s->runnable = calloc(s->npatterns ? s->npatterns : 1, 1);
-	if (s->lit_first == NULL || s->lit_pats == NULL || s->runnable == NULL)
+	s->runlist = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->runlist);
+	s->always = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->always);
+	s->pat_rule = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->pat_rule);
+	s->rule_first = calloc(nrules + 1, sizeof *s->rule_first);
+	if (s->lit_first == NULL || s->lit_pats == NULL || s->runnable == NULL ||
+	    s->runlist == NULL || s->always == NULL || s->pat_rule == NULL ||
+	    s->rule_first == NULL)
 		return -1;
+	for (size_t r = 0, h = 0; r < nrules; r++) {
+		const ca_rule *rule = ca_ruleset_rule(s->rs, r);
+
+		s->rule_first[r] = h;
+		for (size_t p = 0; p < rule->npatterns; p++, h++) {
+			s->pat_rule[h] = r;
+			if (rule->patterns[p].nliterals == 0)
+				s->always[s->nalways++] = h;
+			else
+				s->nfiltered++;
+		}
+	}
+	s->rule_first[nrules] = s->npatterns;
 	for (size_t r = 0; r < nrules; r++) {
 		const ca_rule *rule = ca_ruleset_rule(s->rs, r);
 
@@ -178,13 +215,15 @@ ca_screener_new(const ca_ruleset *rs, ca_screener **out, ca_err *err)
 	s->mctx = pcre2_match_context_copy((pcre2_match_context *)ca_ruleset_match_context(rs));
 	s->jit = pcre2_jit_stack_create(CA_SCREEN_JIT_STACK_MIN, CA_SCREEN_JIT_STACK_MAX, NULL);
 	s->present = calloc(s->npresent ? s->npresent : 1, 1);
+	s->found = calloc(s->npresent ? s->npresent : 1, sizeof *s->found);
 	s->litlen = calloc(s->npresent ? s->npresent : 1, sizeof *s->litlen);
-	s->bstart = calloc(s->npresent + 1, sizeof *s->bstart);
+	s->bfirst = calloc(s->npresent ? s->npresent : 1, sizeof *s->bfirst);
+	s->bcount = calloc(s->npresent ? s->npresent : 1, sizeof *s->bcount);
 	/* Beyond this many occurrences (a huge text), patterns scan instead
 	 * of being anchored: the positions would cost more than they save. */
 	s->hits.max = CA_SCREEN_MAX_HITS;
-	if (s->md == NULL || s->mctx == NULL || s->present == NULL || s->litlen == NULL ||
-	    s->bstart == NULL) {
+	if (s->md == NULL || s->mctx == NULL || s->present == NULL || s->found == NULL ||
+	    s->litlen == NULL || s->bfirst == NULL || s->bcount == NULL) {
 		ca_screener_free(s);
 		return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
 	}
@@ -382,7 +421,9 @@ candidates(ca_screener *s, const ca_rule_pattern *pat, const char *text, size_t 
 	for (size_t a = 0; a < pat->nanchors; a++) {
 		unsigned lit = pat->anchors[a];
 
-		for (size_t h = s->bstart[lit]; h < s->bstart[lit + 1]; h++) {
+		if (!s->present[lit])
+			continue;
+		for (size_t h = s->bfirst[lit]; h < s->bfirst[lit] + s->bcount[lit]; h++) {
 			size_t at = s->bucket[h], first = n;
 
 			for (size_t c = 0; c < s->litlen[lit]; c++)
@@ -690,14 +731,15 @@ find_personal_data(ca_screener *s, const char *text, size_t len, ca_err *err)
 	return 0;
 }
 
-/* The occurrences grouped by string (a counting sort, which keeps each
- * string's in text order), for candidates(). */
+/* The occurrences grouped by string (a counting sort over the strings
+ * found only, which keeps each string's in text order), for candidates().
+ * bcount is zero for every string not found, and is left so. */
 static int
 group_hits(ca_screener *s)
 {
 	const ca_literal_hits *h = &s->hits;
+	size_t at = 0;
 
-	memset(s->bstart, 0, (s->npresent + 1) * sizeof *s->bstart);
 	if (h->overflow)
 		return 0;
 	if (h->n > s->capbucket) {
@@ -709,17 +751,69 @@ group_hits(ca_screener *s)
 		s->capbucket = h->n;
 	}
 	for (size_t i = 0; i < h->n; i++)
-		s->bstart[h->v[i].literal + 1]++;
-	for (size_t i = 0; i < s->npresent; i++)
-		s->bstart[i + 1] += s->bstart[i];
-	/* place each at its string's next free slot; bstart[i] then ends at
-	 * where string i + 1 begins, so shift back once done */
-	for (size_t i = 0; i < h->n; i++)
-		s->bucket[s->bstart[h->v[i].literal]++] = h->v[i].end;
-	for (size_t i = s->npresent; i > 0; i--)
-		s->bstart[i] = s->bstart[i - 1];
-	s->bstart[0] = 0;
+		s->bcount[h->v[i].literal]++;
+	for (size_t k = 0; k < s->nfound; k++) {
+		unsigned lit = s->found[k];
+
+		s->bfirst[lit] = at;
+		at += s->bcount[lit];
+		s->bcount[lit] = 0;
+	}
+	/* place each at its string's next free slot, counting again */
+	for (size_t i = 0; i < h->n; i++) {
+		unsigned lit = h->v[i].literal;
+
+		s->bucket[s->bfirst[lit] + s->bcount[lit]++] = h->v[i].end;
+	}
 	return 0;
+}
+
+static void
+unmark_runnable(ca_screener *s)
+{
+	for (size_t k = 0; k < s->nrun; k++)
+		s->runnable[s->runlist[k]] = 0;
+	s->nrun = 0;
+}
+
+/* Forget the last narrative's strings: only those it found are set. */
+static void
+clear_found(ca_screener *s)
+{
+	for (size_t k = 0; k < s->nfound; k++) {
+		s->present[s->found[k]] = 0;
+		s->bcount[s->found[k]] = 0;
+	}
+	s->nfound = 0;
+}
+
+/* The patterns to run, in rule order: those the strings found let run,
+ * and those no string filters.  Each is marked in runnable until the
+ * narrative is done. */
+static void
+list_runnable(ca_screener *s)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < s->nfound; k++) {
+		unsigned lit = s->found[k];
+
+		for (size_t j = s->lit_first[lit]; j < s->lit_first[lit + 1]; j++) {
+			size_t g = s->lit_pats[j];
+
+			if (!s->runnable[g]) {
+				s->runnable[g] = 1;
+				s->runlist[n++] = g;
+			}
+		}
+	}
+	for (size_t k = 0; k < s->nalways; k++) {
+		s->runnable[s->always[k]] = 1;
+		s->runlist[n++] = s->always[k];
+	}
+	s->skipped += s->nfiltered - (n - s->nalways);
+	sort_sizes(s->runlist, n);
+	s->nrun = n;
 }
 
 int
@@ -727,7 +821,7 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
     ca_err *err)
 {
 	ca_screen_result *r = &s->res;
-	size_t where, nrules = ca_ruleset_count(s->rs);
+	size_t where;
 	int rc;
 
 	*out = NULL;
@@ -743,42 +837,49 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
 	if (!ca_utf8_valid_for_matching(text, len, &where))
 		return ca_err_set(err, CA_EX_DATAERR, "screening: the text is not valid UTF-8 "
 		    "(byte %zu)", where);
-	if (s->prefilter && s->npresent > 0) {
-		memset(s->present, 0, s->npresent);
-		if (ca_ruleset_find_literals(s->rs, text, len, s->present, &s->hits) != 0 ||
-		    group_hits(s) != 0)
+	if (s->prefilter) {
+		clear_found(s);
+		if (ca_ruleset_find_literals(s->rs, text, len, s->present, s->found, &s->nfound,
+		    &s->hits) != 0 || group_hits(s) != 0)
 			return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
-		memset(s->runnable, 0, s->npatterns);
-		for (size_t i = 0; i < s->npresent; i++)
-			if (s->present[i])
-				for (size_t k = s->lit_first[i]; k < s->lit_first[i + 1]; k++)
-					s->runnable[s->lit_pats[k]] = 1;
+		list_runnable(s);
+	} else {
+		for (size_t g = 0; g < s->npatterns; g++) {
+			s->runlist[g] = g;
+			s->runnable[g] = 1;
+		}
+		s->nrun = s->npatterns;
 	}
-	for (size_t i = 0, g = 0; i < nrules; i++) {
+	/* Rule by rule, in file order: a rule's cap and the order of limit
+	 * hits are as if every pattern of every rule were visited. */
+	for (size_t k = 0; k < s->nrun; ) {
+		size_t i = s->pat_rule[s->runlist[k]], first = r->nmatches, found = 0;
 		const ca_rule *rule = ca_ruleset_rule(s->rs, i);
-		size_t first = r->nmatches, found = 0, p;
 
-		for (p = 0; p < rule->npatterns; p++, g++) {
-			const ca_rule_pattern *pat = &rule->patterns[p];
+		for (; k < s->nrun && s->pat_rule[s->runlist[k]] == i; k++) {
+			size_t p = s->runlist[k] - s->rule_first[i];
 
-			if (s->prefilter && pat->nliterals > 0 && !s->runnable[g]) {
-				s->skipped++;
-				continue;
-			}
 			s->ran++;
 			rc = run_pattern(s, rule, (int)i, p, text, len, &found, err);
 			if (rc == 1) {
-				/* the rule's match cap: its other patterns are not run
-				 * (and the loop's own step is skipped by the break) */
-				g += rule->npatterns - p;
+				/* the rule's match cap: its other patterns are not
+				 * run, nor counted as skipped */
+				for (size_t q = p + 1; q < rule->npatterns; q++)
+					if (!s->runnable[s->rule_first[i] + q])
+						s->skipped--;
+				while (k < s->nrun && s->pat_rule[s->runlist[k]] == i)
+					k++;
 				break;
 			}
-			if (rc != 0)
+			if (rc != 0) {
+				unmark_runnable(s);
 				return rc;
+			}
 		}
 		if (rule->npatterns > 1 && r->nmatches > first)
 			r->nmatches = first + dedupe_rule(r->matches + first, r->nmatches - first);
 	}
+	unmark_runnable(s);
 	if (s->personal_data && (rc = find_personal_data(s, text, len, err)) != 0)
 		return rc;
 	sort_matches(r->matches, r->nmatches);

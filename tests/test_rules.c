@@ -438,8 +438,9 @@ test_literal_scan(void **state)
 {
 	checked c;
 	unsigned char present[16];
+	unsigned found[16];
 	ca_literal_hits hits = { .max = 100 };
-	size_t k = 0, s = 0;
+	size_t k = 0, s = 0, nfound = 0;
 
 	(void)state;
 	check_text("rules:\n  - id: a\n    category: risk\n"
@@ -452,9 +453,18 @@ test_literal_scan(void **state)
 			s = i;
 	}
 	memset(present, 0, sizeof present);
-	assert_int_equal(ca_ruleset_find_literals(c.rs, "A SAFE place", 12, present, &hits), 0);
+	assert_int_equal(ca_ruleset_find_literals(c.rs, "A SAFE place", 12, present, found,
+	    &nfound, &hits), 0);
 	assert_int_equal(present[s], 1);
 	assert_int_equal(present[k], 0);
+	/* the strings found, each once: "safe" and "afe" */
+	assert_int_equal(nfound, 2);
+	assert_true(found[0] != found[1] && present[found[0]] && present[found[1]]);
+	/* a string already present is not listed again */
+	assert_int_equal(ca_ruleset_find_literals(c.rs, "safe, safe kettle", 17, present, found,
+	    &nfound, NULL), 0);
+	assert_int_equal(nfound, 3);
+	assert_int_equal(found[2], k);
 	/* "safe" and its suffix "afe" both end at byte 6 */
 	assert_int_equal(hits.n, 2);
 	assert_int_equal(hits.v[0].end, 6);
@@ -462,14 +472,15 @@ test_literal_scan(void **state)
 	/* KELVIN SIGN (3 bytes) for K, LONG S (2 bytes) for s */
 	memset(present, 0, sizeof present);
 	assert_int_equal(ca_ruleset_find_literals(c.rs, "\xE2\x84\xAA" "ettle \xC5\xBF" "afe",
-	    14, present, &hits), 0);
+	    14, present, NULL, NULL, &hits), 0);
 	assert_int_equal(present[k], 1);
 	assert_int_equal(present[s], 1);
 	assert_int_equal(hits.v[0].end, 8);
 	/* more occurrences than max: present stays complete */
 	hits.max = 1;
 	memset(present, 0, sizeof present);
-	assert_int_equal(ca_ruleset_find_literals(c.rs, "safe kettle", 11, present, &hits), 0);
+	assert_int_equal(ca_ruleset_find_literals(c.rs, "safe kettle", 11, present, NULL, NULL,
+	    &hits), 0);
 	assert_true(hits.overflow);
 	assert_int_equal(present[k], 1);
 	free(hits.v);

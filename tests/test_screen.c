@@ -539,6 +539,66 @@ test_prefilter_changes_nothing(void **state)
 	ca_screener_free(plain);
 }
 
+/* A screener keeps only the strings each narrative found between one
+ * narrative and the next, and clears just those: one narrative's strings
+ * and their places must never reach the next.  Each result is compared with
+ * that of a screener that has screened nothing before. */
+static void
+test_prefilter_state_between_narratives(void **state)
+{
+	static const char *const texts[] = {
+		"She has fallen twice on the stairs and her son is her main carer.",
+		"Her son is her main carer. She has fallen.",
+		"",
+		"stairs stairs stairs; no concerns about falls; carer's assessment offered",
+		"She enjoys cooking meals with her daughter, who is her carer.",
+		"x",
+		"She has fallen twice on the stairs and her son is her main carer.",
+	};
+	/* most of these patterns need no string, so always run */
+	static const char few_strings[] =
+		"rules:\n"
+		"  - id: any_word\n"
+		"    category: strengths\n"
+		"    patterns: ['\\b\\w{7}\\b', '(?i)^s']\n"
+		"  - id: meals\n"
+		"    category: outcome\n"
+		"    outcome: nutrition\n"
+		"    patterns: ['\\w+s\\b', '\\bmeals\\b']\n";
+	ca_ruleset *rs[2] = { fx.rs, rules_from_text(few_strings) };
+	ca_err err = { 0 };
+	ca_strbuf a, b;
+
+	(void)state;
+	ca_strbuf_init(&a);
+	ca_strbuf_init(&b);
+	for (int set = 0; set < 2; set++) {
+		ca_screener *used;
+
+		assert_int_equal(ca_screener_new(rs[set], &used, &err), 0);
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+			const ca_screen_result *r;
+			ca_screener *fresh;
+
+			assert_int_equal(ca_screen(used, texts[i], strlen(texts[i]), &r, &err), 0);
+			ca_strbuf_reset(&a);
+			ca_screen_json(r, &a);
+			assert_int_equal(ca_screener_new(rs[set], &fresh, &err), 0);
+			assert_int_equal(ca_screen(fresh, texts[i], strlen(texts[i]), &r, &err), 0);
+			ca_strbuf_reset(&b);
+			ca_screen_json(r, &b);
+			ca_screener_free(fresh);
+			if (strcmp(a.data, b.data) != 0)
+				fail_msg("rule set %d, text %zu: after the others\n%s\nalone\n%s", set, i,
+				    a.data, b.data);
+		}
+		ca_screener_free(used);
+	}
+	ca_ruleset_free(rs[1]);
+	ca_strbuf_free(&a);
+	ca_strbuf_free(&b);
+}
+
 /* ---- limits --------------------------------------------------------------- */
 
 static double
@@ -1069,6 +1129,7 @@ main(void)
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_prefilter_changes_nothing),
+		cmocka_unit_test(test_prefilter_state_between_narratives),
 		cmocka_unit_test(test_catastrophic_backtracking),
 		cmocka_unit_test(test_ten_megabytes),
 		cmocka_unit_test(test_prefilter_with_caps),
