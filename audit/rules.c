@@ -967,23 +967,32 @@ out:
 	return rc;
 }
 
+/* Where a scan puts what it finds (ca_ruleset_find_literals). */
+typedef struct marks {
+	unsigned char *present;
+	unsigned *found;
+	size_t *nfound;
+	ca_literal_hits *hits;
+} marks;
+
 /* Mark the strings ending at state s (and at its dictionary suffixes),
  * and record where they end.  Kept out of line: the scan loop then keeps
  * its state in a register. */
 __attribute__((noinline)) static int
-mark_state(const ca_ruleset *rs, uint32_t s, size_t end, unsigned char *present,
-    unsigned *found, size_t *nfound, ca_literal_hits *h)
+mark_state(const ca_ruleset *rs, uint32_t s, size_t end, const marks *mk)
 {
+	ca_literal_hits *h = mk->hits;
+
 	while (s != 0) {
 		const ac_state *st = &rs->states[s];
 
 		for (uint32_t k = 0; k < st->nout; k++) {
 			unsigned id = rs->out_ids[st->out + k];
 
-			if (!present[id]) {
-				present[id] = 1;
-				if (found != NULL)
-					found[(*nfound)++] = id;
+			if (!mk->present[id]) {
+				mk->present[id] = 1;
+				if (mk->found != NULL)
+					mk->found[(*mk->nfound)++] = id;
 			}
 			if (h == NULL || h->overflow)
 				continue;
@@ -1007,14 +1016,65 @@ mark_state(const ca_ruleset *rs, uint32_t s, size_t end, unsigned char *present,
 	return 0;
 }
 
+/* One step of the automaton: the character at *pp (one byte, or the two
+ * characters outside ASCII that match an ASCII letter when case is
+ * ignored, KELVIN SIGN for k and LONG S for s), from the row given. */
+static inline __attribute__((always_inline)) uint32_t
+ac_step(const unsigned char *cls, const uint32_t *next, const unsigned char **pp,
+    const unsigned char *end, uint32_t row)
+{
+	const unsigned char *p = *pp;
+	unsigned char b = *p++;
+	unsigned c = cls[b];
+
+	if (__builtin_expect(b == 0xE2 || b == 0xC5, 0)) {
+		if (b == 0xE2 && end - p >= 2 && p[0] == 0x84 && p[1] == 0xAA) {
+			c = cls['k'];
+			p += 2;
+		} else if (b == 0xC5 && end - p >= 1 && p[0] == 0xBF) {
+			c = cls['s'];
+			p += 1;
+		}
+	}
+	*pp = p;
+	return next[row + c];
+}
+
+/* A text shorter than this is scanned in one stretch. */
+#define SPLIT_MIN 256
+/* The automaton's state depends only on the last MAX_LITERAL characters
+ * read (no string is longer), and a character takes at most 3 bytes here
+ * (KELVIN SIGN): a stretch started at least this many bytes early is in
+ * the state a scan from the start would be in by the time it matters. */
+#define WARM_BYTES (3 * MAX_LITERAL)
+
+static int
+is_continuation(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+/*
+ * The automaton is one dependent table lookup per byte, so a single scan
+ * runs at the latency of a load.  Two stretches of a text, scanned side by
+ * side, overlap their lookups: the first half [0, mid), and the second
+ * from WARM_BYTES or more before mid to the end, reporting only strings
+ * that end after mid (those ending sooner are the first stretch's).  Both start on
+ * character boundaries, so they read the text's characters as a scan from
+ * the start does; and by mid the second has read at least MAX_LITERAL of
+ * them, so from there on its state is the one a single scan would have.
+ * Each occurrence is therefore reported once, as a single scan would.
+ */
 int
 ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
     unsigned char *present, unsigned *found, size_t *nfound, ca_literal_hits *hits)
 {
-	const unsigned char *start = (const unsigned char *)text, *p = start, *end = p + len;
+	const unsigned char *start = (const unsigned char *)text, *end = start + len;
+	const unsigned char *p1 = start, *p2, *mid;
 	const unsigned char *cls = rs->cls;
 	const uint32_t *next = rs->next;
-	uint32_t row = 0;
+	uint32_t r1 = 0, r2 = 0, ncls = (uint32_t)rs->ncls;
+	marks mk = { present, found, nfound, hits };
 
 	if (hits != NULL) {
 		hits->n = 0;
@@ -1022,26 +1082,53 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 	}
 	if (rs->nlits == 0)
 		return 0;
-	while (p < end) {
-		unsigned char b = *p++;
-		unsigned c = cls[b];
-
-		/* The only characters outside ASCII that match an ASCII letter
-		 * when case is ignored: KELVIN SIGN (k) and LONG S (s). */
-		if (__builtin_expect(b == 0xE2 || b == 0xC5, 0)) {
-			if (b == 0xE2 && end - p >= 2 && p[0] == 0x84 && p[1] == 0xAA) {
-				c = cls['k'];
-				p += 2;
-			} else if (b == 0xC5 && end - p >= 1 && p[0] == 0xBF) {
-				c = cls['s'];
-				p += 1;
+	if (len < SPLIT_MIN) {
+		while (p1 < end) {
+			r1 = ac_step(cls, next, &p1, end, r1);
+			if (__builtin_expect(r1 & AC_OUTPUT, 0)) {
+				r1 &= ~AC_OUTPUT;
+				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk) != 0)
+					return -1;
 			}
 		}
-		row = next[row + c];
-		if (__builtin_expect(row & AC_OUTPUT, 0)) {
-			row &= ~AC_OUTPUT;
-			if (mark_state(rs, row / (uint32_t)rs->ncls, (size_t)(p - start), present,
-			    found, nfound, hits) != 0)
+		return 0;
+	}
+	mid = start + len / 2;
+	while (mid < end && is_continuation(*mid))
+		mid++;
+	p2 = mid - WARM_BYTES;
+	while (p2 > start && is_continuation(*p2))
+		p2--;
+	while (p1 < mid && p2 < end) {
+		r1 = ac_step(cls, next, &p1, end, r1);
+		r2 = ac_step(cls, next, &p2, end, r2);
+		if (__builtin_expect((r1 | r2) & AC_OUTPUT, 0)) {
+			if (r1 & AC_OUTPUT) {
+				r1 &= ~AC_OUTPUT;
+				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk) != 0)
+					return -1;
+			}
+			if (r2 & AC_OUTPUT) {
+				r2 &= ~AC_OUTPUT;
+				if (p2 > mid &&
+				    mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk) != 0)
+					return -1;
+			}
+		}
+	}
+	while (p1 < mid) {
+		r1 = ac_step(cls, next, &p1, end, r1);
+		if (__builtin_expect(r1 & AC_OUTPUT, 0)) {
+			r1 &= ~AC_OUTPUT;
+			if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk) != 0)
+				return -1;
+		}
+	}
+	while (p2 < end) {
+		r2 = ac_step(cls, next, &p2, end, r2);
+		if (__builtin_expect(r2 & AC_OUTPUT, 0)) {
+			r2 &= ~AC_OUTPUT;
+			if (p2 > mid && mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk) != 0)
 				return -1;
 		}
 	}

@@ -149,7 +149,9 @@ typedef struct ca_literal_hit {
 } ca_literal_hit;
 
 typedef struct ca_literal_hits {
-	ca_literal_hit *v;                /* in order of end; malloc'd, the owner frees */
+	/* Every occurrence, in no set order (a long text is scanned in two
+	 * stretches side by side); malloc'd, the owner frees. */
+	ca_literal_hit *v;
 	size_t n, cap;
 	size_t max;                       /* stop recording beyond this many */
 	int overflow;                     /* there were more than max */
