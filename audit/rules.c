@@ -967,19 +967,39 @@ out:
 	return rc;
 }
 
-/* Where a scan puts what it finds (ca_ruleset_find_literals). */
+/* Where a scan puts what it finds (ca_ruleset_find_literals): the strings
+ * present, and the occurrences, in v (the first stretch, or the only one)
+ * or w (the second), with room for `room` more between them before the
+ * hits' max is reached. */
 typedef struct marks {
 	unsigned char *present;
 	unsigned *found;
 	size_t *nfound;
 	ca_literal_hits *hits;
+	size_t room;
 } marks;
 
+static int
+record(ca_literal_hit **v, size_t *n, size_t *cap, size_t end, unsigned id)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		ca_literal_hit *nv = realloc(*v, c * sizeof *nv);
+
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = (ca_literal_hit){ end, id };
+	return 0;
+}
+
 /* Mark the strings ending at state s (and at its dictionary suffixes),
- * and record where they end.  Kept out of line: the scan loop then keeps
- * its state in a register. */
+ * and record where they end, in the second stretch's list when second.
+ * Kept out of line: the scan loop then keeps its state in a register. */
 __attribute__((noinline)) static int
-mark_state(const ca_ruleset *rs, uint32_t s, size_t end, const marks *mk)
+mark_state(const ca_ruleset *rs, uint32_t s, size_t end, marks *mk, int second)
 {
 	ca_literal_hits *h = mk->hits;
 
@@ -996,20 +1016,14 @@ mark_state(const ca_ruleset *rs, uint32_t s, size_t end, const marks *mk)
 			}
 			if (h == NULL || h->overflow)
 				continue;
-			if (h->n == h->max) {
+			if (mk->room == 0) {
 				h->overflow = 1;
 				continue;
 			}
-			if (h->n == h->cap) {
-				size_t cap = h->cap ? h->cap * 2 : 256;
-				ca_literal_hit *v = realloc(h->v, cap * sizeof *v);
-
-				if (v == NULL)
-					return -1;
-				h->v = v;
-				h->cap = cap;
-			}
-			h->v[h->n++] = (ca_literal_hit){ end, id };
+			mk->room--;
+			if (second ? record(&h->tmp, &h->ntmp, &h->captmp, end, id) :
+			    record(&h->v, &h->n, &h->cap, end, id))
+				return -1;
 		}
 		s = st->dict;
 	}
@@ -1063,7 +1077,9 @@ is_continuation(unsigned char b)
  * character boundaries, so they read the text's characters as a scan from
  * the start does; and by mid the second has read at least MAX_LITERAL of
  * them, so from there on its state is the one a single scan would have.
- * Each occurrence is therefore reported once, as a single scan would.
+ * Each occurrence is therefore reported once, as a single scan would, and
+ * in the same order: the second stretch's are kept aside and put after the
+ * first's.
  */
 int
 ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
@@ -1074,10 +1090,11 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 	const unsigned char *cls = rs->cls;
 	const uint32_t *next = rs->next;
 	uint32_t r1 = 0, r2 = 0, ncls = (uint32_t)rs->ncls;
-	marks mk = { present, found, nfound, hits };
+	marks mk = { present, found, nfound, hits, hits != NULL ? hits->max : 0 };
 
 	if (hits != NULL) {
 		hits->n = 0;
+		hits->ntmp = 0;
 		hits->overflow = 0;
 	}
 	if (rs->nlits == 0)
@@ -1087,7 +1104,7 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 			r1 = ac_step(cls, next, &p1, end, r1);
 			if (__builtin_expect(r1 & AC_OUTPUT, 0)) {
 				r1 &= ~AC_OUTPUT;
-				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk) != 0)
+				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk, 0) != 0)
 					return -1;
 			}
 		}
@@ -1105,13 +1122,13 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 		if (__builtin_expect((r1 | r2) & AC_OUTPUT, 0)) {
 			if (r1 & AC_OUTPUT) {
 				r1 &= ~AC_OUTPUT;
-				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk) != 0)
+				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk, 0) != 0)
 					return -1;
 			}
 			if (r2 & AC_OUTPUT) {
 				r2 &= ~AC_OUTPUT;
 				if (p2 > mid &&
-				    mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk) != 0)
+				    mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk, 1) != 0)
 					return -1;
 			}
 		}
@@ -1120,7 +1137,7 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 		r1 = ac_step(cls, next, &p1, end, r1);
 		if (__builtin_expect(r1 & AC_OUTPUT, 0)) {
 			r1 &= ~AC_OUTPUT;
-			if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk) != 0)
+			if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk, 0) != 0)
 				return -1;
 		}
 	}
@@ -1128,9 +1145,23 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 		r2 = ac_step(cls, next, &p2, end, r2);
 		if (__builtin_expect(r2 & AC_OUTPUT, 0)) {
 			r2 &= ~AC_OUTPUT;
-			if (p2 > mid && mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk) != 0)
+			if (p2 > mid && mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk, 1) != 0)
 				return -1;
 		}
+	}
+	/* The second stretch's occurrences all end after the first's: after
+	 * them, the list is in order of end. */
+	if (hits != NULL && hits->ntmp > 0) {
+		if (hits->n + hits->ntmp > hits->cap) {
+			ca_literal_hit *v = realloc(hits->v, (hits->n + hits->ntmp) * sizeof *v);
+
+			if (v == NULL)
+				return -1;
+			hits->v = v;
+			hits->cap = hits->n + hits->ntmp;
+		}
+		memcpy(hits->v + hits->n, hits->tmp, hits->ntmp * sizeof *hits->v);
+		hits->n += hits->ntmp;
 	}
 	return 0;
 }

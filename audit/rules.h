@@ -149,12 +149,14 @@ typedef struct ca_literal_hit {
 } ca_literal_hit;
 
 typedef struct ca_literal_hits {
-	/* Every occurrence, in no set order (a long text is scanned in two
-	 * stretches side by side); malloc'd, the owner frees. */
-	ca_literal_hit *v;
+	ca_literal_hit *v;                /* in order of end; malloc'd, the owner frees */
 	size_t n, cap;
 	size_t max;                       /* stop recording beyond this many */
 	int overflow;                     /* there were more than max */
+	/* Scratch for the second stretch of a long text (the scan's own;
+	 * malloc'd, the owner frees it too). */
+	ca_literal_hit *tmp;
+	size_t ntmp, captmp;
 } ca_literal_hits;
 
 /* Set present[i] to 1 for each prefilter string i that occurs in text,

@@ -117,6 +117,7 @@ ca_screener_free(ca_screener *s)
 	free(s->present);
 	free(s->found);
 	free(s->hits.v);
+	free(s->hits.tmp);
 	free(s->litlen);
 	free(s->bucket);
 	free(s->bfirst);

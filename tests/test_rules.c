@@ -484,6 +484,7 @@ test_literal_scan(void **state)
 	assert_true(hits.overflow);
 	assert_int_equal(present[k], 1);
 	free(hits.v);
+	free(hits.tmp);
 	checked_free(&c);
 }
 
@@ -593,6 +594,10 @@ test_literal_scan_long(void **state)
 		assert_int_equal(ca_ruleset_find_literals(c.rs, text, len, present, found, &nfound,
 		    &hits), 0);
 		assert_false(hits.overflow);
+		for (size_t i = 1; i < hits.n; i++)
+			if (hits.v[i - 1].end > hits.v[i].end)
+				fail_msg("trial %d: occurrence %zu ends at %zu, after the next (%zu)",
+				    trial, i - 1, hits.v[i - 1].end, hits.v[i].end);
 		if (hits.n != nwant)
 			fail_msg("trial %d, %zu bytes: %zu occurrences found, %zu there", trial, len,
 			    hits.n, nwant);
@@ -617,6 +622,7 @@ test_literal_scan_long(void **state)
 		    (size_t)(sizeof present - (size_t)count_zero(present, sizeof present)));
 	}
 	free(hits.v);
+	free(hits.tmp);
 	free(want);
 	free(text);
 	checked_free(&c);
