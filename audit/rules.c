@@ -133,6 +133,7 @@ typedef struct lres {
 	lset anchor;                      /* the set nearest the start */
 	lset exact;                       /* all it can match, when only plain strings */
 	size_t maxlen;
+	int starts_b;                     /* every alternative begins with \b */
 } lres;
 
 typedef struct lparse {
@@ -633,7 +634,7 @@ static void
 sequence(lparse *x, lres *out)
 {
 	strings cur;
-	size_t pre = 0, max;
+	size_t pre = 0, max, begin = x->i;
 	int q, pure = 1;
 
 	memset(out, 0, sizeof *out);
@@ -647,6 +648,8 @@ sequence(lparse *x, lres *out)
 		if (c == '\\') {
 			unsigned char d = x->i + 1 < x->len ? (unsigned char)x->p[x->i + 1] : 0;
 
+			if (d == 'b' && x->i == begin)
+				out->starts_b = 1;
 			x->i += 2;
 			if (d == 0 || d >= 0x80) {
 				x->bail = 1;
@@ -787,7 +790,7 @@ union_into(lparse *x, lset *a, const lset *b, int *ok)
 static void
 alternatives(lparse *x, lres *out)
 {
-	int ok_best = 1, ok_anchor = 1, ok_exact = 1, first = 1;
+	int ok_best = 1, ok_anchor = 1, ok_exact = 1, first = 1, starts_b = 1;
 
 	memset(out, 0, sizeof *out);
 	for (;;) {
@@ -797,6 +800,7 @@ alternatives(lparse *x, lres *out)
 		if (first)
 			out->anchor.back = a.anchor.back;
 		first = 0;
+		starts_b &= a.starts_b;
 		union_into(x, &out->best, &a.best, &ok_best);
 		union_into(x, &out->anchor, &a.anchor, &ok_anchor);
 		if (a.exact.n == 0)
@@ -817,17 +821,20 @@ alternatives(lparse *x, lres *out)
 		lset_clear(&out->exact);
 	if (!ok_anchor || x->bail || out->anchor.back > MAX_ANCHOR_BACK)
 		lset_clear(&out->anchor);
+	out->starts_b = starts_b && !x->bail;
 }
 
 /* What every match of pattern p needs (best) and where it can start
- * (anchor); either may be empty. */
+ * (anchor); either may be empty.  *starts_b: every match begins with \b,
+ * tested where the match starts. */
 static void
-pattern_literals(const char *p, size_t len, lset *best, lset *anchor)
+pattern_literals(const char *p, size_t len, lset *best, lset *anchor, int *starts_b)
 {
 	lparse x = { .p = p, .len = len };
 	lres r;
 
 	alternatives(&x, &r);
+	*starts_b = r.starts_b && !x.bail && x.i == len;
 	if (x.bail || x.i != len)
 		lres_clear(&r);
 	if (lset_score(&r.best) < MIN_LITERAL)
@@ -1592,7 +1599,7 @@ prepare_prefilter(ca_ruleset *rs)
 			lset best, anchor;
 			int rc = 0;
 
-			pattern_literals(pat->source, pat->len, &best, &anchor);
+			pattern_literals(pat->source, pat->len, &best, &anchor, &pat->starts_b);
 			if (intern_all(rs, &best, &pat->literals, &pat->nliterals) != 0 ||
 			    intern_all(rs, &anchor, &pat->anchors, &pat->nanchors) != 0)
 				rc = -1;

@@ -97,6 +97,9 @@ typedef struct ca_rule_pattern {
 	size_t anchor_back;
 	struct pcre2_real_code_8 *anchored;
 	int anchored_jit;                 /* `anchored` is JIT-compiled */
+	/* Every match begins with \b, so none starts between two word
+	 * characters: an anchored attempt there need not be made. */
+	int starts_b;
 } ca_rule_pattern;
 
 typedef struct ca_rule {

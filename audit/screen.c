@@ -485,6 +485,13 @@ sort_matches(ca_screen_match *m, size_t n)
 	}
 }
 
+static int
+ascii_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_';
+}
+
 /* All matches of one pattern, left to right, as a scan of the whole text
  * would find them; *found counts those of the rule so far, for the cap.
  * Returns 0, 1 when the rule's cap was reached, or an error. */
@@ -504,10 +511,18 @@ run_pattern(ca_screener *s, const ca_rule *rule, int index, size_t p,
 		n = candidates(s, pat, text, len);
 	if (n != (size_t)-1) {
 		for (size_t i = 0; i < n; i++) {
-			if (s->cands[i] < off)
+			size_t at = s->cands[i];
+
+			if (at < off)
 				continue;
 			if (*found >= CA_SCREEN_MAX_MATCHES)
 				goto cap;
+			/* \b cannot hold between two word characters: ASCII
+			 * letters, digits and _ are word characters to PCRE2
+			 * whatever its Unicode tables say of others. */
+			if (pat->starts_b && at > 0 && ascii_word(text[at - 1]) &&
+			    at < len && ascii_word(text[at]))
+				continue;
 			rc = s->use_jit && pat->anchored_jit ?
 			    pcre2_jit_match(pat->anchored, (PCRE2_SPTR)text, len, s->cands[i], 0,
 			    s->md, s->mctx) :

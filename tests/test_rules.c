@@ -431,6 +431,47 @@ test_prefilter_strings(void **state)
 	expect_literals("hoarding|\\w+", "- ~ -");
 }
 
+/* Whether every match of a pattern begins with \b (so that screening need
+ * not try it between two word characters). */
+static int
+starts_b(const char *pattern)
+{
+	char yaml[1024];
+	checked c;
+	int b;
+
+	snprintf(yaml, sizeof yaml, "rules:\n  - id: a\n    category: risk\n    patterns: ['%s']\n",
+	    pattern);
+	check_text(yaml, &c);
+	if (c.rs == NULL)
+		fail_msg("%s: %s", pattern, c.problems);
+	b = ca_ruleset_rule(c.rs, 0)->patterns[0].starts_b;
+	checked_free(&c);
+	return b;
+}
+
+static void
+test_leading_word_boundary(void **state)
+{
+	(void)state;
+	assert_true(starts_b("\\bmeals?\\b"));
+	assert_true(starts_b("\\b(?:is|are) unable to\\b"));
+	assert_true(starts_b("\\bfoo|\\bbar"));
+	assert_true(starts_b("\\b\\w+ said"));
+	/* an alternative without it, or anything before it: not proved */
+	assert_false(starts_b("\\bfoo|bar"));
+	assert_false(starts_b("foo|\\bbar"));
+	assert_false(starts_b("meals\\b"));
+	assert_false(starts_b("(?:\\bfoo)"));
+	assert_false(starts_b("(?i)\\bfoo"));
+	assert_false(starts_b("(?<!no )\\bfalls\\b"));
+	assert_false(starts_b("\\Bfoo"));
+	assert_false(starts_b("\\\\bfoo"));       /* a backslash, then "bfoo" */
+	/* syntax the reader does not follow proves nothing */
+	assert_false(starts_b("\\bfoo(?#()|bar"));    /* a comment, then another alternative */
+	assert_false(starts_b("\\b\\Qfoo|bar\\E"));
+}
+
 /* The automaton finds every string, ignoring case, including the two
  * characters outside ASCII that PCRE2 matches to ASCII letters. */
 static void
@@ -642,6 +683,7 @@ main(void)
 		cmocka_unit_test(test_all_problems_at_once),
 		cmocka_unit_test(test_bad_yaml),
 		cmocka_unit_test(test_prefilter_strings),
+		cmocka_unit_test(test_leading_word_boundary),
 		cmocka_unit_test(test_literal_scan),
 		cmocka_unit_test(test_literal_scan_long),
 	};

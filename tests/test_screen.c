@@ -599,6 +599,65 @@ test_prefilter_state_between_narratives(void **state)
 	ca_strbuf_free(&b);
 }
 
+/* An anchored pattern that begins with \b is not tried between two ASCII
+ * word characters; next to anything else it still is, and \b is PCRE2's
+ * to judge (é is a letter, an emoji is not).  The result is the same as a
+ * scan's. */
+static void
+test_word_boundary_skip(void **state)
+{
+	static const char *const texts[] = {
+		"unsafe safe _safe 9safe safe9 \xC3\xA9safe \xF0\x9F\x98\x80safe safe\xC3\xA9 Safe",
+		"rainfall fall falls fallen; footfall, free-fall (fall) \xC5\xBF" "afe",
+		"safe",
+		"xsafe",
+	};
+	ca_ruleset *rs = rules_from_text("rules:\n"
+	    "  - id: safe\n    category: strengths\n    patterns: ['\\bsafe\\b']\n"
+	    "  - id: fall\n    category: risk\n    patterns: ['\\bfall(?:s|en)?\\b', '\\bfall']\n");
+	ca_screener *with, *without;
+	ca_err err = { 0 };
+	ca_strbuf a, b;
+
+	(void)state;
+	assert_true(ca_ruleset_rule(rs, 0)->patterns[0].starts_b);
+	assert_int_equal(ca_screener_new(rs, &with, &err), 0);
+	assert_int_equal(ca_screener_new(rs, &without, &err), 0);
+	ca_screener_set_prefilter(without, 0);
+	ca_strbuf_init(&a);
+	ca_strbuf_init(&b);
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		const ca_screen_result *r;
+
+		assert_int_equal(ca_screen(with, texts[i], strlen(texts[i]), &r, &err), 0);
+		ca_strbuf_reset(&a);
+		ca_screen_json(r, &a);
+		assert_int_equal(ca_screen(without, texts[i], strlen(texts[i]), &r, &err), 0);
+		ca_strbuf_reset(&b);
+		ca_screen_json(r, &b);
+		assert_string_equal(a.data, b.data);
+	}
+	/* in the first text: "safe" at 7, after the emoji (4 bytes) at 41 and
+	 * "Safe" at 53; not inside a word, nor beside é */
+	{
+		const ca_screen_result *r;
+		size_t want[] = { 7, 41, 53 }, k = 0;
+
+		assert_int_equal(ca_screen(with, texts[0], strlen(texts[0]), &r, &err), 0);
+		for (size_t i = 0; i < r->nmatches; i++)
+			if (strcmp(r->matches[i].rule, "safe") == 0) {
+				assert_true(k < 3);
+				assert_int_equal(r->matches[i].start, want[k++]);
+			}
+		assert_int_equal(k, 3);
+	}
+	ca_screener_free(with);
+	ca_screener_free(without);
+	ca_ruleset_free(rs);
+	ca_strbuf_free(&a);
+	ca_strbuf_free(&b);
+}
+
 /* ---- limits --------------------------------------------------------------- */
 
 static double
@@ -1130,6 +1189,7 @@ main(void)
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_prefilter_changes_nothing),
 		cmocka_unit_test(test_prefilter_state_between_narratives),
+		cmocka_unit_test(test_word_boundary_skip),
 		cmocka_unit_test(test_catastrophic_backtracking),
 		cmocka_unit_test(test_ten_megabytes),
 		cmocka_unit_test(test_prefilter_with_caps),
