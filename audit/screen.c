@@ -153,7 +153,7 @@ index_patterns(ca_screener *s)
 	}
 	s->lit_first = calloc(s->npresent + 1, sizeof *s->lit_first);
 	s->lit_pats = calloc(refs ? refs : 1, sizeof *s->lit_pats);
-	s->runnable = calloc(s->npatterns ? s->npatterns : 1, 1);
+	s->runnable = calloc(s->npatterns / sizeof (uint64_t) + 1, sizeof (uint64_t));
 	s->runlist = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->runlist);
 	s->always = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->always);
 	s->pat_rule = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->pat_rule);
@@ -820,19 +820,23 @@ list_runnable(ca_screener *s)
 	}
 	for (size_t k = 0; k < s->nalways; k++)
 		s->runnable[s->always[k]] = 1;
-	for (size_t g = 0; g < s->npatterns; ) {
-		uint64_t w = 0;
+	/* runnable is padded with zeros to whole words */
+	for (size_t g = 0; g < s->npatterns; g += sizeof (uint64_t)) {
+		uint64_t w;
 
-		if (g + sizeof w <= s->npatterns) {
-			memcpy(&w, s->runnable + g, sizeof w);
-			if (w == 0) {
-				g += sizeof w;
-				continue;
-			}
-		}
-		if (s->runnable[g])
-			s->runlist[n++] = g;
-		g++;
+		memcpy(&w, s->runnable + g, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* each flag is a byte 0 or 1: its lowest set bit is the first
+		 * in text order, at bit 8 * its place */
+		for (; w != 0; w &= w - 1)
+			s->runlist[n++] = g + (size_t)__builtin_ctzll(w) / 8;
+#else
+		if (w == 0)
+			continue;
+		for (size_t h = g; h < g + sizeof w; h++)
+			if (s->runnable[h])
+				s->runlist[n++] = h;
+#endif
 	}
 	s->skipped += s->nfiltered - (n - s->nalways);
 	s->nrun = n;
