@@ -61,6 +61,7 @@ struct ca_screener {
 	pcre2_match_context *mctx;
 	ca_redactor *redactor;
 	int prefilter, personal_data, use_jit;
+	int ascii;                        /* this narrative is all ASCII: a byte a character */
 	/* Per narrative, only what it holds is looked at and cleared: the
 	 * strings found (some 45 of 845) and the patterns they let run, never
 	 * every string or every pattern. */
@@ -409,6 +410,16 @@ sort_sizes(size_t *v, size_t n)
 	}
 }
 
+/* The start of the character after byte offset off. */
+static size_t
+char_next(const char *text, size_t len, size_t off)
+{
+	do
+		off++;
+	while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80);
+	return off;
+}
+
 /* Where an anchored pattern could start a match: up to anchor_back
  * characters before each occurrence of its strings, in order, each once.
  * Returns how many, or (size_t)-1 when scanning the text would be cheaper
@@ -425,34 +436,37 @@ candidates(ca_screener *s, const ca_rule_pattern *pat, const char *text, size_t 
 		if (!s->present[lit])
 			continue;
 		for (size_t h = s->bfirst[lit]; h < s->bfirst[lit] + s->bcount[lit]; h++) {
-			size_t at = s->bucket[h], first = n;
+			size_t at = s->bucket[h], lo, steps = 0;
 
-			for (size_t c = 0; c < s->litlen[lit]; c++)
-				at = char_back(text, at);
-			for (size_t back = 0; ; back++) {
-				if (n == limit)
-					return (size_t)-1;
-				if (n == s->capcands) {
-					size_t cap = s->capcands ? s->capcands * 2 : 64;
-					size_t *v = realloc(s->cands, cap * sizeof *v);
-
-					if (v == NULL)
-						return (size_t)-1;
-					s->cands = v;
-					s->capcands = cap;
-				}
-				s->cands[n++] = at;
-				if (back == pat->anchor_back || at == 0)
-					break;
-				at = char_back(text, at);
+			/* where the occurrence starts, and the place anchor_back
+			 * characters before it (or the start of the text) */
+			if (s->ascii) {
+				at -= s->litlen[lit];
+				steps = pat->anchor_back < at ? pat->anchor_back : at;
+				lo = at - steps;
+			} else {
+				for (size_t c = 0; c < s->litlen[lit]; c++)
+					at = char_back(text, at);
+				for (lo = at; steps < pat->anchor_back && lo > 0; steps++)
+					lo = char_back(text, lo);
 			}
-			/* this occurrence's places were added from the right: put
-			 * them in order, so the list needs little sorting */
-			for (size_t i = first, j = n - 1; i < j; i++, j--) {
-				size_t t = s->cands[i];
+			if (steps + 1 > limit - n)
+				return (size_t)-1;
+			if (n + steps + 1 > s->capcands) {
+				size_t cap = s->capcands ? s->capcands : 64;
+				size_t *v;
 
-				s->cands[i] = s->cands[j];
-				s->cands[j] = t;
+				while (cap < n + steps + 1)
+					cap *= 2;
+				if ((v = realloc(s->cands, cap * sizeof *v)) == NULL)
+					return (size_t)-1;
+				s->cands = v;
+				s->capcands = cap;
+			}
+			for (size_t p = lo; ; p = char_next(text, len, p)) {
+				s->cands[n++] = p;
+				if (p == at)
+					break;
 			}
 		}
 	}
@@ -860,7 +874,7 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
 	r->nlimits = 0;
 	/* NUL bytes are text to PCRE2; only malformed UTF-8 is refused, and
 	 * it is looked for past any NUL (the patterns run unchecked). */
-	if (!ca_utf8_valid_for_matching(text, len, &where))
+	if (!ca_utf8_valid_for_matching_ascii(text, len, &where, &s->ascii))
 		return ca_err_set(err, CA_EX_DATAERR, "screening: the text is not valid UTF-8 "
 		    "(byte %zu)", where);
 	if (s->prefilter) {
