@@ -220,6 +220,23 @@ lset_score(const lset *l)
 	return min;
 }
 
+/* The length of a set's shortest string.  An anchor need not be selective
+ * (a common word is found quickly, and trying a pattern at each of its few
+ * occurrences still beats scanning the text), only long enough for the
+ * automaton. */
+static size_t
+lset_len(const lset *l)
+{
+	size_t min = SIZE_MAX;
+
+	if (l->n == 0)
+		return 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->s[i]) < min)
+			min = strlen(l->s[i]);
+	return min;
+}
+
 static int
 lset_add(lset *l, const char *s, size_t len)
 {
@@ -281,7 +298,7 @@ anchor_cost(const lset *l)
 static int
 better_anchor(const lset *cand, const lset *anchor)
 {
-	if (lset_score(cand) < MIN_LITERAL || cand->back > MAX_ANCHOR_BACK)
+	if (lset_len(cand) < MIN_LITERAL || cand->back > MAX_ANCHOR_BACK)
 		return 0;
 	return anchor->n == 0 || anchor_cost(cand) < anchor_cost(anchor);
 }
@@ -767,13 +784,14 @@ sequence(lparse *x, lres *out)
 	out->maxlen = pre;
 }
 
-/* Union b into a (a set that does not exist stays so). */
+/* Union b into a (a set that does not exist stays so); an anchor's strings
+ * need only be long enough, a filter's selective too. */
 static void
-union_into(lparse *x, lset *a, const lset *b, int *ok)
+union_into(lparse *x, lset *a, const lset *b, int *ok, int anchor)
 {
 	if (!*ok)
 		return;
-	if (b->n == 0 || lset_score(b) < MIN_LITERAL) {
+	if (b->n == 0 || (anchor ? lset_len(b) : lset_score(b)) < MIN_LITERAL) {
 		*ok = 0;
 		return;
 	}
@@ -801,8 +819,8 @@ alternatives(lparse *x, lres *out)
 			out->anchor.back = a.anchor.back;
 		first = 0;
 		starts_b &= a.starts_b;
-		union_into(x, &out->best, &a.best, &ok_best);
-		union_into(x, &out->anchor, &a.anchor, &ok_anchor);
+		union_into(x, &out->best, &a.best, &ok_best, 0);
+		union_into(x, &out->anchor, &a.anchor, &ok_anchor, 1);
 		if (a.exact.n == 0)
 			ok_exact = 0;
 		for (size_t i = 0; ok_exact && i < a.exact.n; i++)
@@ -839,7 +857,7 @@ pattern_literals(const char *p, size_t len, lset *best, lset *anchor, int *start
 		lres_clear(&r);
 	if (lset_score(&r.best) < MIN_LITERAL)
 		lset_clear(&r.best);
-	if (lset_score(&r.anchor) < MIN_LITERAL || r.anchor.back > MAX_ANCHOR_BACK)
+	if (lset_len(&r.anchor) < MIN_LITERAL || r.anchor.back > MAX_ANCHOR_BACK)
 		lset_clear(&r.anchor);
 	lset_clear(&r.exact);
 	*best = r.best;

@@ -416,6 +416,11 @@ test_prefilter_strings(void **state)
 	expect_literals("\\bfalls(?= prevention)", " prevention ~ falls @0");
 	/* an unbounded repeat before the string: filter yes, anchor no */
 	expect_literals("\\w+ said", " said ~ -");
+	/* a common word filters nothing, but is still a place to try the
+	 * pattern instead of scanning the text; a rarer string anchors first */
+	expect_literals("\\bif [^.;]{3,60} then\\b", "- ~ if  @0");
+	expect_literals("\\bwith [a-z]+ carer\\b", " carer ~ with  @0");
+	expect_literals("\\bif you (?:fall|trip)\\b", "if you fall|if you trip ~ if you fall|if you trip @0");
 	/* nothing of three characters or more: the pattern always runs */
 	expect_literals("\"[^\"]{2,60}\"", "- ~ -");
 	expect_literals("\\b(?:a|b)c\\b", "- ~ -");
