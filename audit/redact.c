@@ -204,6 +204,7 @@ struct ca_redactor {
 	int jit_compiled;       /* every pattern has JIT code */
 	int jit_on;             /* use it (ca_redactor_set_jit) */
 	int windows;            /* try digit patterns only near digits */
+	const char *limit;      /* the limit the last find stopped at, or NULL */
 };
 
 /* ---- Checks done in C -------------------------------------------------- */
@@ -438,6 +439,8 @@ ca_redactor_new(ca_redactor **out, ca_err *err)
 		pcre2_jit_stack_assign(r->mctx, NULL, r->stack);
 	}
 	ca_redactor_set_match_limit(r, CA_REDACT_MATCH_LIMIT);
+	ca_redactor_set_depth_limit(r, CA_REDACT_DEPTH_LIMIT);
+	ca_redactor_set_heap_limit(r, CA_REDACT_HEAP_LIMIT_KB);
 	*out = r;
 	return 0;
 }
@@ -446,6 +449,24 @@ void
 ca_redactor_set_match_limit(ca_redactor *r, uint32_t limit)
 {
 	pcre2_set_match_limit(r->mctx, limit);
+}
+
+void
+ca_redactor_set_depth_limit(ca_redactor *r, uint32_t limit)
+{
+	pcre2_set_depth_limit(r->mctx, limit);
+}
+
+void
+ca_redactor_set_heap_limit(ca_redactor *r, uint32_t kib)
+{
+	pcre2_set_heap_limit(r->mctx, kib);
+}
+
+const char *
+ca_redactor_limit_hit(const ca_redactor *r)
+{
+	return r->limit;
 }
 
 void
@@ -513,6 +534,30 @@ has_digit(const char *text, size_t len)
 	return 0;
 }
 
+/* The limits, as screening names them, and in words. */
+static const char *
+limit_name(int rc)
+{
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT: return "match_limit";
+	case PCRE2_ERROR_DEPTHLIMIT: return "depth_limit";
+	case PCRE2_ERROR_HEAPLIMIT: return "heap_limit";
+	case PCRE2_ERROR_JIT_STACKLIMIT: return "jit_stack";
+	}
+	return NULL;
+}
+
+static const char *
+limit_words(int rc)
+{
+	switch (rc) {
+	case PCRE2_ERROR_DEPTHLIMIT: return "depth limit";
+	case PCRE2_ERROR_HEAPLIMIT: return "heap limit";
+	case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack limit";
+	}
+	return "match limit";
+}
+
 /*
  * What one pcre2_match at `at` gave: 1 no match; 0 a match, checked and
  * perhaps kept, with *at moved to where the next search starts; or an
@@ -529,11 +574,10 @@ take(ca_redactor *r, size_t pi, int rc, const char *text, size_t len, size_t *at
 
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 1;
-	if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
-	    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+	if ((r->limit = limit_name(rc)) != NULL)
 		return ca_err_set(err, CA_EX_SOFTWARE,
-		    "redact: the %s rule hit its match limit searching from byte %zu;"
-		    " the text could not be fully checked", ca_pii_name(p->kind), *at);
+		    "redact: the %s rule hit its %s searching from byte %zu;"
+		    " the text could not be fully checked", ca_pii_name(p->kind), limit_words(rc), *at);
 	if (rc < 0) {
 		PCRE2_UCHAR msg[256];
 
@@ -784,6 +828,7 @@ ca_redact_find(ca_redactor *r, const char *text, size_t len,
 
 	*spans = NULL;
 	*nspans = 0;
+	r->limit = NULL;
 	if (len == 0)
 		return 0;
 	/* Checked once here, so every pattern can match without checks. */
@@ -799,6 +844,7 @@ ca_redact_find_checked(ca_redactor *r, const char *text, size_t len,
 {
 	*spans = NULL;
 	*nspans = 0;
+	r->limit = NULL;
 	if (len == 0)
 		return 0;
 	return find(r, text, len, spans, nspans, err);

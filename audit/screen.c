@@ -269,6 +269,12 @@ ca_screener_set_personal_data(ca_screener *s, int on)
 	s->personal_data = on;
 }
 
+ca_redactor *
+ca_screener_redactor(ca_screener *s)
+{
+	return s->redactor;
+}
+
 void
 ca_screener_stats(const ca_screener *s, size_t *patterns_run, size_t *patterns_skipped)
 {
@@ -732,19 +738,22 @@ find_personal_data(ca_screener *s, const char *text, size_t len, ca_err *err)
 	size_t n = 0;
 	ca_err e = { 0 };
 	int rc = ca_redact_find_checked(s->redactor, text, len, &spans, &n, &e);
+	const char *limit = ca_redactor_limit_hit(s->redactor);
 
-	if (rc == CA_EX_SOFTWARE) {
+	if (rc == CA_EX_SOFTWARE && limit != NULL) {
 		/* A limit hit: the text could not be fully checked, so it is
 		 * not known to be clean.  Flag it; say why. */
 		free(spans);
 		s->res.flags |= 1u << CA_FLAG_PERSONAL_DATA;
-		return add_limit(s, "personal_data", 0, "match_limit") != 0 ?
+		return add_limit(s, "personal_data", 0, limit) != 0 ?
 		    ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory") : 0;
 	}
 	if (rc != 0) {
+		/* Memory, or PCRE2 failing otherwise: an error of the run, not
+		 * something about this text. */
 		free(spans);
 		*err = e;
-		return rc;
+		return ca_err_prefix(err, "screening: personal data: ");
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t k = (size_t)spans[i].kind < NPII ? (size_t)spans[i].kind : 0;

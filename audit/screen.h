@@ -53,6 +53,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "redact.h"
 #include "rules.h"
 #include "strbuf.h"
 
@@ -213,6 +214,8 @@ void ca_screener_set_prefilter(ca_screener *s, int on);
  * platforms without JIT, where the depth and heap limits apply. */
 void ca_screener_set_jit(ca_screener *s, int on);
 void ca_screener_set_personal_data(ca_screener *s, int on);
+/* The screener's redactor, for tests that tune its limits. */
+ca_redactor *ca_screener_redactor(ca_screener *s);
 void ca_screener_stats(const ca_screener *s, size_t *patterns_run, size_t *patterns_skipped);
 
 #endif

@@ -99,6 +99,8 @@ test_teardown(void **state)
 	ca_redactor_set_jit(f->r, 1);
 	ca_redactor_set_windows(f->r, 1);
 	ca_redactor_set_match_limit(f->r, CA_REDACT_MATCH_LIMIT);
+	ca_redactor_set_depth_limit(f->r, CA_REDACT_DEPTH_LIMIT);
+	ca_redactor_set_heap_limit(f->r, CA_REDACT_HEAP_LIMIT_KB);
 	ca_strbuf_reset(&f->out);
 	free(f->spans);
 	f->spans = NULL;
@@ -714,6 +716,7 @@ match_limit_is_an_error(void **state)
 		assert_null(f->spans);
 		assert_int_equal(f->n, 0);
 		assert_non_null(strstr(err.msg, "match limit"));
+		assert_string_equal(ca_redactor_limit_hit(f->r), "match_limit");
 		assert_null(strstr(err.msg, "anne"));   /* never the text */
 		ca_strbuf_reset(&f->out);
 		assert_int_equal(ca_redact(f->r, s, strlen(s), &f->out, &err), CA_EX_SOFTWARE);
@@ -721,6 +724,65 @@ match_limit_is_an_error(void **state)
 		ca_redactor_set_match_limit(f->r, CA_REDACT_MATCH_LIMIT);
 		assert_int_equal(find(f, s, strlen(s)), 2);
 	}
+}
+
+/* The interpreter (where PCRE2 has no JIT) also stops at its depth and heap
+ * limits, with the same error as the match limit and the limit named;
+ * never "nothing found".  JIT code is bound by the match limit alone. */
+static void
+depth_and_heap_limits(void **state)
+{
+	fx *f = *state;
+	const char *s = "Write to anne.smith@example.org about DOB 12/03/1941.";
+	static const struct {
+		int depth;              /* else the heap */
+		uint32_t value;
+		const char *words, *name;
+	} cases[] = {
+		{ 1, 1, "depth limit", "depth_limit" },
+		{ 0, 0, "heap limit", "heap_limit" },
+	};
+	ca_err err = { 0 };
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (cases[i].depth)
+			ca_redactor_set_depth_limit(f->r, cases[i].value);
+		else
+			ca_redactor_set_heap_limit(f->r, cases[i].value);
+		ca_redactor_set_jit(f->r, 0);
+		ca_err_clear(&err);
+		free(f->spans);
+		f->spans = NULL;
+		assert_int_equal(ca_redact_find(f->r, s, strlen(s), &f->spans, &f->n, &err),
+		    CA_EX_SOFTWARE);
+		assert_null(f->spans);
+		assert_non_null(strstr(err.msg, cases[i].words));
+		assert_null(strstr(err.msg, "anne"));
+		assert_string_equal(ca_redactor_limit_hit(f->r), cases[i].name);
+		ca_strbuf_reset(&f->out);
+		assert_int_equal(ca_redact(f->r, s, strlen(s), &f->out, &err), CA_EX_SOFTWARE);
+		assert_int_equal(f->out.len, 0);
+		/* JIT ignores both, and finds the address and the date */
+		ca_redactor_set_jit(f->r, 1);
+		if (ca_redactor_uses_jit(f->r)) {
+			assert_int_equal(find(f, s, strlen(s)), 2);
+			assert_null(ca_redactor_limit_hit(f->r));
+		}
+		ca_redactor_set_depth_limit(f->r, CA_REDACT_DEPTH_LIMIT);
+		ca_redactor_set_heap_limit(f->r, CA_REDACT_HEAP_LIMIT_KB);
+		ca_redactor_set_jit(f->r, 0);
+		assert_int_equal(find(f, s, strlen(s)), 2);
+		assert_null(ca_redactor_limit_hit(f->r));
+	}
+	/* a failure that is no limit says so: invalid text */
+	ca_redactor_set_match_limit(f->r, 1);
+	ca_redactor_set_jit(f->r, 1);
+	free(f->spans);
+	f->spans = NULL;
+	assert_int_equal(ca_redact_find(f->r, s, strlen(s), &f->spans, &f->n, &err), CA_EX_SOFTWARE);
+	assert_non_null(ca_redactor_limit_hit(f->r));
+	assert_int_equal(ca_redact_find(f->r, "caf\xE9", 4, &f->spans, &f->n, &err), CA_EX_DATAERR);
+	assert_null(ca_redactor_limit_hit(f->r));
 }
 
 /* Nothing to do is not an error, even with no buffer at all. */
@@ -1070,6 +1132,7 @@ main(void)
 		T(invalid_utf8),
 		T(nul_bytes_pass_through),
 		T(match_limit_is_an_error),
+		T(depth_and_heap_limits),
 		T(empty_text),
 		T(labels_and_names),
 		T(big_digits_and_spaces),

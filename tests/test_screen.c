@@ -32,6 +32,23 @@
 
 static char rules_path[4096];
 
+/* Set to make the next realloc in this program fail (see CMakeLists.txt:
+ * the program is linked with --wrap=realloc). */
+static int fail_next_realloc;
+
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	if (fail_next_realloc) {
+		fail_next_realloc = 0;
+		return NULL;
+	}
+	return __real_realloc(p, n);
+}
+
 /* The shipped rules, compiled once, and a screener over them. */
 typedef struct fixture {
 	ca_ruleset *rs;
@@ -418,6 +435,56 @@ test_personal_data(void **state)
 		}
 	t = "She paid £25 on 3 March 2026 for assessment AS-0001.";
 	EXPECT_TRUE(!has_flag(screen(t), "personal_data"), t);
+}
+
+/* The personal-data check under a PCRE2 limit: a limit hit on
+ * "personal_data", named as PCRE2 names it, and the narrative flagged (it
+ * could not be fully checked), while the rules are still evaluated.  Out of
+ * memory is not a limit: it is an error of the screening. */
+static void
+test_personal_data_limits_and_memory(void **state)
+{
+	const char *t = "NHS number 943 476 5919; she enjoys her meals.";
+	const ca_screen_result *r;
+	ca_screener *sc;
+	ca_redactor *rd;
+	ca_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(ca_screener_new(fx.rs, &sc, &err), 0);
+	rd = ca_screener_redactor(sc);
+	ca_redactor_set_match_limit(rd, 1);
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_int_equal(r->nlimits, 1);
+	assert_string_equal(r->limits[0].rule, "personal_data");
+	assert_int_equal(r->limits[0].pattern, 0);
+	assert_string_equal(r->limits[0].limit, "match_limit");
+	assert_true((r->flags >> CA_FLAG_PERSONAL_DATA) & 1u);
+	assert_true(has_outcome(r, "nutrition"));
+	ca_redactor_set_match_limit(rd, CA_REDACT_MATCH_LIMIT);
+	/* the interpreter's depth limit, by its name */
+	ca_redactor_set_jit(rd, 0);
+	ca_redactor_set_depth_limit(rd, 1);
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_int_equal(r->nlimits, 1);
+	assert_string_equal(r->limits[0].limit, "depth_limit");
+	ca_redactor_set_depth_limit(rd, CA_REDACT_DEPTH_LIMIT);
+	ca_redactor_set_jit(rd, 1);
+	/* a clean run, which also leaves the screener's own lists big enough
+	 * for this text: the next allocation is the redactor's */
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_int_equal(r->nlimits, 0);
+	fail_next_realloc = 1;
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), CA_EX_SOFTWARE);
+	assert_false(fail_next_realloc);
+	assert_non_null(strstr(err.msg, "personal data"));
+	assert_non_null(strstr(err.msg, "out of memory"));
+	assert_null(strstr(err.msg, "943"));
+	/* and the next narrative is screened as usual */
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_true(has_rule(r, "personal_data.nhs_number"));
+	assert_int_equal(r->nlimits, 0);
+	ca_screener_free(sc);
 }
 
 /* ---- offsets and JSON ---------------------------------------------------- */
@@ -1184,6 +1251,7 @@ main(void)
 		cmocka_unit_test(test_safeguarding_capacity_advocacy),
 		cmocka_unit_test(test_single_issue),
 		cmocka_unit_test(test_personal_data),
+		cmocka_unit_test(test_personal_data_limits_and_memory),
 		cmocka_unit_test(test_contract_json),
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_bad_text),
