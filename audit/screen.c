@@ -1115,8 +1115,9 @@ note_limits(const ca_screen_run_opts *o, ca_screen_run *run, const char *ref,
 		run->limits = keep;
 		keep = &run->limits[run->nlimits];
 		/* the rule id must outlive this result: borrow it from the
-		 * rule set, which the run owns */
-		keep->rule = rule != NULL ? rule->id : "personal_data";
+		 * rule set, which the run owns; the others ("personal_data",
+		 * "screening") are constants */
+		keep->rule = rule != NULL ? rule->id : l->rule;
 		keep->pattern = l->pattern;
 		keep->limit = l->limit;
 		if ((keep->assessment_ref = strdup(ref)) == NULL)
@@ -1126,6 +1127,24 @@ note_limits(const ca_screen_run_opts *o, ca_screen_run *run, const char *ref,
 	return 0;
 }
 
+/* What a narrative that cannot be screened at all is stored as: no match,
+ * the personal_data flag (it could not be checked), and why. */
+static ca_screen_limit unscreenable_limit = { "screening", 0, "invalid_text" };
+static const ca_screen_result unscreenable = {
+	.flags = 1u << CA_FLAG_PERSONAL_DATA,
+	.limits = &unscreenable_limit,
+	.nlimits = 1,
+};
+
+/* Each batch is recorded in the trail in the transaction that stores it:
+ * every stored result is accounted for, and a batch whose record cannot be
+ * written is not stored either. */
+static const char record_batch[] =
+	"INSERT INTO events (actor, action, entity, entity_id, after)"
+	" VALUES ($1, 'screening.batch', 'screening_rule_set', $2,"
+	"  jsonb_build_object('screened', $3::bigint, 'all', $4::boolean,"
+	"   'limit_hit_assessments', $5::bigint, 'unscreenable', $6::bigint))";
+
 /* One batch in one transaction; *rows gets how many rows it claimed, and
  * *last the highest id claimed (where the next batch starts). */
 static int
@@ -1134,6 +1153,8 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 {
 	char last_s[32], rsid_s[32], batch_s[32];
 	const char *params[4] = { last_s, rsid_s, o->all ? "true" : "false", batch_s };
+	long long screened0 = run->screened, limits0 = run->limit_assessments;
+	long long unscreenable0 = run->unscreenable;
 	PGresult *claim;
 	int rc;
 
@@ -1177,7 +1198,19 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 			const ca_screen_result *r;
 			size_t len = (size_t)PQgetlength(res, i, 3);
 
-			if ((rc = ca_screen(sc, PQgetvalue(res, i, 3), len, &r, err)) != 0) {
+			if ((rc = ca_screen(sc, PQgetvalue(res, i, 3), len, &r, err)) ==
+			    CA_EX_DATAERR) {
+				/* Not text screening can read (not UTF-8: only a
+				 * database in another encoding could hold it).  This
+				 * assessment is stored as unscreenable and the run goes
+				 * on; it is not tried again until it changes. */
+				if (o->log != NULL)
+					fprintf(o->log, "screen event=unscreenable assessment_ref=%s "
+					    "reason=\"%s\"\n", ref, err->msg);
+				ca_err_clear(err);
+				r = &unscreenable;
+				run->unscreenable++;
+			} else if (rc != 0) {
 				ca_err_prefix(err, "%s: ", ref);
 				PQclear(res);
 				goto fail;
@@ -1208,6 +1241,19 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 		    store_params)) != 0)
 			goto fail;
 	}
+	if (run->screened > screened0) {
+		char actor_s[256], screened_s[32], limits_s[32], unscreenable_s[32];
+
+		snprintf(actor_s, sizeof actor_s, "%s", o->actor ? o->actor : "unknown");
+		snprintf(screened_s, sizeof screened_s, "%lld", run->screened - screened0);
+		snprintf(limits_s, sizeof limits_s, "%lld", run->limit_assessments - limits0);
+		snprintf(unscreenable_s, sizeof unscreenable_s, "%lld",
+		    run->unscreenable - unscreenable0);
+		if ((rc = ca_db_exec(conn, err, "recording the screening batch", record_batch, 6,
+		    (const char *[]){ actor_s, rsid_s, screened_s, o->all ? "true" : "false",
+		    limits_s, unscreenable_s })) != 0)
+			goto fail;
+	}
 	if ((rc = ca_db_commit(conn, err)) != 0)
 		goto fail;
 	return 0;
@@ -1216,13 +1262,21 @@ fail:
 	return rc;
 }
 
+/* Assessments already screened under this rule set as they stand, before
+ * the run touches anything (none when everything is to be screened again). */
+static const char count_up_to_date[] =
+	"SELECT count(*) FROM assessments a WHERE NOT $2::boolean AND EXISTS"
+	" (SELECT 1 FROM screenings s WHERE s.rule_set_id = $1::bigint"
+	"   AND s.assessment_id = a.id AND s.assessment_revision = a.revision)";
+
 int
 ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, ca_err *err)
 {
-	long long last = 0, rows, total = 0;
+	long long last = 0, rows;
 	ca_screener *sc = NULL;
 	ca_strbuf chunk;
 	PGresult *res;
+	char rsid[32];
 	double t0 = seconds_now();
 	int rc;
 
@@ -1233,6 +1287,15 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 	if (run->rules == NULL)
 		return ca_err_set(err, CA_EX_NOINPUT, "screen: no screening rules are stored yet; "
 		    "load them with `caseaudit forms load forms/screening.yaml`");
+	/* Counted before the first batch: afterwards, what this run left
+	 * alone could not be told from what another run screened meanwhile. */
+	snprintf(rsid, sizeof rsid, "%lld", run->rule_set_id);
+	res = ca_db_query(conn, err, "counting assessments already screened", count_up_to_date,
+	    2, (const char *[]){ rsid, o->all ? "true" : "false" });
+	if (res == NULL)
+		return err->code;
+	run->up_to_date = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
 	if ((rc = ca_screener_new(run->rules, &sc, err)) != 0)
 		return rc;
 	for (int n = 1; ; n++) {
@@ -1250,29 +1313,6 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 			break;
 	}
 	run->seconds = seconds_now() - t0;
-	res = ca_db_query(conn, err, "counting assessments", "SELECT count(*) FROM assessments",
-	    0, NULL);
-	if (res == NULL) {
-		rc = err->code;
-		goto out;
-	}
-	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	run->up_to_date = total > run->screened ? total - run->screened : 0;
-	if (run->screened > 0) {
-		char rsid[32], screened[32], hits[32];
-
-		snprintf(rsid, sizeof rsid, "%lld", run->rule_set_id);
-		snprintf(screened, sizeof screened, "%lld", run->screened);
-		snprintf(hits, sizeof hits, "%lld", run->limit_assessments);
-		rc = ca_db_exec(conn, err, "recording the screening run",
-		    "INSERT INTO events (actor, action, entity, entity_id, after)"
-		    " VALUES ($1, 'screening.run', 'screening_rule_set', $2,"
-		    "  jsonb_build_object('screened', $3::bigint, 'all', $4::boolean,"
-		    "   'limit_hit_assessments', $5::bigint))", 5,
-		    (const char *[]){ o->actor ? o->actor : "unknown", rsid, screened,
-		    o->all ? "true" : "false", hits });
-	}
 out:
 	ca_screener_free(sc);
 	ca_strbuf_free(&chunk);

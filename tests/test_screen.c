@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "generate.h"
+#include "migrate.h"
 #include "narrative.h"
 #include "rng.h"
 #include "output.h"
@@ -1121,7 +1122,11 @@ test_screen_database(void **state)
 	    " AND NOT 'no_person_voice' = ANY (s.flags)"
 	    " AND s.outcomes @> ARRAY['nutrition', 'personal_hygiene']"), 1);
 	assert_int_equal(count(c, "SELECT count(*) FROM current_screenings"), n);
-	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE action = 'screening.run'"), 1);
+	/* each batch of 7 is in the trail, stored with its results */
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE action = 'screening.batch'"),
+	    (n + 6) / 7);
+	assert_int_equal(count(c, "SELECT sum((after->>'screened')::int) FROM events"
+	    " WHERE action = 'screening.batch'"), n);
 
 	/* a second run has nothing to do */
 	run_ok(&r, screen_json);
@@ -1196,6 +1201,36 @@ test_screen_database(void **state)
 		free(limits_csv);
 		free(source3);
 	}
+	/* Assessments another session holds are left to it, and are not
+	 * "already up to date": that counts only what was screened, as it
+	 * stands, before the run began. */
+	{
+		const char *batch50[] = { "caseaudit", "screen", "--batch", "50", "--format", "json",
+			NULL };
+		char *source5 = malloc(strlen(source) + 64);
+		PGconn *holder = test_db_connect(dbname);
+		long long all = count(c, "SELECT count(*) FROM assessments");
+		char want[128];
+
+		snprintf(source5, strlen(source) + 64, "%s\n# a fifth version\n", source);
+		store_rules(c, source5);
+		test_db_exec(holder, "BEGIN");
+		assert_int_equal(count(holder, "SELECT count(*) FROM (SELECT id FROM assessments"
+		    " ORDER BY id LIMIT 5 FOR NO KEY UPDATE) held"), 5);
+		run_ok(&r, batch50);
+		snprintf(want, sizeof want, "\"screened\": %lld, \"up_to_date\": 0,", all - 5);
+		if (strstr(r.out, want) == NULL)
+			fail_msg("want %s in %s", want, r.out);
+		test_run_free(&r);
+		test_db_exec(holder, "ROLLBACK");
+		PQfinish(holder);
+		run_ok(&r, batch50);
+		snprintf(want, sizeof want, "\"screened\": 5, \"up_to_date\": %lld,", all - 5);
+		if (strstr(r.out, want) == NULL)
+			fail_msg("want %s in %s", want, r.out);
+		test_run_free(&r);
+		free(source5);
+	}
 	/* two runs at once share the work: every assessment is screened once */
 	{
 		const char *batch5[] = { "caseaudit", "screen", "--batch", "5", "--format", "json", NULL };
@@ -1226,7 +1261,7 @@ test_screen_database(void **state)
 			char sql[200];
 
 			snprintf(sql, sizeof sql, "SELECT sum((after->>'screened')::int) FROM events"
-			    " WHERE action = 'screening.run' AND id > %lld", before);
+			    " WHERE action = 'screening.batch' AND id > %lld", before);
 			assert_int_equal(count(c, sql), count(c, "SELECT count(*) FROM assessments"));
 		}
 		free(source4);
@@ -1236,6 +1271,105 @@ test_screen_database(void **state)
 	PQfinish(c);
 	test_db_drop(dbname);
 	free(dir);
+}
+
+/*
+ * A narrative screening refuses does not stop the run.  Only a database in
+ * another encoding can hold text that is not UTF-8; caseaudit's own
+ * connections refuse such a database, so the run is made here on a
+ * connection of the test's own to a SQL_ASCII one.
+ */
+static void
+test_screen_unscreenable(void **state)
+{
+	char name[80], sql[256], *logtext, *source;
+	PGconn *admin, *c;
+	ca_migrate_result mr;
+	ca_screen_run_opts o = { .batch = 10, .actor = "test" };
+	ca_screen_run run;
+	ca_err err = { 0 };
+	FILE *log;
+	size_t loglen;
+
+	(void)state;
+	snprintf(name, sizeof name, "caseaudit_t_screenascii_%ld", (long)getpid());
+	admin = test_db_connect("postgres");
+	assert_non_null(admin);
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	test_db_exec(admin, sql);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'SQL_ASCII' LC_COLLATE 'C'"
+	    " LC_CTYPE 'C' TEMPLATE template0", name);
+	test_db_exec(admin, sql);
+	PQfinish(admin);
+	c = test_db_connect(name);
+	assert_non_null(c);
+	if (ca_migrate(c, NULL, NULL, &mr, &err) != 0)
+		fail_msg("migrating: %s", err.msg);
+	test_db_exec(c, "INSERT INTO organisations (name) VALUES ('Northgate Community Care')");
+	test_db_exec(c, "INSERT INTO assessments (assessment_ref, person_ref, assessment_type,"
+	    " provider_id, assessor_ref, requested_on, summary)"
+	    " SELECT ref, 'P-' || ref, 'review', (SELECT id FROM organisations), 'ST-1',"
+	    "  '2026-01-05', text FROM (VALUES"
+	    "  ('AS-1', 'She enjoys her meals.'),"
+	    "  ('AS-BAD', E'Caf\\xE9 visits; she enjoys her meals.'),"
+	    "  ('AS-3', 'He has fallen twice.')) v (ref, text)");
+	source = read_file(rules_path);
+	store_rules(c, source);
+
+	log = open_memstream(&logtext, &loglen);
+	assert_non_null(log);
+	o.log = log;
+	assert_int_equal(ca_screen_stored(c, &o, &run, &err), 0);
+	fclose(log);
+	assert_int_equal(run.screened, 3);
+	assert_int_equal(run.unscreenable, 1);
+	assert_int_equal(run.up_to_date, 0);
+	assert_int_equal(run.limit_assessments, 1);
+	assert_int_equal(run.nlimits, 1);
+	assert_string_equal(run.limits[0].assessment_ref, "AS-BAD");
+	assert_string_equal(run.limits[0].rule, "screening");
+	assert_int_equal(run.limits[0].pattern, 0);
+	assert_string_equal(run.limits[0].limit, "invalid_text");
+	assert_non_null(strstr(logtext, "screen event=unscreenable assessment_ref=AS-BAD "
+	    "reason=\"screening: the text is not valid UTF-8 (byte 3)\"\n"));
+	assert_non_null(strstr(logtext, "screen event=limit_hit assessment_ref=AS-BAD "
+	    "rule=screening pattern=0 limit=invalid_text\n"));
+	assert_null(strstr(logtext, "visits"));
+	free(logtext);
+	ca_screen_run_free(&run);
+	/* stored: nothing found, not known to be clean, and why */
+	assert_int_equal(count(c, "SELECT count(*) FROM screenings s JOIN assessments a"
+	    " ON a.id = s.assessment_id WHERE a.assessment_ref = 'AS-BAD'"
+	    " AND s.flags = ARRAY['personal_data'] AND s.matches = '[]'"
+	    " AND s.outcome_count = 0"
+	    " AND s.limit_hits = '[{\"rule\": \"screening\", \"pattern\": 0,"
+	    " \"limit\": \"invalid_text\"}]'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM screenings s JOIN assessments a"
+	    " ON a.id = s.assessment_id WHERE (a.assessment_ref = 'AS-1'"
+	    "  AND s.outcomes = ARRAY['nutrition'] OR a.assessment_ref = 'AS-3'"
+	    "  AND 'risk_without_plan' = ANY (s.flags)) AND s.limit_hits = '[]'"), 2);
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE action = 'screening.batch'"
+	    " AND after->>'screened' = '3' AND after->>'unscreenable' = '1'"), 1);
+
+	/* the next run does not try it again, nor stop at it */
+	assert_int_equal(ca_screen_stored(c, &o, &run, &err), 0);
+	assert_int_equal(run.screened, 0);
+	assert_int_equal(run.up_to_date, 3);
+	ca_screen_run_free(&run);
+	/* once the narrative is mended, it is screened */
+	test_db_exec(c, "UPDATE assessments SET summary = 'Cafe visits; she enjoys her meals.',"
+	    " revision = revision + 1 WHERE assessment_ref = 'AS-BAD'");
+	assert_int_equal(ca_screen_stored(c, &o, &run, &err), 0);
+	assert_int_equal(run.screened, 1);
+	assert_int_equal(run.unscreenable, 0);
+	assert_int_equal(run.up_to_date, 2);
+	ca_screen_run_free(&run);
+	assert_int_equal(count(c, "SELECT count(*) FROM current_screenings s JOIN assessments a"
+	    " ON a.id = s.assessment_id WHERE a.assessment_ref = 'AS-BAD'"
+	    " AND 'nutrition' = ANY (s.outcomes) AND s.limit_hits = '[]'"), 1);
+	free(source);
+	PQfinish(c);
+	test_db_drop(name);
 }
 
 int
@@ -1266,6 +1400,7 @@ main(void)
 		cmocka_unit_test(test_cli_rules_problems),
 		cmocka_unit_test(test_cli_ten_megabytes),
 		cmocka_unit_test(test_screen_database),
+		cmocka_unit_test(test_screen_unscreenable),
 	};
 
 	return cmocka_run_group_tests_name("screen", tests, setup, teardown);
