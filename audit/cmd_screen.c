@@ -58,7 +58,10 @@ const char ca_help_screen[] =
 	"\n"
 	"A rule that hits a PCRE2 limit on a narrative could not be evaluated there:\n"
 	"it is listed under limit_hits (and, for stored assessments, logged by\n"
-	"assessment_ref), never taken as \"no match\", and screening carries on.\n"
+	"assessment_ref), never taken as \"no match\", and screening carries on.  A\n"
+	"stored narrative that is not UTF-8 cannot be screened at all: it is logged,\n"
+	"stored with the limit invalid_text and the personal_data flag, and the run\n"
+	"goes on.\n"
 	"\n"
 	"options:\n"
 	"  --all            screen every assessment again under the newest rule set\n"
@@ -247,9 +250,10 @@ print_json(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 			flags[f] += p[i].flags[f];
 	}
 	ca_strbuf_addf(&b, "{\"rule_set_id\": %lld, \"screened\": %lld, \"up_to_date\": %lld, "
-	    "\"bytes\": %llu, \"seconds\": %.3f, \"limit_hit_assessments\": %lld, "
-	    "\"limit_hits\": [", run->rule_set_id, run->screened, run->up_to_date, run->bytes,
-	    run->seconds, run->limit_assessments);
+	    "\"unscreenable\": %lld, \"bytes\": %llu, \"seconds\": %.3f, "
+	    "\"limit_hit_assessments\": %lld, \"limit_hits\": [", run->rule_set_id, run->screened,
+	    run->up_to_date, run->unscreenable, run->bytes, run->seconds,
+	    run->limit_assessments);
 	for (size_t i = 0; i < run->nlimits; i++) {
 		const ca_screen_run_limit *l = &run->limits[i];
 
@@ -321,10 +325,15 @@ print_table(const ca_screen_run *run, const ca_screen_provider *p, size_t np)
 	if (run->seconds > 0 && run->bytes > 0)
 		printf(" (%.1f MB/s)", (double)run->bytes / 1e6 / run->seconds);
 	printf("; %lld already up to date\n", run->up_to_date);
-	if (run->limit_assessments > 0)
+	if (run->limit_assessments > run->unscreenable)
 		printf("%lld assessment%s had a rule that could not be evaluated (a limit was "
-		    "hit; listed above by assessment_ref)\n", run->limit_assessments,
-		    run->limit_assessments == 1 ? "" : "s");
+		    "hit; listed above by assessment_ref)\n",
+		    run->limit_assessments - run->unscreenable,
+		    run->limit_assessments - run->unscreenable == 1 ? "" : "s");
+	if (run->unscreenable > 0)
+		printf("%lld assessment%s could not be screened at all (the narrative is not "
+		    "UTF-8; listed above by assessment_ref, stored as invalid_text and flagged "
+		    "personal_data)\n", run->unscreenable, run->unscreenable == 1 ? "" : "s");
 	printf("\nflags among the %lld assessment%s screened under rule set %lld:\n", all,
 	    all == 1 ? "" : "s", run->rule_set_id);
 	for (int f = 0; f < CA_FLAG_COUNT; f++)

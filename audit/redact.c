@@ -14,6 +14,16 @@
  * also match, and lookbehinds stop a search starting inside a longer run of
  * digits or letters.  The match limit is there for the day one is edited
  * carelessly; hitting it is an error, never "nothing found".
+ *
+ * Speed.  Four of the five kinds hold an ASCII digit within a few
+ * characters of where they start, and narratives are mostly words: the
+ * postcode pattern, whose first character can be almost any letter, would
+ * otherwise be tried at nearly every letter of every text that holds a
+ * date.  So those four are tried, anchored, only in the windows just
+ * before and over each run of digits (find_in_windows); everywhere else
+ * they cannot match.  The windows give exactly the matches a scan of the
+ * whole text gives; ca_redactor_set_windows turns them off, for the tests
+ * and the fuzzer to compare the two.
  */
 #include "redact.h"
 
@@ -137,6 +147,25 @@ static const char pat_dob[] =
 	")"
 	"(?![" WORDCH "])(?![/.\\-][0-9])";
 
+/*
+ * How far before its first digit a match can start, for the windows.  The
+ * count is of "counted" characters only: printable ASCII other than the
+ * space.  White space, control characters and everything outside ASCII
+ * count nothing, because the patterns take unbounded runs of white space
+ * (\s++, \h*+) and a few non-ASCII characters stand for ASCII letters when
+ * case is ignored (KELVIN SIGN, LONG S); counting fewer characters can only
+ * make a window longer, never miss a start.  From the patterns above:
+ *   NHS number  starts with its first digit: 0.
+ *   postcode    "GIR 0AA" (G, I, R before the 0); otherwise at most two
+ *               letters: 3.
+ *   phone       "(+44": 2.
+ *   DOB         "date of birth" 11, ")" 1, one of ":=,-" 1, "was" 3,
+ *               "the" 3, "(" 1, then "september." 10 before the day: 30.
+ *               The other date forms start with a digit.
+ * NO_WINDOW: the pattern needs no digit (email), and scans the text.
+ */
+#define NO_WINDOW (-1)
+
 typedef int (*check_fn)(const char *text, size_t *start, size_t *end);
 
 static int check_nhs(const char *text, size_t *start, size_t *end);
@@ -149,23 +178,33 @@ static const struct pattern {
 	int group;              /* the capture group that is the span */
 	int needs_at;           /* only worth running when the text has an @ */
 	int needs_digit;        /* ... when it has an ASCII digit: every match does */
+	int digit_back;         /* counted characters before the first digit, or NO_WINDOW */
 	check_fn check;         /* NULL: the pattern says everything */
 } patterns[] = {
-	{ CA_PII_NHS_NUMBER, pat_nhs, 0, 0, 0, 1, check_nhs },
-	{ CA_PII_POSTCODE, pat_postcode, PCRE2_CASELESS, 0, 0, 1, NULL },
-	{ CA_PII_PHONE, pat_phone, 0, 0, 0, 1, check_phone },
-	{ CA_PII_EMAIL, pat_email, PCRE2_CASELESS, 0, 1, 0, NULL },
-	{ CA_PII_DATE_OF_BIRTH, pat_dob, PCRE2_CASELESS, 1, 0, 1, NULL },
+	{ CA_PII_NHS_NUMBER, pat_nhs, 0, 0, 0, 1, 0, check_nhs },
+	{ CA_PII_POSTCODE, pat_postcode, PCRE2_CASELESS, 0, 0, 1, 3, NULL },
+	{ CA_PII_PHONE, pat_phone, 0, 0, 0, 1, 2, check_phone },
+	{ CA_PII_EMAIL, pat_email, PCRE2_CASELESS, 0, 1, 0, NO_WINDOW, NULL },
+	{ CA_PII_DATE_OF_BIRTH, pat_dob, PCRE2_CASELESS, 1, 0, 1, 30, NULL },
 };
 #define NPATTERNS (sizeof patterns / sizeof patterns[0])
 
 struct ca_redactor {
 	pcre2_code *re[NPATTERNS];
+	/* The same patterns compiled anchored, tried at the places in the
+	 * windows; NULL for those without windows. */
+	pcre2_code *anchored[NPATTERNS];
+	/* Bytes a match can start with, from PCRE2's own start-of-match
+	 * table (PCRE2_INFO_FIRSTBITMAP: a scan skips every other place, so
+	 * the windows may too); all 1 when PCRE2 has no such table. */
+	unsigned char first[NPATTERNS][256];
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *stack;
 	int jit_compiled;       /* every pattern has JIT code */
 	int jit_on;             /* use it (ca_redactor_set_jit) */
+	int windows;            /* try digit patterns only near digits */
+	const char *limit;      /* the limit the last find stopped at, or NULL */
 };
 
 /* ---- Checks done in C -------------------------------------------------- */
@@ -316,8 +355,10 @@ ca_redactor_free(ca_redactor *r)
 {
 	if (r == NULL)
 		return;
-	for (size_t i = 0; i < NPATTERNS; i++)
+	for (size_t i = 0; i < NPATTERNS; i++) {
 		pcre2_code_free(r->re[i]);
+		pcre2_code_free(r->anchored[i]);
+	}
 	pcre2_match_data_free(r->md);
 	pcre2_match_context_free(r->mctx);
 	pcre2_jit_stack_free(r->stack);
@@ -335,17 +376,22 @@ ca_redactor_new(ca_redactor **out, ca_err *err)
 		return ca_err_set(err, CA_EX_SOFTWARE, "redact: out of memory");
 	r->jit_compiled = 1;
 	r->jit_on = 1;
+	r->windows = 1;
 	for (size_t i = 0; i < NPATTERNS; i++) {
 		const struct pattern *p = &patterns[i];
 		PCRE2_UCHAR msg[256];
 		PCRE2_SIZE at;
 		int code;
-		uint32_t groups = 0;
+		uint32_t groups = 0, type = 1;
 		size_t jitsize = 0;
+		const uint8_t *bitmap = NULL;
 
 		r->re[i] = pcre2_compile((PCRE2_SPTR)p->source, PCRE2_ZERO_TERMINATED,
 		    PCRE2_UTF | PCRE2_UCP | p->options, &code, &at, NULL);
-		if (r->re[i] == NULL) {
+		if (r->re[i] != NULL && p->digit_back != NO_WINDOW)
+			r->anchored[i] = pcre2_compile((PCRE2_SPTR)p->source, PCRE2_ZERO_TERMINATED,
+			    PCRE2_UTF | PCRE2_UCP | PCRE2_ANCHORED | p->options, &code, &at, NULL);
+		if (r->re[i] == NULL || (p->digit_back != NO_WINDOW && r->anchored[i] == NULL)) {
 			/* Our own constant, so this is a bug: say where. */
 			pcre2_get_error_message(code, msg, sizeof msg);
 			ca_err_set(err, CA_EX_SOFTWARE,
@@ -360,6 +406,20 @@ ca_redactor_new(ca_redactor **out, ca_err *err)
 		    pcre2_pattern_info(r->re[i], PCRE2_INFO_JITSIZE, &jitsize) != 0 ||
 		    jitsize == 0)
 			r->jit_compiled = 0;
+		if (r->anchored[i] != NULL &&
+		    (pcre2_jit_compile(r->anchored[i], PCRE2_JIT_COMPLETE) != 0 ||
+		    pcre2_pattern_info(r->anchored[i], PCRE2_INFO_JITSIZE, &jitsize) != 0 ||
+		    jitsize == 0))
+			r->jit_compiled = 0;
+		/* A fixed first code unit (type 1) would need its case
+		 * handled here: not worth it, so only the table is used. */
+		memset(r->first[i], 1, sizeof r->first[i]);
+		if (pcre2_pattern_info(r->re[i], PCRE2_INFO_FIRSTCODETYPE, &type) == 0 &&
+		    type == 0 &&
+		    pcre2_pattern_info(r->re[i], PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 &&
+		    bitmap != NULL)
+			for (unsigned b = 0; b < 256; b++)
+				r->first[i][b] = (bitmap[b / 8] >> (b % 8)) & 1u;
 		pcre2_pattern_info(r->re[i], PCRE2_INFO_CAPTURECOUNT, &groups);
 		if (groups + 1 > pairs)
 			pairs = groups + 1;
@@ -379,6 +439,8 @@ ca_redactor_new(ca_redactor **out, ca_err *err)
 		pcre2_jit_stack_assign(r->mctx, NULL, r->stack);
 	}
 	ca_redactor_set_match_limit(r, CA_REDACT_MATCH_LIMIT);
+	ca_redactor_set_depth_limit(r, CA_REDACT_DEPTH_LIMIT);
+	ca_redactor_set_heap_limit(r, CA_REDACT_HEAP_LIMIT_KB);
 	*out = r;
 	return 0;
 }
@@ -390,9 +452,33 @@ ca_redactor_set_match_limit(ca_redactor *r, uint32_t limit)
 }
 
 void
+ca_redactor_set_depth_limit(ca_redactor *r, uint32_t limit)
+{
+	pcre2_set_depth_limit(r->mctx, limit);
+}
+
+void
+ca_redactor_set_heap_limit(ca_redactor *r, uint32_t kib)
+{
+	pcre2_set_heap_limit(r->mctx, kib);
+}
+
+const char *
+ca_redactor_limit_hit(const ca_redactor *r)
+{
+	return r->limit;
+}
+
+void
 ca_redactor_set_jit(ca_redactor *r, int on)
 {
 	r->jit_on = on != 0;
+}
+
+void
+ca_redactor_set_windows(ca_redactor *r, int on)
+{
+	r->windows = on != 0;
 }
 
 int
@@ -439,7 +525,6 @@ next_char(const char *text, size_t len, size_t at)
 	return at;
 }
 
-/* Every candidate of one pattern, appended to s. */
 static int
 has_digit(const char *text, size_t len)
 {
@@ -449,12 +534,79 @@ has_digit(const char *text, size_t len)
 	return 0;
 }
 
+/* The limits, as screening names them, and in words. */
+static const char *
+limit_name(int rc)
+{
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT: return "match_limit";
+	case PCRE2_ERROR_DEPTHLIMIT: return "depth_limit";
+	case PCRE2_ERROR_HEAPLIMIT: return "heap_limit";
+	case PCRE2_ERROR_JIT_STACKLIMIT: return "jit_stack";
+	}
+	return NULL;
+}
+
+static const char *
+limit_words(int rc)
+{
+	switch (rc) {
+	case PCRE2_ERROR_DEPTHLIMIT: return "depth limit";
+	case PCRE2_ERROR_HEAPLIMIT: return "heap limit";
+	case PCRE2_ERROR_JIT_STACKLIMIT: return "JIT stack limit";
+	}
+	return "match limit";
+}
+
+/*
+ * What one pcre2_match at `at` gave: 1 no match; 0 a match, checked and
+ * perhaps kept, with *at moved to where the next search starts; or an
+ * error.  The same for a scan of the text and for the windows, so that
+ * both keep and skip exactly the same candidates.
+ */
+static int
+take(ca_redactor *r, size_t pi, int rc, const char *text, size_t len, size_t *at,
+    spanvec *s, ca_err *err)
+{
+	const struct pattern *p = &patterns[pi];
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+	size_t start, end, mstart, mend;
+
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 1;
+	if ((r->limit = limit_name(rc)) != NULL)
+		return ca_err_set(err, CA_EX_SOFTWARE,
+		    "redact: the %s rule hit its %s searching from byte %zu;"
+		    " the text could not be fully checked", ca_pii_name(p->kind), limit_words(rc), *at);
+	if (rc < 0) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(rc, msg, sizeof msg);
+		return ca_err_set(err, CA_EX_SOFTWARE, "redact: the %s rule failed: %s",
+		    ca_pii_name(p->kind), (const char *)msg);
+	}
+	mstart = ov[0];
+	mend = ov[1];
+	start = ov[2 * p->group];
+	end = ov[2 * p->group + 1];
+	if (p->check == NULL || p->check(text, &start, &end)) {
+		if (end > start && push(s, p->kind, start, end) != 0)
+			return ca_err_set(err, CA_EX_SOFTWARE, "redact: out of memory");
+		*at = mend > mstart ? mend : next_char(text, len, mstart);
+	} else {
+		/* A rejected candidate may hide a real one starting inside
+		 * it ("0 07700 900123"): look again one character on. */
+		*at = next_char(text, len, mstart);
+	}
+	return 0;
+}
+
+/* Every candidate of one pattern, scanning the whole text, appended to s. */
 static int
 scan(ca_redactor *r, size_t pi, const char *text, size_t len, spanvec *s, ca_err *err)
 {
 	const struct pattern *p = &patterns[pi];
 	uint32_t opts = PCRE2_NO_UTF_CHECK | (ca_redactor_uses_jit(r) ? 0 : PCRE2_NO_JIT);
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
 	size_t at = 0;
 
 	if (p->needs_at && memchr(text, '@', len) == NULL)
@@ -465,35 +617,133 @@ scan(ca_redactor *r, size_t pi, const char *text, size_t len, spanvec *s, ca_err
 		return 0;
 	while (at < len) {
 		int rc = pcre2_match(r->re[pi], (PCRE2_SPTR)text, len, at, opts, r->md, r->mctx);
-		size_t start, end, mstart, mend;
 
-		if (rc == PCRE2_ERROR_NOMATCH)
-			return 0;
-		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
-		    rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
-			return ca_err_set(err, CA_EX_SOFTWARE,
-			    "redact: the %s rule hit its match limit searching from byte %zu;"
-			    " the text could not be fully checked", ca_pii_name(p->kind), at);
-		if (rc < 0) {
-			PCRE2_UCHAR msg[256];
+		if ((rc = take(r, pi, rc, text, len, &at, s, err)) != 0)
+			return rc == 1 ? 0 : rc;
+	}
+	return 0;
+}
 
-			pcre2_get_error_message(rc, msg, sizeof msg);
-			return ca_err_set(err, CA_EX_SOFTWARE, "redact: the %s rule failed: %s",
-			    ca_pii_name(p->kind), (const char *)msg);
+/* ---- Windows around digits --------------------------------------------- */
+
+#define ONES UINT64_C(0x0101010101010101)
+
+/* The first ASCII digit at or after i, or len.  Eight bytes at a time:
+ * XOR with '0' turns exactly the digits into bytes 0 to 9; a byte v with
+ * its top bit clear is below 10 just when v + 0x76 leaves the top bit
+ * clear too, and the sum never carries into the next byte. */
+static size_t
+next_digit(const char *text, size_t len, size_t i)
+{
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w, x;
+
+		memcpy(&w, text + i, sizeof w);
+		x = w ^ (ONES * '0');
+		if ((~(x | ((x & (ONES * 0x7F)) + ONES * 0x76)) & (ONES * 0x80)) != 0)
+			break;
+	}
+	for (; i < len; i++)
+		if (text[i] >= '0' && text[i] <= '9')
+			return i;
+	return len;
+}
+
+/* The start of the character before byte offset off (off > 0). */
+static size_t
+char_back(const char *text, size_t off)
+{
+	do
+		off--;
+	while (off > 0 && ((unsigned char)text[off] & 0xC0) == 0x80);
+	return off;
+}
+
+/* Printable ASCII but the space: what the window bounds count. */
+static int
+counted(unsigned char b)
+{
+	return b > 0x20 && b < 0x7F;
+}
+
+/*
+ * Where the window of a digit at d starts: walking back from d, the place
+ * just after the (back + 1)th counted character, or the start of the text;
+ * but never before floor, below which everything was tried already.  A
+ * later digit's window never starts before an earlier one's (it counts at
+ * least as many characters back to any place), so the windows of one
+ * text, taken in order, are tried in order and each place once.
+ */
+static size_t
+window_start(const char *text, size_t d, int back, size_t floor)
+{
+	int n = 0;
+
+	while (d > floor) {
+		size_t q = char_back(text, d);
+
+		if (counted((unsigned char)text[q]) && n++ == back)
+			break;
+		d = q;
+	}
+	return d;
+}
+
+/*
+ * The patterns with windows, over the whole text at once: for each run of
+ * digits [d, e), each pattern is tried anchored at every place from its
+ * window's start before d up to e (the first byte permitting), no earlier
+ * than where its last match ended.  Every match starts at most
+ * digit_back counted characters before its first digit, so at a place in
+ * one of these windows; and a scan finds, from where it stands, the
+ * first place an anchored match succeeds.  So trying the places in order,
+ * each no earlier than the last match left off, finds what the scan
+ * finds, match for match.
+ */
+static int
+find_in_windows(ca_redactor *r, const char *text, size_t len, spanvec *s, ca_err *err)
+{
+	size_t at[NPATTERNS] = { 0 }, done[NPATTERNS] = { 0 };
+	size_t d = next_digit(text, len, 0);
+	int jit = ca_redactor_uses_jit(r);
+
+	while (d < len) {
+		size_t e = d + 1;
+
+		while (e < len && text[e] >= '0' && text[e] <= '9')
+			e++;
+		for (size_t pi = 0; pi < NPATTERNS; pi++) {
+			size_t floor = at[pi] > done[pi] ? at[pi] : done[pi], p;
+
+			if (r->anchored[pi] == NULL)
+				continue;
+			for (p = window_start(text, d, patterns[pi].digit_back, floor); p < e; ) {
+				int rc;
+
+				if (p < at[pi])
+					p = at[pi];
+				if (p >= e)
+					break;
+				if (!r->first[pi][(unsigned char)text[p]]) {
+					p = next_char(text, len, p);
+					continue;
+				}
+				rc = jit ? pcre2_jit_match(r->anchored[pi], (PCRE2_SPTR)text, len, p, 0,
+				    r->md, r->mctx) :
+				    pcre2_match(r->anchored[pi], (PCRE2_SPTR)text, len, p,
+				    PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT, r->md, r->mctx);
+				if (rc == PCRE2_ERROR_NOMATCH) {
+					p = next_char(text, len, p);
+					continue;
+				}
+				at[pi] = p;
+				if ((rc = take(r, pi, rc, text, len, &at[pi], s, err)) != 0)
+					return rc;
+				p = at[pi];
+			}
+			done[pi] = e;
 		}
-		mstart = ov[0];
-		mend = ov[1];
-		start = ov[2 * p->group];
-		end = ov[2 * p->group + 1];
-		if (p->check == NULL || p->check(text, &start, &end)) {
-			if (end > start && push(s, p->kind, start, end) != 0)
-				return ca_err_set(err, CA_EX_SOFTWARE, "redact: out of memory");
-			at = mend > mstart ? mend : next_char(text, len, mstart);
-		} else {
-			/* A rejected candidate may hide a real one starting inside
-			 * it ("0 07700 900123"): look again one character on. */
-			at = next_char(text, len, mstart);
-		}
+		d = next_digit(text, len, e);
 	}
 	return 0;
 }
@@ -542,23 +792,20 @@ join_overlaps(ca_pii_span *v, size_t n)
 	return out;
 }
 
-int
-ca_redact_find(ca_redactor *r, const char *text, size_t len,
-    ca_pii_span **spans, size_t *nspans, ca_err *err)
+static int
+find(ca_redactor *r, const char *text, size_t len, ca_pii_span **spans, size_t *nspans,
+    ca_err *err)
 {
 	spanvec s = { NULL, 0, 0 };
-	size_t where;
 	int rc;
 
-	*spans = NULL;
-	*nspans = 0;
-	if (len == 0)
-		return 0;
-	/* Checked once here, so every pattern can match without checks. */
-	if (!ca_utf8_valid_for_matching(text, len, &where))
-		return ca_err_set(err, CA_EX_DATAERR, "redact: text is not valid UTF-8 (byte %zu)",
-		    where);
+	if (r->windows && (rc = find_in_windows(r, text, len, &s, err)) != 0) {
+		free(s.v);
+		return rc;
+	}
 	for (size_t i = 0; i < NPATTERNS; i++) {
+		if (r->windows && r->anchored[i] != NULL)
+			continue;
 		if ((rc = scan(r, i, text, len, &s, err)) != 0) {
 			free(s.v);
 			return rc;
@@ -571,6 +818,36 @@ ca_redact_find(ca_redactor *r, const char *text, size_t len,
 	*spans = s.v;
 	*nspans = s.n;
 	return 0;
+}
+
+int
+ca_redact_find(ca_redactor *r, const char *text, size_t len,
+    ca_pii_span **spans, size_t *nspans, ca_err *err)
+{
+	size_t where;
+
+	*spans = NULL;
+	*nspans = 0;
+	r->limit = NULL;
+	if (len == 0)
+		return 0;
+	/* Checked once here, so every pattern can match without checks. */
+	if (!ca_utf8_valid_for_matching(text, len, &where))
+		return ca_err_set(err, CA_EX_DATAERR, "redact: text is not valid UTF-8 (byte %zu)",
+		    where);
+	return find(r, text, len, spans, nspans, err);
+}
+
+int
+ca_redact_find_checked(ca_redactor *r, const char *text, size_t len,
+    ca_pii_span **spans, size_t *nspans, ca_err *err)
+{
+	*spans = NULL;
+	*nspans = 0;
+	r->limit = NULL;
+	if (len == 0)
+		return 0;
+	return find(r, text, len, spans, nspans, err);
 }
 
 int

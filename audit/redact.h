@@ -58,9 +58,14 @@ typedef struct ca_pii_span {
 
 typedef struct ca_redactor ca_redactor;
 
-/* The PCRE2 match limit each search starts with.  No sane text comes near
- * it; it exists so that a badly edited pattern fails loudly. */
-#define CA_REDACT_MATCH_LIMIT 10000000u
+/* The PCRE2 limits each search starts with.  No sane text comes near
+ * them; they exist so that a badly edited pattern fails loudly.  The match
+ * limit binds JIT and interpreter alike; the depth limit (backtracking
+ * nesting) and the heap limit (in KiB) bind the interpreter, used where
+ * PCRE2 has no JIT. */
+#define CA_REDACT_MATCH_LIMIT   10000000u
+#define CA_REDACT_DEPTH_LIMIT   10000u
+#define CA_REDACT_HEAP_LIMIT_KB 20480u
 
 /* Compile the patterns.  One redactor per thread; reuse it. */
 int  ca_redactor_new(ca_redactor **out, ca_err *err);
@@ -72,14 +77,30 @@ void ca_redactor_free(ca_redactor *r);
  * pattern runs without checks.  NUL bytes are allowed.  Returns 0, or an
  * error (65 for invalid UTF-8, with the offset of the first bad byte; 70
  * when a match limit was hit: the text could not be fully checked, and
- * callers must then treat it as not redactable, never as clean).  On error
- * *spans is NULL and *nspans 0.  Messages never quote the text. */
+ * callers must then treat it as not redactable, never as clean; 70 also
+ * when memory ran out or PCRE2 failed otherwise, which
+ * ca_redactor_limit_hit tells apart).  On error *spans is NULL and *nspans
+ * 0.  Messages never quote the text. */
 int  ca_redact_find(ca_redactor *r, const char *text, size_t len,
+    ca_pii_span **spans, size_t *nspans, ca_err *err);
+
+/* The same, for a caller that has already checked the text with
+ * ca_utf8_valid_for_matching (the screening engine checks each narrative
+ * once for its own patterns): the check is not made again.  Text that has
+ * not passed that check must never be given here. */
+int  ca_redact_find_checked(ca_redactor *r, const char *text, size_t len,
     ca_pii_span **spans, size_t *nspans, ca_err *err);
 
 /* Append text with every span replaced by its label to out.  On error
  * nothing is appended (except when out of memory). */
 int  ca_redact(ca_redactor *r, const char *text, size_t len, ca_strbuf *out, ca_err *err);
+
+/* Why the last ca_redact_find (or ca_redact) on r returned 70: the PCRE2
+ * limit it hit, as "match_limit", "depth_limit", "heap_limit" or
+ * "jit_stack" (the text could not be fully checked); or NULL when it was
+ * not a limit (memory ran out, or an unexpected PCRE2 error), or the call
+ * did not fail. */
+const char *ca_redactor_limit_hit(const ca_redactor *r);
 
 /* "[NHS number]", "[postcode]", "[phone]", "[email]", "[date of birth]". */
 const char *ca_pii_label(ca_pii_kind kind);
@@ -93,10 +114,15 @@ const char *ca_pii_name(ca_pii_kind kind);
 int  ca_nhs_check_digit_ok(const char digits[10]);
 
 /* Tuning, mostly for tests: change the match limit; use the interpreter
- * even where JIT code exists (the path taken when PCRE2 has no JIT); and
- * whether JIT is in use. */
+ * even where JIT code exists (the path taken when PCRE2 has no JIT); scan
+ * the whole text with every pattern instead of trying the digit-bearing
+ * kinds only in the windows around digits (slower; the spans must be the
+ * same); and whether JIT is in use. */
 void ca_redactor_set_match_limit(ca_redactor *r, uint32_t limit);
+void ca_redactor_set_depth_limit(ca_redactor *r, uint32_t limit);
+void ca_redactor_set_heap_limit(ca_redactor *r, uint32_t kib);
 void ca_redactor_set_jit(ca_redactor *r, int on);
+void ca_redactor_set_windows(ca_redactor *r, int on);
 int  ca_redactor_uses_jit(const ca_redactor *r);
 
 #endif

@@ -133,6 +133,7 @@ typedef struct lres {
 	lset anchor;                      /* the set nearest the start */
 	lset exact;                       /* all it can match, when only plain strings */
 	size_t maxlen;
+	int starts_b;                     /* every alternative begins with \b */
 } lres;
 
 typedef struct lparse {
@@ -219,6 +220,23 @@ lset_score(const lset *l)
 	return min;
 }
 
+/* The length of a set's shortest string.  An anchor need not be selective
+ * (a common word is found quickly, and trying a pattern at each of its few
+ * occurrences still beats scanning the text), only long enough for the
+ * automaton. */
+static size_t
+lset_len(const lset *l)
+{
+	size_t min = SIZE_MAX;
+
+	if (l->n == 0)
+		return 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (strlen(l->s[i]) < min)
+			min = strlen(l->s[i]);
+	return min;
+}
+
 static int
 lset_add(lset *l, const char *s, size_t len)
 {
@@ -280,7 +298,7 @@ anchor_cost(const lset *l)
 static int
 better_anchor(const lset *cand, const lset *anchor)
 {
-	if (lset_score(cand) < MIN_LITERAL || cand->back > MAX_ANCHOR_BACK)
+	if (lset_len(cand) < MIN_LITERAL || cand->back > MAX_ANCHOR_BACK)
 		return 0;
 	return anchor->n == 0 || anchor_cost(cand) < anchor_cost(anchor);
 }
@@ -633,7 +651,7 @@ static void
 sequence(lparse *x, lres *out)
 {
 	strings cur;
-	size_t pre = 0, max;
+	size_t pre = 0, max, begin = x->i;
 	int q, pure = 1;
 
 	memset(out, 0, sizeof *out);
@@ -647,6 +665,8 @@ sequence(lparse *x, lres *out)
 		if (c == '\\') {
 			unsigned char d = x->i + 1 < x->len ? (unsigned char)x->p[x->i + 1] : 0;
 
+			if (d == 'b' && x->i == begin)
+				out->starts_b = 1;
 			x->i += 2;
 			if (d == 0 || d >= 0x80) {
 				x->bail = 1;
@@ -764,13 +784,14 @@ sequence(lparse *x, lres *out)
 	out->maxlen = pre;
 }
 
-/* Union b into a (a set that does not exist stays so). */
+/* Union b into a (a set that does not exist stays so); an anchor's strings
+ * need only be long enough, a filter's selective too. */
 static void
-union_into(lparse *x, lset *a, const lset *b, int *ok)
+union_into(lparse *x, lset *a, const lset *b, int *ok, int anchor)
 {
 	if (!*ok)
 		return;
-	if (b->n == 0 || lset_score(b) < MIN_LITERAL) {
+	if (b->n == 0 || (anchor ? lset_len(b) : lset_score(b)) < MIN_LITERAL) {
 		*ok = 0;
 		return;
 	}
@@ -787,7 +808,7 @@ union_into(lparse *x, lset *a, const lset *b, int *ok)
 static void
 alternatives(lparse *x, lres *out)
 {
-	int ok_best = 1, ok_anchor = 1, ok_exact = 1, first = 1;
+	int ok_best = 1, ok_anchor = 1, ok_exact = 1, first = 1, starts_b = 1;
 
 	memset(out, 0, sizeof *out);
 	for (;;) {
@@ -797,8 +818,9 @@ alternatives(lparse *x, lres *out)
 		if (first)
 			out->anchor.back = a.anchor.back;
 		first = 0;
-		union_into(x, &out->best, &a.best, &ok_best);
-		union_into(x, &out->anchor, &a.anchor, &ok_anchor);
+		starts_b &= a.starts_b;
+		union_into(x, &out->best, &a.best, &ok_best, 0);
+		union_into(x, &out->anchor, &a.anchor, &ok_anchor, 1);
 		if (a.exact.n == 0)
 			ok_exact = 0;
 		for (size_t i = 0; ok_exact && i < a.exact.n; i++)
@@ -817,22 +839,25 @@ alternatives(lparse *x, lres *out)
 		lset_clear(&out->exact);
 	if (!ok_anchor || x->bail || out->anchor.back > MAX_ANCHOR_BACK)
 		lset_clear(&out->anchor);
+	out->starts_b = starts_b && !x->bail;
 }
 
 /* What every match of pattern p needs (best) and where it can start
- * (anchor); either may be empty. */
+ * (anchor); either may be empty.  *starts_b: every match begins with \b,
+ * tested where the match starts. */
 static void
-pattern_literals(const char *p, size_t len, lset *best, lset *anchor)
+pattern_literals(const char *p, size_t len, lset *best, lset *anchor, int *starts_b)
 {
 	lparse x = { .p = p, .len = len };
 	lres r;
 
 	alternatives(&x, &r);
+	*starts_b = r.starts_b && !x.bail && x.i == len;
 	if (x.bail || x.i != len)
 		lres_clear(&r);
 	if (lset_score(&r.best) < MIN_LITERAL)
 		lset_clear(&r.best);
-	if (lset_score(&r.anchor) < MIN_LITERAL || r.anchor.back > MAX_ANCHOR_BACK)
+	if (lset_len(&r.anchor) < MIN_LITERAL || r.anchor.back > MAX_ANCHOR_BACK)
 		lset_clear(&r.anchor);
 	lset_clear(&r.exact);
 	*best = r.best;
@@ -967,79 +992,201 @@ out:
 	return rc;
 }
 
-/* Mark the strings ending at state s (and at its dictionary suffixes),
- * and record where they end.  Kept out of line: the scan loop then keeps
- * its state in a register. */
-__attribute__((noinline)) static int
-mark_state(const ca_ruleset *rs, uint32_t s, size_t end, unsigned char *present,
-    ca_literal_hits *h)
+/* Where a scan puts what it finds (ca_ruleset_find_literals): the strings
+ * present, and the occurrences, in v (the first stretch, or the only one)
+ * or w (the second), with room for `room` more between them before the
+ * hits' max is reached. */
+typedef struct marks {
+	unsigned char *present;
+	unsigned *found;
+	size_t *nfound;
+	ca_literal_hits *hits;
+	size_t room;
+} marks;
+
+static int
+record(ca_literal_hit **v, size_t *n, size_t *cap, size_t end, unsigned id)
 {
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 256;
+		ca_literal_hit *nv = realloc(*v, c * sizeof *nv);
+
+		if (nv == NULL)
+			return -1;
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[(*n)++] = (ca_literal_hit){ end, id };
+	return 0;
+}
+
+/* Mark the strings ending at state s (and at its dictionary suffixes),
+ * and record where they end, in the second stretch's list when second.
+ * Kept out of line: the scan loop then keeps its state in a register. */
+__attribute__((noinline)) static int
+mark_state(const ca_ruleset *rs, uint32_t s, size_t end, marks *mk, int second)
+{
+	ca_literal_hits *h = mk->hits;
+
 	while (s != 0) {
 		const ac_state *st = &rs->states[s];
 
 		for (uint32_t k = 0; k < st->nout; k++) {
 			unsigned id = rs->out_ids[st->out + k];
 
-			present[id] = 1;
+			if (!mk->present[id]) {
+				mk->present[id] = 1;
+				if (mk->found != NULL)
+					mk->found[(*mk->nfound)++] = id;
+			}
 			if (h == NULL || h->overflow)
 				continue;
-			if (h->n == h->max) {
+			if (mk->room == 0) {
 				h->overflow = 1;
 				continue;
 			}
-			if (h->n == h->cap) {
-				size_t cap = h->cap ? h->cap * 2 : 256;
-				ca_literal_hit *v = realloc(h->v, cap * sizeof *v);
-
-				if (v == NULL)
-					return -1;
-				h->v = v;
-				h->cap = cap;
-			}
-			h->v[h->n++] = (ca_literal_hit){ end, id };
+			mk->room--;
+			if (second ? record(&h->tmp, &h->ntmp, &h->captmp, end, id) :
+			    record(&h->v, &h->n, &h->cap, end, id))
+				return -1;
 		}
 		s = st->dict;
 	}
 	return 0;
 }
 
+/* One step of the automaton: the character at *pp (one byte, or the two
+ * characters outside ASCII that match an ASCII letter when case is
+ * ignored, KELVIN SIGN for k and LONG S for s), from the row given. */
+static inline __attribute__((always_inline)) uint32_t
+ac_step(const unsigned char *cls, const uint32_t *next, const unsigned char **pp,
+    const unsigned char *end, uint32_t row)
+{
+	const unsigned char *p = *pp;
+	unsigned char b = *p++;
+	unsigned c = cls[b];
+
+	if (__builtin_expect(b == 0xE2 || b == 0xC5, 0)) {
+		if (b == 0xE2 && end - p >= 2 && p[0] == 0x84 && p[1] == 0xAA) {
+			c = cls['k'];
+			p += 2;
+		} else if (b == 0xC5 && end - p >= 1 && p[0] == 0xBF) {
+			c = cls['s'];
+			p += 1;
+		}
+	}
+	*pp = p;
+	return next[row + c];
+}
+
+/* A text shorter than this is scanned in one stretch. */
+#define SPLIT_MIN 256
+/* The automaton's state depends only on the last MAX_LITERAL characters
+ * read (no string is longer), and a character takes at most 3 bytes here
+ * (KELVIN SIGN): a stretch started at least this many bytes early is in
+ * the state a scan from the start would be in by the time it matters. */
+#define WARM_BYTES (3 * MAX_LITERAL)
+
+static int
+is_continuation(unsigned char b)
+{
+	return (b & 0xC0) == 0x80;
+}
+
+/*
+ * The automaton is one dependent table lookup per byte, so a single scan
+ * runs at the latency of a load.  Two stretches of a text, scanned side by
+ * side, overlap their lookups: the first half [0, mid), and the second
+ * from WARM_BYTES or more before mid to the end, reporting only strings
+ * that end after mid (those ending sooner are the first stretch's).  Both start on
+ * character boundaries, so they read the text's characters as a scan from
+ * the start does; and by mid the second has read at least MAX_LITERAL of
+ * them, so from there on its state is the one a single scan would have.
+ * Each occurrence is therefore reported once, as a single scan would, and
+ * in the same order: the second stretch's are kept aside and put after the
+ * first's.
+ */
 int
 ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
-    unsigned char *present, ca_literal_hits *hits)
+    unsigned char *present, unsigned *found, size_t *nfound, ca_literal_hits *hits)
 {
-	const unsigned char *start = (const unsigned char *)text, *p = start, *end = p + len;
+	const unsigned char *start = (const unsigned char *)text, *end = start + len;
+	const unsigned char *p1 = start, *p2, *mid;
 	const unsigned char *cls = rs->cls;
 	const uint32_t *next = rs->next;
-	uint32_t row = 0;
+	uint32_t r1 = 0, r2 = 0, ncls = (uint32_t)rs->ncls;
+	marks mk = { present, found, nfound, hits, hits != NULL ? hits->max : 0 };
 
 	if (hits != NULL) {
 		hits->n = 0;
+		hits->ntmp = 0;
 		hits->overflow = 0;
 	}
 	if (rs->nlits == 0)
 		return 0;
-	while (p < end) {
-		unsigned char b = *p++;
-		unsigned c = cls[b];
-
-		/* The only characters outside ASCII that match an ASCII letter
-		 * when case is ignored: KELVIN SIGN (k) and LONG S (s). */
-		if (__builtin_expect(b == 0xE2 || b == 0xC5, 0)) {
-			if (b == 0xE2 && end - p >= 2 && p[0] == 0x84 && p[1] == 0xAA) {
-				c = cls['k'];
-				p += 2;
-			} else if (b == 0xC5 && end - p >= 1 && p[0] == 0xBF) {
-				c = cls['s'];
-				p += 1;
+	if (len < SPLIT_MIN) {
+		while (p1 < end) {
+			r1 = ac_step(cls, next, &p1, end, r1);
+			if (__builtin_expect(r1 & AC_OUTPUT, 0)) {
+				r1 &= ~AC_OUTPUT;
+				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk, 0) != 0)
+					return -1;
 			}
 		}
-		row = next[row + c];
-		if (__builtin_expect(row & AC_OUTPUT, 0)) {
-			row &= ~AC_OUTPUT;
-			if (mark_state(rs, row / (uint32_t)rs->ncls, (size_t)(p - start), present,
-			    hits) != 0)
+		return 0;
+	}
+	mid = start + len / 2;
+	while (mid < end && is_continuation(*mid))
+		mid++;
+	p2 = mid - WARM_BYTES;
+	while (p2 > start && is_continuation(*p2))
+		p2--;
+	while (p1 < mid && p2 < end) {
+		r1 = ac_step(cls, next, &p1, end, r1);
+		r2 = ac_step(cls, next, &p2, end, r2);
+		if (__builtin_expect((r1 | r2) & AC_OUTPUT, 0)) {
+			if (r1 & AC_OUTPUT) {
+				r1 &= ~AC_OUTPUT;
+				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk, 0) != 0)
+					return -1;
+			}
+			if (r2 & AC_OUTPUT) {
+				r2 &= ~AC_OUTPUT;
+				if (p2 > mid &&
+				    mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk, 1) != 0)
+					return -1;
+			}
+		}
+	}
+	while (p1 < mid) {
+		r1 = ac_step(cls, next, &p1, end, r1);
+		if (__builtin_expect(r1 & AC_OUTPUT, 0)) {
+			r1 &= ~AC_OUTPUT;
+			if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk, 0) != 0)
 				return -1;
 		}
+	}
+	while (p2 < end) {
+		r2 = ac_step(cls, next, &p2, end, r2);
+		if (__builtin_expect(r2 & AC_OUTPUT, 0)) {
+			r2 &= ~AC_OUTPUT;
+			if (p2 > mid && mark_state(rs, r2 / ncls, (size_t)(p2 - start), &mk, 1) != 0)
+				return -1;
+		}
+	}
+	/* The second stretch's occurrences all end after the first's: after
+	 * them, the list is in order of end. */
+	if (hits != NULL && hits->ntmp > 0) {
+		if (hits->n + hits->ntmp > hits->cap) {
+			ca_literal_hit *v = realloc(hits->v, (hits->n + hits->ntmp) * sizeof *v);
+
+			if (v == NULL)
+				return -1;
+			hits->v = v;
+			hits->cap = hits->n + hits->ntmp;
+		}
+		memcpy(hits->v + hits->n, hits->tmp, hits->ntmp * sizeof *hits->v);
+		hits->n += hits->ntmp;
 	}
 	return 0;
 }
@@ -1470,7 +1617,7 @@ prepare_prefilter(ca_ruleset *rs)
 			lset best, anchor;
 			int rc = 0;
 
-			pattern_literals(pat->source, pat->len, &best, &anchor);
+			pattern_literals(pat->source, pat->len, &best, &anchor, &pat->starts_b);
 			if (intern_all(rs, &best, &pat->literals, &pat->nliterals) != 0 ||
 			    intern_all(rs, &anchor, &pat->anchors, &pat->nanchors) != 0)
 				rc = -1;

@@ -97,6 +97,9 @@ typedef struct ca_rule_pattern {
 	size_t anchor_back;
 	struct pcre2_real_code_8 *anchored;
 	int anchored_jit;                 /* `anchored` is JIT-compiled */
+	/* Every match begins with \b, so none starts between two word
+	 * characters: an anchored attempt there need not be made. */
+	int starts_b;
 } ca_rule_pattern;
 
 typedef struct ca_rule {
@@ -153,15 +156,22 @@ typedef struct ca_literal_hits {
 	size_t n, cap;
 	size_t max;                       /* stop recording beyond this many */
 	int overflow;                     /* there were more than max */
+	/* Scratch for the second stretch of a long text (the scan's own;
+	 * malloc'd, the owner frees it too). */
+	ca_literal_hit *tmp;
+	size_t ntmp, captmp;
 } ca_literal_hits;
 
 /* Set present[i] to 1 for each prefilter string i that occurs in text,
  * ignoring case as the patterns do (present has ca_ruleset_literal_count
- * bytes, zeroed by the caller), and, when hits is not NULL, record every
+ * bytes, zeroed by the caller); when found is not NULL, append each string
+ * whose present[i] this call turned from 0 to 1 to found[*nfound] (found
+ * has room for ca_ruleset_literal_count entries), so that a caller can
+ * look at and clear only those; and, when hits is not NULL, record every
  * occurrence.  One pass over the text, however many strings there are (an
  * Aho-Corasick automaton).  Returns 0, or -1 when memory ran out. */
 int ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
-    unsigned char *present, ca_literal_hits *hits);
+    unsigned char *present, unsigned *found, size_t *nfound, ca_literal_hits *hits);
 
 /* The category or outcome with this id, or -1. */
 int ca_category_named(const char *id);

@@ -61,12 +61,18 @@ struct ca_screener {
 	pcre2_match_context *mctx;
 	ca_redactor *redactor;
 	int prefilter, personal_data, use_jit;
+	int ascii;                        /* this narrative is all ASCII: a byte a character */
+	/* Per narrative, only what it holds is looked at and cleared: the
+	 * strings found (some 45 of 845) and the patterns they let run, never
+	 * every string or every pattern. */
 	unsigned char *present;           /* per prefilter string */
 	size_t npresent;
+	unsigned *found;                  /* the strings present, as first seen */
+	size_t nfound;
 	ca_literal_hits hits;             /* where they occur */
 	size_t *litlen;                   /* per string, its length */
 	size_t *bucket;                   /* hits grouped by string: ends */
-	size_t *bstart;                   /* string i's ends: bucket[bstart[i]..bstart[i+1]) */
+	size_t *bfirst, *bcount;          /* string i's ends: bucket[bfirst[i]..+bcount[i]) */
 	size_t capbucket;
 	size_t *cands;                    /* where an anchored pattern is tried */
 	size_t capcands;
@@ -75,7 +81,14 @@ struct ca_screener {
 	size_t npatterns;
 	size_t *lit_first;
 	size_t *lit_pats;
-	unsigned char *runnable;
+	unsigned char *runnable;          /* per pattern: in runlist */
+	size_t *runlist;                  /* the patterns to run, in rule order */
+	size_t nrun;
+	size_t *always;                   /* patterns with no prefilter string */
+	size_t nalways;
+	size_t nfiltered;                 /* patterns with one */
+	size_t *pat_rule;                 /* per pattern, its rule */
+	size_t *rule_first;               /* per rule, its first pattern */
 	span *spans;                      /* scratch for negation and counting */
 	size_t *maxend;
 	size_t capspans;
@@ -103,14 +116,21 @@ ca_screener_free(ca_screener *s)
 	pcre2_jit_stack_free(s->jit);
 	ca_redactor_free(s->redactor);
 	free(s->present);
+	free(s->found);
 	free(s->hits.v);
+	free(s->hits.tmp);
 	free(s->litlen);
 	free(s->bucket);
-	free(s->bstart);
+	free(s->bfirst);
+	free(s->bcount);
 	free(s->cands);
 	free(s->lit_first);
 	free(s->lit_pats);
 	free(s->runnable);
+	free(s->runlist);
+	free(s->always);
+	free(s->pat_rule);
+	free(s->rule_first);
 	free(s->spans);
 	free(s->maxend);
 	free(s->res.matches);
@@ -134,9 +154,28 @@ index_patterns(ca_screener *s)
 	}
 	s->lit_first = calloc(s->npresent + 1, sizeof *s->lit_first);
 	s->lit_pats = calloc(refs ? refs : 1, sizeof *s->lit_pats);
-	s->runnable = calloc(s->npatterns ? s->npatterns : 1, 1);
-	if (s->lit_first == NULL || s->lit_pats == NULL || s->runnable == NULL)
+	s->runnable = calloc(s->npatterns / sizeof (uint64_t) + 1, sizeof (uint64_t));
+	s->runlist = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->runlist);
+	s->always = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->always);
+	s->pat_rule = calloc(s->npatterns ? s->npatterns : 1, sizeof *s->pat_rule);
+	s->rule_first = calloc(nrules + 1, sizeof *s->rule_first);
+	if (s->lit_first == NULL || s->lit_pats == NULL || s->runnable == NULL ||
+	    s->runlist == NULL || s->always == NULL || s->pat_rule == NULL ||
+	    s->rule_first == NULL)
 		return -1;
+	for (size_t r = 0, h = 0; r < nrules; r++) {
+		const ca_rule *rule = ca_ruleset_rule(s->rs, r);
+
+		s->rule_first[r] = h;
+		for (size_t p = 0; p < rule->npatterns; p++, h++) {
+			s->pat_rule[h] = r;
+			if (rule->patterns[p].nliterals == 0)
+				s->always[s->nalways++] = h;
+			else
+				s->nfiltered++;
+		}
+	}
+	s->rule_first[nrules] = s->npatterns;
 	for (size_t r = 0; r < nrules; r++) {
 		const ca_rule *rule = ca_ruleset_rule(s->rs, r);
 
@@ -178,13 +217,15 @@ ca_screener_new(const ca_ruleset *rs, ca_screener **out, ca_err *err)
 	s->mctx = pcre2_match_context_copy((pcre2_match_context *)ca_ruleset_match_context(rs));
 	s->jit = pcre2_jit_stack_create(CA_SCREEN_JIT_STACK_MIN, CA_SCREEN_JIT_STACK_MAX, NULL);
 	s->present = calloc(s->npresent ? s->npresent : 1, 1);
+	s->found = calloc(s->npresent ? s->npresent : 1, sizeof *s->found);
 	s->litlen = calloc(s->npresent ? s->npresent : 1, sizeof *s->litlen);
-	s->bstart = calloc(s->npresent + 1, sizeof *s->bstart);
+	s->bfirst = calloc(s->npresent ? s->npresent : 1, sizeof *s->bfirst);
+	s->bcount = calloc(s->npresent ? s->npresent : 1, sizeof *s->bcount);
 	/* Beyond this many occurrences (a huge text), patterns scan instead
 	 * of being anchored: the positions would cost more than they save. */
 	s->hits.max = CA_SCREEN_MAX_HITS;
-	if (s->md == NULL || s->mctx == NULL || s->present == NULL || s->litlen == NULL ||
-	    s->bstart == NULL) {
+	if (s->md == NULL || s->mctx == NULL || s->present == NULL || s->found == NULL ||
+	    s->litlen == NULL || s->bfirst == NULL || s->bcount == NULL) {
 		ca_screener_free(s);
 		return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
 	}
@@ -210,6 +251,10 @@ void
 ca_screener_set_prefilter(ca_screener *s, int on)
 {
 	s->prefilter = on;
+	/* The redactor's windows are its prefilter: off, every pattern of
+	 * both scans the whole text, the reference the fast paths must
+	 * agree with. */
+	ca_redactor_set_windows(s->redactor, on);
 }
 
 void
@@ -222,6 +267,12 @@ void
 ca_screener_set_personal_data(ca_screener *s, int on)
 {
 	s->personal_data = on;
+}
+
+ca_redactor *
+ca_screener_redactor(ca_screener *s)
+{
+	return s->redactor;
 }
 
 void
@@ -365,6 +416,16 @@ sort_sizes(size_t *v, size_t n)
 	}
 }
 
+/* The start of the character after byte offset off. */
+static size_t
+char_next(const char *text, size_t len, size_t off)
+{
+	do
+		off++;
+	while (off < len && ((unsigned char)text[off] & 0xC0) == 0x80);
+	return off;
+}
+
 /* Where an anchored pattern could start a match: up to anchor_back
  * characters before each occurrence of its strings, in order, each once.
  * Returns how many, or (size_t)-1 when scanning the text would be cheaper
@@ -378,35 +439,40 @@ candidates(ca_screener *s, const ca_rule_pattern *pat, const char *text, size_t 
 	for (size_t a = 0; a < pat->nanchors; a++) {
 		unsigned lit = pat->anchors[a];
 
-		for (size_t h = s->bstart[lit]; h < s->bstart[lit + 1]; h++) {
-			size_t at = s->bucket[h], first = n;
+		if (!s->present[lit])
+			continue;
+		for (size_t h = s->bfirst[lit]; h < s->bfirst[lit] + s->bcount[lit]; h++) {
+			size_t at = s->bucket[h], lo, steps = 0;
 
-			for (size_t c = 0; c < s->litlen[lit]; c++)
-				at = char_back(text, at);
-			for (size_t back = 0; ; back++) {
-				if (n == limit)
-					return (size_t)-1;
-				if (n == s->capcands) {
-					size_t cap = s->capcands ? s->capcands * 2 : 64;
-					size_t *v = realloc(s->cands, cap * sizeof *v);
-
-					if (v == NULL)
-						return (size_t)-1;
-					s->cands = v;
-					s->capcands = cap;
-				}
-				s->cands[n++] = at;
-				if (back == pat->anchor_back || at == 0)
-					break;
-				at = char_back(text, at);
+			/* where the occurrence starts, and the place anchor_back
+			 * characters before it (or the start of the text) */
+			if (s->ascii) {
+				at -= s->litlen[lit];
+				steps = pat->anchor_back < at ? pat->anchor_back : at;
+				lo = at - steps;
+			} else {
+				for (size_t c = 0; c < s->litlen[lit]; c++)
+					at = char_back(text, at);
+				for (lo = at; steps < pat->anchor_back && lo > 0; steps++)
+					lo = char_back(text, lo);
 			}
-			/* this occurrence's places were added from the right: put
-			 * them in order, so the list needs little sorting */
-			for (size_t i = first, j = n - 1; i < j; i++, j--) {
-				size_t t = s->cands[i];
+			if (steps + 1 > limit - n)
+				return (size_t)-1;
+			if (n + steps + 1 > s->capcands) {
+				size_t cap = s->capcands ? s->capcands : 64;
+				size_t *v;
 
-				s->cands[i] = s->cands[j];
-				s->cands[j] = t;
+				while (cap < n + steps + 1)
+					cap *= 2;
+				if ((v = realloc(s->cands, cap * sizeof *v)) == NULL)
+					return (size_t)-1;
+				s->cands = v;
+				s->capcands = cap;
+			}
+			for (size_t p = lo; ; p = char_next(text, len, p)) {
+				s->cands[n++] = p;
+				if (p == at)
+					break;
 			}
 		}
 	}
@@ -439,6 +505,13 @@ sort_matches(ca_screen_match *m, size_t n)
 	}
 }
 
+static int
+ascii_word(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_';
+}
+
 /* All matches of one pattern, left to right, as a scan of the whole text
  * would find them; *found counts those of the rule so far, for the cap.
  * Returns 0, 1 when the rule's cap was reached, or an error. */
@@ -458,10 +531,18 @@ run_pattern(ca_screener *s, const ca_rule *rule, int index, size_t p,
 		n = candidates(s, pat, text, len);
 	if (n != (size_t)-1) {
 		for (size_t i = 0; i < n; i++) {
-			if (s->cands[i] < off)
+			size_t at = s->cands[i];
+
+			if (at < off)
 				continue;
 			if (*found >= CA_SCREEN_MAX_MATCHES)
 				goto cap;
+			/* \b cannot hold between two word characters: ASCII
+			 * letters, digits and _ are word characters to PCRE2
+			 * whatever its Unicode tables say of others. */
+			if (pat->starts_b && at > 0 && ascii_word(text[at - 1]) &&
+			    at < len && ascii_word(text[at]))
+				continue;
 			rc = s->use_jit && pat->anchored_jit ?
 			    pcre2_jit_match(pat->anchored, (PCRE2_SPTR)text, len, s->cands[i], 0,
 			    s->md, s->mctx) :
@@ -656,20 +737,23 @@ find_personal_data(ca_screener *s, const char *text, size_t len, ca_err *err)
 	ca_pii_span *spans = NULL;
 	size_t n = 0;
 	ca_err e = { 0 };
-	int rc = ca_redact_find(s->redactor, text, len, &spans, &n, &e);
+	int rc = ca_redact_find_checked(s->redactor, text, len, &spans, &n, &e);
+	const char *limit = ca_redactor_limit_hit(s->redactor);
 
-	if (rc == CA_EX_SOFTWARE) {
+	if (rc == CA_EX_SOFTWARE && limit != NULL) {
 		/* A limit hit: the text could not be fully checked, so it is
 		 * not known to be clean.  Flag it; say why. */
 		free(spans);
 		s->res.flags |= 1u << CA_FLAG_PERSONAL_DATA;
-		return add_limit(s, "personal_data", 0, "match_limit") != 0 ?
+		return add_limit(s, "personal_data", 0, limit) != 0 ?
 		    ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory") : 0;
 	}
 	if (rc != 0) {
+		/* Memory, or PCRE2 failing otherwise: an error of the run, not
+		 * something about this text. */
 		free(spans);
 		*err = e;
-		return rc;
+		return ca_err_prefix(err, "screening: personal data: ");
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t k = (size_t)spans[i].kind < NPII ? (size_t)spans[i].kind : 0;
@@ -686,14 +770,15 @@ find_personal_data(ca_screener *s, const char *text, size_t len, ca_err *err)
 	return 0;
 }
 
-/* The occurrences grouped by string (a counting sort, which keeps each
- * string's in text order), for candidates(). */
+/* The occurrences grouped by string (a counting sort over the strings
+ * found only, which keeps each string's in text order), for candidates().
+ * bcount is zero for every string not found, and is left so. */
 static int
 group_hits(ca_screener *s)
 {
 	const ca_literal_hits *h = &s->hits;
+	size_t at = 0;
 
-	memset(s->bstart, 0, (s->npresent + 1) * sizeof *s->bstart);
 	if (h->overflow)
 		return 0;
 	if (h->n > s->capbucket) {
@@ -705,17 +790,79 @@ group_hits(ca_screener *s)
 		s->capbucket = h->n;
 	}
 	for (size_t i = 0; i < h->n; i++)
-		s->bstart[h->v[i].literal + 1]++;
-	for (size_t i = 0; i < s->npresent; i++)
-		s->bstart[i + 1] += s->bstart[i];
-	/* place each at its string's next free slot; bstart[i] then ends at
-	 * where string i + 1 begins, so shift back once done */
-	for (size_t i = 0; i < h->n; i++)
-		s->bucket[s->bstart[h->v[i].literal]++] = h->v[i].end;
-	for (size_t i = s->npresent; i > 0; i--)
-		s->bstart[i] = s->bstart[i - 1];
-	s->bstart[0] = 0;
+		s->bcount[h->v[i].literal]++;
+	for (size_t k = 0; k < s->nfound; k++) {
+		unsigned lit = s->found[k];
+
+		s->bfirst[lit] = at;
+		at += s->bcount[lit];
+		s->bcount[lit] = 0;
+	}
+	/* place each at its string's next free slot, counting again */
+	for (size_t i = 0; i < h->n; i++) {
+		unsigned lit = h->v[i].literal;
+
+		s->bucket[s->bfirst[lit] + s->bcount[lit]++] = h->v[i].end;
+	}
 	return 0;
+}
+
+static void
+unmark_runnable(ca_screener *s)
+{
+	for (size_t k = 0; k < s->nrun; k++)
+		s->runnable[s->runlist[k]] = 0;
+	s->nrun = 0;
+}
+
+/* Forget the last narrative's strings: only those it found are set. */
+static void
+clear_found(ca_screener *s)
+{
+	for (size_t k = 0; k < s->nfound; k++) {
+		s->present[s->found[k]] = 0;
+		s->bcount[s->found[k]] = 0;
+	}
+	s->nfound = 0;
+}
+
+/* The patterns to run, in rule order: those the strings found let run,
+ * and those no string filters.  They are marked in runnable, which is then
+ * read eight flags at a time (a few dozen words, against sorting some 40
+ * patterns found in no order); the marks stay until the narrative is done. */
+static void
+list_runnable(ca_screener *s)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < s->nfound; k++) {
+		unsigned lit = s->found[k];
+
+		for (size_t j = s->lit_first[lit]; j < s->lit_first[lit + 1]; j++)
+			s->runnable[s->lit_pats[j]] = 1;
+	}
+	for (size_t k = 0; k < s->nalways; k++)
+		s->runnable[s->always[k]] = 1;
+	/* runnable is padded with zeros to whole words */
+	for (size_t g = 0; g < s->npatterns; g += sizeof (uint64_t)) {
+		uint64_t w;
+
+		memcpy(&w, s->runnable + g, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* each flag is a byte 0 or 1: its lowest set bit is the first
+		 * in text order, at bit 8 * its place */
+		for (; w != 0; w &= w - 1)
+			s->runlist[n++] = g + (size_t)__builtin_ctzll(w) / 8;
+#else
+		if (w == 0)
+			continue;
+		for (size_t h = g; h < g + sizeof w; h++)
+			if (s->runnable[h])
+				s->runlist[n++] = h;
+#endif
+	}
+	s->skipped += s->nfiltered - (n - s->nalways);
+	s->nrun = n;
 }
 
 int
@@ -723,7 +870,7 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
     ca_err *err)
 {
 	ca_screen_result *r = &s->res;
-	size_t where, nrules = ca_ruleset_count(s->rs);
+	size_t where;
 	int rc;
 
 	*out = NULL;
@@ -736,45 +883,52 @@ ca_screen(ca_screener *s, const char *text, size_t len, const ca_screen_result *
 	r->nlimits = 0;
 	/* NUL bytes are text to PCRE2; only malformed UTF-8 is refused, and
 	 * it is looked for past any NUL (the patterns run unchecked). */
-	if (!ca_utf8_valid_for_matching(text, len, &where))
+	if (!ca_utf8_valid_for_matching_ascii(text, len, &where, &s->ascii))
 		return ca_err_set(err, CA_EX_DATAERR, "screening: the text is not valid UTF-8 "
 		    "(byte %zu)", where);
-	if (s->prefilter && s->npresent > 0) {
-		memset(s->present, 0, s->npresent);
-		if (ca_ruleset_find_literals(s->rs, text, len, s->present, &s->hits) != 0 ||
-		    group_hits(s) != 0)
+	if (s->prefilter) {
+		clear_found(s);
+		if (ca_ruleset_find_literals(s->rs, text, len, s->present, s->found, &s->nfound,
+		    &s->hits) != 0 || group_hits(s) != 0)
 			return ca_err_set(err, CA_EX_SOFTWARE, "screening: out of memory");
-		memset(s->runnable, 0, s->npatterns);
-		for (size_t i = 0; i < s->npresent; i++)
-			if (s->present[i])
-				for (size_t k = s->lit_first[i]; k < s->lit_first[i + 1]; k++)
-					s->runnable[s->lit_pats[k]] = 1;
+		list_runnable(s);
+	} else {
+		for (size_t g = 0; g < s->npatterns; g++) {
+			s->runlist[g] = g;
+			s->runnable[g] = 1;
+		}
+		s->nrun = s->npatterns;
 	}
-	for (size_t i = 0, g = 0; i < nrules; i++) {
+	/* Rule by rule, in file order: a rule's cap and the order of limit
+	 * hits are as if every pattern of every rule were visited. */
+	for (size_t k = 0; k < s->nrun; ) {
+		size_t i = s->pat_rule[s->runlist[k]], first = r->nmatches, found = 0;
 		const ca_rule *rule = ca_ruleset_rule(s->rs, i);
-		size_t first = r->nmatches, found = 0, p;
 
-		for (p = 0; p < rule->npatterns; p++, g++) {
-			const ca_rule_pattern *pat = &rule->patterns[p];
+		for (; k < s->nrun && s->pat_rule[s->runlist[k]] == i; k++) {
+			size_t p = s->runlist[k] - s->rule_first[i];
 
-			if (s->prefilter && pat->nliterals > 0 && !s->runnable[g]) {
-				s->skipped++;
-				continue;
-			}
 			s->ran++;
 			rc = run_pattern(s, rule, (int)i, p, text, len, &found, err);
 			if (rc == 1) {
-				/* the rule's match cap: its other patterns are not run
-				 * (and the loop's own step is skipped by the break) */
-				g += rule->npatterns - p;
+				/* the rule's match cap: its other patterns are not
+				 * run, nor counted as skipped */
+				for (size_t q = p + 1; q < rule->npatterns; q++)
+					if (!s->runnable[s->rule_first[i] + q])
+						s->skipped--;
+				while (k < s->nrun && s->pat_rule[s->runlist[k]] == i)
+					k++;
 				break;
 			}
-			if (rc != 0)
+			if (rc != 0) {
+				unmark_runnable(s);
 				return rc;
+			}
 		}
 		if (rule->npatterns > 1 && r->nmatches > first)
 			r->nmatches = first + dedupe_rule(r->matches + first, r->nmatches - first);
 	}
+	unmark_runnable(s);
 	if (s->personal_data && (rc = find_personal_data(s, text, len, err)) != 0)
 		return rc;
 	sort_matches(r->matches, r->nmatches);
@@ -961,8 +1115,9 @@ note_limits(const ca_screen_run_opts *o, ca_screen_run *run, const char *ref,
 		run->limits = keep;
 		keep = &run->limits[run->nlimits];
 		/* the rule id must outlive this result: borrow it from the
-		 * rule set, which the run owns */
-		keep->rule = rule != NULL ? rule->id : "personal_data";
+		 * rule set, which the run owns; the others ("personal_data",
+		 * "screening") are constants */
+		keep->rule = rule != NULL ? rule->id : l->rule;
 		keep->pattern = l->pattern;
 		keep->limit = l->limit;
 		if ((keep->assessment_ref = strdup(ref)) == NULL)
@@ -972,6 +1127,24 @@ note_limits(const ca_screen_run_opts *o, ca_screen_run *run, const char *ref,
 	return 0;
 }
 
+/* What a narrative that cannot be screened at all is stored as: no match,
+ * the personal_data flag (it could not be checked), and why. */
+static ca_screen_limit unscreenable_limit = { "screening", 0, "invalid_text" };
+static const ca_screen_result unscreenable = {
+	.flags = 1u << CA_FLAG_PERSONAL_DATA,
+	.limits = &unscreenable_limit,
+	.nlimits = 1,
+};
+
+/* Each batch is recorded in the trail in the transaction that stores it:
+ * every stored result is accounted for, and a batch whose record cannot be
+ * written is not stored either. */
+static const char record_batch[] =
+	"INSERT INTO events (actor, action, entity, entity_id, after)"
+	" VALUES ($1, 'screening.batch', 'screening_rule_set', $2,"
+	"  jsonb_build_object('screened', $3::bigint, 'all', $4::boolean,"
+	"   'limit_hit_assessments', $5::bigint, 'unscreenable', $6::bigint))";
+
 /* One batch in one transaction; *rows gets how many rows it claimed, and
  * *last the highest id claimed (where the next batch starts). */
 static int
@@ -980,6 +1153,8 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 {
 	char last_s[32], rsid_s[32], batch_s[32];
 	const char *params[4] = { last_s, rsid_s, o->all ? "true" : "false", batch_s };
+	long long screened0 = run->screened, limits0 = run->limit_assessments;
+	long long unscreenable0 = run->unscreenable;
 	PGresult *claim;
 	int rc;
 
@@ -1023,7 +1198,19 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 			const ca_screen_result *r;
 			size_t len = (size_t)PQgetlength(res, i, 3);
 
-			if ((rc = ca_screen(sc, PQgetvalue(res, i, 3), len, &r, err)) != 0) {
+			if ((rc = ca_screen(sc, PQgetvalue(res, i, 3), len, &r, err)) ==
+			    CA_EX_DATAERR) {
+				/* Not text screening can read (not UTF-8: only a
+				 * database in another encoding could hold it).  This
+				 * assessment is stored as unscreenable and the run goes
+				 * on; it is not tried again until it changes. */
+				if (o->log != NULL)
+					fprintf(o->log, "screen event=unscreenable assessment_ref=%s "
+					    "reason=\"%s\"\n", ref, err->msg);
+				ca_err_clear(err);
+				r = &unscreenable;
+				run->unscreenable++;
+			} else if (rc != 0) {
 				ca_err_prefix(err, "%s: ", ref);
 				PQclear(res);
 				goto fail;
@@ -1054,6 +1241,19 @@ screen_batch(PGconn *conn, ca_screener *sc, const ca_screen_run_opts *o, ca_scre
 		    store_params)) != 0)
 			goto fail;
 	}
+	if (run->screened > screened0) {
+		char actor_s[256], screened_s[32], limits_s[32], unscreenable_s[32];
+
+		snprintf(actor_s, sizeof actor_s, "%s", o->actor ? o->actor : "unknown");
+		snprintf(screened_s, sizeof screened_s, "%lld", run->screened - screened0);
+		snprintf(limits_s, sizeof limits_s, "%lld", run->limit_assessments - limits0);
+		snprintf(unscreenable_s, sizeof unscreenable_s, "%lld",
+		    run->unscreenable - unscreenable0);
+		if ((rc = ca_db_exec(conn, err, "recording the screening batch", record_batch, 6,
+		    (const char *[]){ actor_s, rsid_s, screened_s, o->all ? "true" : "false",
+		    limits_s, unscreenable_s })) != 0)
+			goto fail;
+	}
 	if ((rc = ca_db_commit(conn, err)) != 0)
 		goto fail;
 	return 0;
@@ -1062,13 +1262,21 @@ fail:
 	return rc;
 }
 
+/* Assessments already screened under this rule set as they stand, before
+ * the run touches anything (none when everything is to be screened again). */
+static const char count_up_to_date[] =
+	"SELECT count(*) FROM assessments a WHERE NOT $2::boolean AND EXISTS"
+	" (SELECT 1 FROM screenings s WHERE s.rule_set_id = $1::bigint"
+	"   AND s.assessment_id = a.id AND s.assessment_revision = a.revision)";
+
 int
 ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, ca_err *err)
 {
-	long long last = 0, rows, total = 0;
+	long long last = 0, rows;
 	ca_screener *sc = NULL;
 	ca_strbuf chunk;
 	PGresult *res;
+	char rsid[32];
 	double t0 = seconds_now();
 	int rc;
 
@@ -1079,6 +1287,15 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 	if (run->rules == NULL)
 		return ca_err_set(err, CA_EX_NOINPUT, "screen: no screening rules are stored yet; "
 		    "load them with `caseaudit forms load forms/screening.yaml`");
+	/* Counted before the first batch: afterwards, what this run left
+	 * alone could not be told from what another run screened meanwhile. */
+	snprintf(rsid, sizeof rsid, "%lld", run->rule_set_id);
+	res = ca_db_query(conn, err, "counting assessments already screened", count_up_to_date,
+	    2, (const char *[]){ rsid, o->all ? "true" : "false" });
+	if (res == NULL)
+		return err->code;
+	run->up_to_date = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
 	if ((rc = ca_screener_new(run->rules, &sc, err)) != 0)
 		return rc;
 	for (int n = 1; ; n++) {
@@ -1096,29 +1313,6 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 			break;
 	}
 	run->seconds = seconds_now() - t0;
-	res = ca_db_query(conn, err, "counting assessments", "SELECT count(*) FROM assessments",
-	    0, NULL);
-	if (res == NULL) {
-		rc = err->code;
-		goto out;
-	}
-	total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	run->up_to_date = total > run->screened ? total - run->screened : 0;
-	if (run->screened > 0) {
-		char rsid[32], screened[32], hits[32];
-
-		snprintf(rsid, sizeof rsid, "%lld", run->rule_set_id);
-		snprintf(screened, sizeof screened, "%lld", run->screened);
-		snprintf(hits, sizeof hits, "%lld", run->limit_assessments);
-		rc = ca_db_exec(conn, err, "recording the screening run",
-		    "INSERT INTO events (actor, action, entity, entity_id, after)"
-		    " VALUES ($1, 'screening.run', 'screening_rule_set', $2,"
-		    "  jsonb_build_object('screened', $3::bigint, 'all', $4::boolean,"
-		    "   'limit_hit_assessments', $5::bigint))", 5,
-		    (const char *[]){ o->actor ? o->actor : "unknown", rsid, screened,
-		    o->all ? "true" : "false", hits });
-	}
 out:
 	ca_screener_free(sc);
 	ca_strbuf_free(&chunk);

@@ -53,6 +53,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "redact.h"
 #include "rules.h"
 #include "strbuf.h"
 
@@ -91,7 +92,8 @@ typedef struct ca_screen_limit {
 	const char *rule;          /* rule id, or "personal_data" */
 	size_t pattern;            /* 1-based place in the rule's patterns; 0: the whole rule */
 	const char *limit;         /* "match_limit", "depth_limit", "heap_limit",
-	                            * "jit_stack", "memory", "too_many_matches" */
+	                            * "jit_stack", "memory", "too_many_matches";
+	                            * stored runs also "invalid_text" (below) */
 } ca_screen_limit;
 
 typedef struct ca_screen_result {
@@ -141,7 +143,16 @@ int  ca_flag_named(const char *id);
  * `all`, every assessment again.  In batches, each its own transaction, read
  * through a cursor a few rows at a time; results are stored with ON
  * CONFLICT, so a run killed at any moment loses at most one batch and a
- * second run does only what is left.
+ * second run does only what is left.  Each batch is recorded in the trail
+ * (event `screening.batch`: screened, all, limit_hit_assessments,
+ * unscreenable) in the same transaction as its results.
+ *
+ * A narrative screening refuses (text that is not UTF-8, which only a
+ * database in another encoding could hold) does not stop the run: it is
+ * logged by assessment_ref, counted as unscreenable, and stored with no
+ * match, the personal_data flag (it could not be checked) and one limit
+ * hit, rule "screening", pattern 0, limit "invalid_text"; it is not tried
+ * again until it changes.
  */
 
 typedef struct pg_conn PGconn;
@@ -166,8 +177,11 @@ typedef struct ca_screen_run_limit {
 
 typedef struct ca_screen_run {
 	long long rule_set_id;
-	long long screened;        /* this run */
-	long long up_to_date;      /* left alone: already screened as they are */
+	long long screened;        /* this run (unscreenable ones included) */
+	/* Already screened under this rule set, as they stood, when the run
+	 * began (0 with `all`): not those another run screened meanwhile. */
+	long long up_to_date;
+	long long unscreenable;    /* stored as not screenable (see above) */
 	unsigned long long bytes;  /* narrative bytes screened */
 	double seconds;            /* screening and storing, wall clock */
 	long long flags[CA_FLAG_COUNT];    /* this run, per flag */
@@ -204,13 +218,17 @@ int  ca_screen_by_provider(PGconn *conn, long long rule_set_id, ca_screen_provid
 void ca_screen_providers_free(ca_screen_provider *rows, size_t n);
 
 /* For tests and benchmarks: turn the literal prefilter off (results must
- * not change, only speed), JIT, or the personal-data check; and how many
- * patterns ran and were skipped since the screener was made. */
+ * not change, only speed; the redactor's windows around digits go off with
+ * it, so that every pattern scans the whole text), JIT, or the
+ * personal-data check; and how many patterns ran and were skipped since
+ * the screener was made. */
 void ca_screener_set_prefilter(ca_screener *s, int on);
 /* Use the PCRE2 interpreter even where JIT code exists: the path taken on
  * platforms without JIT, where the depth and heap limits apply. */
 void ca_screener_set_jit(ca_screener *s, int on);
 void ca_screener_set_personal_data(ca_screener *s, int on);
+/* The screener's redactor, for tests that tune its limits. */
+ca_redactor *ca_screener_redactor(ca_screener *s);
 void ca_screener_stats(const ca_screener *s, size_t *patterns_run, size_t *patterns_skipped);
 
 #endif

@@ -22,8 +22,9 @@ plain_ascii_word(const unsigned char *s)
 	return (w & HIGH_BITS) == 0 && ((w - LOW_BITS) & ~w & HIGH_BITS) == 0;
 }
 
-enum ca_utf8_result
-ca_utf8_check(const unsigned char *s, size_t n, size_t *where)
+/* ca_utf8_check, noting in *wide whether a byte >= 0x80 was seen. */
+static enum ca_utf8_result
+check(const unsigned char *s, size_t n, size_t *where, int *wide)
 {
 	size_t i = 0;
 
@@ -44,6 +45,7 @@ ca_utf8_check(const unsigned char *s, size_t n, size_t *where)
 			i++;
 			continue;
 		}
+		*wide = 1;
 		if (c >= 0xC2 && c <= 0xDF)
 			more = 1;
 		else if (c >= 0xE0 && c <= 0xEF) {
@@ -81,15 +83,33 @@ ca_utf8_check(const unsigned char *s, size_t n, size_t *where)
 	return CA_UTF8_OK;
 }
 
+enum ca_utf8_result
+ca_utf8_check(const unsigned char *s, size_t n, size_t *where)
+{
+	int wide = 0;
+
+	return check(s, n, where, &wide);
+}
+
 int
 ca_utf8_valid_for_matching(const char *s, size_t n, size_t *where)
 {
+	int ascii;
+
+	return ca_utf8_valid_for_matching_ascii(s, n, where, &ascii);
+}
+
+int
+ca_utf8_valid_for_matching_ascii(const char *s, size_t n, size_t *where, int *ascii)
+{
 	size_t off = 0;
+	int wide = 0;
 
 	for (;;) {
 		size_t at;
-		enum ca_utf8_result res = ca_utf8_check((const unsigned char *)s + off, n - off, &at);
+		enum ca_utf8_result res = check((const unsigned char *)s + off, n - off, &at, &wide);
 
+		*ascii = !wide;
 		if (res == CA_UTF8_OK)
 			return 1;
 		if (res == CA_UTF8_INVALID) {

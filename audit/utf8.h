@@ -25,5 +25,8 @@ enum ca_utf8_result ca_utf8_check(const unsigned char *s, size_t n, size_t *wher
  * (they are characters to PCRE2); otherwise *where is the first bad byte.
  * What must hold before matching with PCRE2_NO_UTF_CHECK. */
 int ca_utf8_valid_for_matching(const char *s, size_t n, size_t *where);
+/* The same, and *ascii set to whether every byte is below 0x80 (so that a
+ * character is a byte), when the text is valid. */
+int ca_utf8_valid_for_matching_ascii(const char *s, size_t n, size_t *where, int *ascii);
 
 #endif

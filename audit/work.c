@@ -242,7 +242,8 @@ run_screen(PGconn *conn, const ca_job *job, const ca_work_config *cfg, char *sum
 		return 0;
 	}
 	if (rc == 0)
-		snprintf(summary, size, "screened=%lld", r.screened);
+		snprintf(summary, size, "screened=%lld unscreenable=%lld", r.screened,
+		    r.unscreenable);
 	ca_screen_run_free(&r);
 	return rc;
 }

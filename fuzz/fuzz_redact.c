@@ -14,7 +14,9 @@
  *   - ca_redact's output is exactly the text with each span replaced by its
  *     label, and is itself valid UTF-8;
  *   - the PCRE2 interpreter finds the same spans as JIT (small inputs only:
- *     the interpreter is much slower in UTF mode).
+ *     the interpreter is much slower in UTF mode);
+ *   - trying the digit-bearing kinds only in the windows around digits
+ *     finds the same spans as scanning the whole text with every pattern.
  *
  * CASEAUDIT_FUZZ_STRICT=1 in the environment adds one more check, not a
  * documented promise but worth knowing about: redacting the output again
@@ -41,6 +43,7 @@
 
 static ca_redactor *jit;      /* the redactor as the program uses it */
 static ca_redactor *interp;   /* the same patterns without JIT */
+static ca_redactor *scanner;  /* every pattern over the whole text, no windows */
 static int strict;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -55,11 +58,13 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	strict = s != NULL && strcmp(s, "1") == 0;
-	if (ca_redactor_new(&jit, &err) != 0 || ca_redactor_new(&interp, &err) != 0) {
+	if (ca_redactor_new(&jit, &err) != 0 || ca_redactor_new(&interp, &err) != 0 ||
+	    ca_redactor_new(&scanner, &err) != 0) {
 		fprintf(stderr, "fuzz_redact: %s\n", err.msg);
 		exit(1);
 	}
 	ca_redactor_set_jit(interp, 0);
+	ca_redactor_set_windows(scanner, 0);
 	return 0;
 }
 
@@ -119,6 +124,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	REQUIRE(out.len == want.len && (out.len == 0 || memcmp(out.data, want.data, out.len) == 0),
 	    "ca_redact's %zu bytes differ from the %zu the spans give", out.len, want.len);
 	REQUIRE(fuzz_valid_text((const uint8_t *)out.data, out.len), "the output is not UTF-8");
+
+	rc = ca_redact_find(scanner, text, size, &other, &nother, &err);
+	REQUIRE(rc == 0, "scanning gave %d (%s)", rc, err.msg);
+	REQUIRE(nother == n, "the windows found %zu spans, a scan %zu", n, nother);
+	for (size_t i = 0; i < n; i++)
+		REQUIRE(spans[i].kind == other[i].kind && spans[i].start == other[i].start &&
+		    spans[i].end == other[i].end, "span %zu: windows %s [%zu, %zu), "
+		    "scan %s [%zu, %zu)", i, ca_pii_name(spans[i].kind), spans[i].start,
+		    spans[i].end, ca_pii_name(other[i].kind), other[i].start, other[i].end);
+	free(other);
+	other = NULL;
 
 	if (size <= INTERP_MAX) {
 		rc = ca_redact_find(interp, text, size, &other, &nother, &err);

@@ -15,8 +15,10 @@
  *     matches, as the flag definitions in screen.h say;
  *   - the JSON of the result is well-formed JSON and valid UTF-8;
  *   - the literal prefilter never changes a result (rules.h: "results must
- *     not change, only speed"): a screener with it turned off gives the
- *     same result, and so does the PCRE2 interpreter in place of JIT for
+ *     not change, only speed"): a screener with it turned off (and with
+ *     it the redactor's windows around digits, so that every pattern
+ *     scans the whole text) gives the same result, and so does the PCRE2
+ *     interpreter in place of JIT for
  *     small inputs.  These comparisons are skipped when a limit was hit,
  *     as a limit depends on how the search was made.
  *

@@ -2,9 +2,11 @@
  * test_redact.c - redaction: what is masked, what is left alone, where
  * exactly, and that no input makes it slow, wrong or silent.
  *
- * The tables of examples run twice, once with PCRE2's JIT and once with
- * its interpreter (the path taken where PCRE2 has no JIT), and must give
- * the same text both times.  The command itself is run as users run it,
+ * The tables of examples run four times: with PCRE2's JIT and with its
+ * interpreter (the path taken where PCRE2 has no JIT), each with the
+ * digit-bearing kinds tried only in the windows around digits (as always)
+ * and with every pattern scanning the whole text; all four must give the
+ * same text.  The command itself is run as users run it,
  * with standard input from a file.
  */
 #ifndef _POSIX_C_SOURCE
@@ -95,7 +97,10 @@ test_teardown(void **state)
 	fx *f = *state;
 
 	ca_redactor_set_jit(f->r, 1);
+	ca_redactor_set_windows(f->r, 1);
 	ca_redactor_set_match_limit(f->r, CA_REDACT_MATCH_LIMIT);
+	ca_redactor_set_depth_limit(f->r, CA_REDACT_DEPTH_LIMIT);
+	ca_redactor_set_heap_limit(f->r, CA_REDACT_HEAP_LIMIT_KB);
 	ca_strbuf_reset(&f->out);
 	free(f->spans);
 	f->spans = NULL;
@@ -143,22 +148,54 @@ typedef struct example {
 	const char *in, *want;  /* want NULL: left exactly as it was */
 } example;
 
-/* Each example, with JIT and with the interpreter. */
+/* Each example, with JIT and with the interpreter, with windows and
+ * scanning. */
 static void
 check_examples(fx *f, const example *ex, size_t n)
 {
-	for (int jit = 1; jit >= 0; jit--) {
+	for (int mode = 0; mode < 4; mode++) {
+		int jit = mode < 2, windows = mode % 2 == 0;
+
 		ca_redactor_set_jit(f->r, jit);
+		ca_redactor_set_windows(f->r, windows);
 		for (size_t i = 0; i < n; i++) {
 			const char *want = ex[i].want ? ex[i].want : ex[i].in;
 			const char *got = mask(f, ex[i].in);
 
 			if (strcmp(got, want) != 0)
-				fail_msg("%s: redacting \"%s\"\n  got  \"%s\"\n  want \"%s\"",
-				    jit ? "JIT" : "interpreter", ex[i].in, got, want);
+				fail_msg("%s, %s: redacting \"%s\"\n  got  \"%s\"\n  want \"%s\"",
+				    jit ? "JIT" : "interpreter", windows ? "windows" : "scan",
+				    ex[i].in, got, want);
 		}
 	}
 	ca_redactor_set_jit(f->r, 1);
+	ca_redactor_set_windows(f->r, 1);
+}
+
+/* The spans of text with windows and with scans of the whole text, which
+ * must be the same; how many there were. */
+static size_t
+windows_agree(fx *f, const char *text, size_t len)
+{
+	size_t n;
+
+	ca_redactor_set_windows(f->r, 0);
+	n = find(f, text, len);
+	free(f->spans2);
+	f->spans2 = f->spans;
+	f->spans = NULL;
+	ca_redactor_set_windows(f->r, 1);
+	if (find(f, text, len) != n)
+		fail_msg("windows found %zu spans, a scan %zu, in \"%.*s\"", f->n, n,
+		    len > 200 ? 200 : (int)len, text);
+	for (size_t i = 0; i < n; i++)
+		if (f->spans[i].kind != f->spans2[i].kind || f->spans[i].start != f->spans2[i].start ||
+		    f->spans[i].end != f->spans2[i].end)
+			fail_msg("span %zu: windows %s [%zu, %zu), scan %s [%zu, %zu), in \"%.*s\"", i,
+			    ca_pii_name(f->spans[i].kind), f->spans[i].start, f->spans[i].end,
+			    ca_pii_name(f->spans2[i].kind), f->spans2[i].start, f->spans2[i].end,
+			    len > 200 ? 200 : (int)len, text);
+	return n;
 }
 
 #define CHECK(f, table) check_examples((f), (table), sizeof (table) / sizeof (table)[0])
@@ -507,6 +544,124 @@ unicode_offsets(void **state)
 	assert_int_equal(find(f, joined, strlen(joined)), 0);
 }
 
+/* ---- The windows around digits ----------------------------------------- */
+
+/* Where a window begins and ends: identifiers at the very start and end of
+ * a text, on either side of a line break, touching one another, with
+ * non-ASCII characters around and inside them, and dates of birth with
+ * the most words the pattern allows before the first digit. */
+static void
+window_edges(void **state)
+{
+	static const example ex[] = {
+		{ "GIR 0AA", "[postcode]" },            /* 3 letters before the digit */
+		{ "gir\xC2\xA0" "0aa at the start", "[postcode] at the start" },
+		{ "at the end GIR0AA", "at the end [postcode]" },
+		{ "EC1A 1BB", "[postcode]" },
+		{ "x EC1A 1BB", "x [postcode]" },
+		{ "SW1A 1AA\n", "[postcode]\n" },
+		{ "\nSW1A 1AA", "\n[postcode]" },
+		{ "LS1\n4AB", NULL },                    /* a line break is no space */
+		{ "LS1 4AB\nLS2 7UE", "[postcode]\n[postcode]" },
+		{ "LS1 4AB LS2 7UE", "[postcode] [postcode]" },
+		{ "LS1 4AB,LS2 7UE", "[postcode],[postcode]" },
+		{ "LS14AB9434765919", NULL },             /* one word */
+		{ "9434765919 LS1 4AB 07700 900123", "[NHS number] [postcode] [phone]" },
+		{ "07700 900123LS1 4AB", "[phone]LS1 4AB" },  /* not after a digit */
+		/* KELVIN SIGN and LONG S stand for K and S when case is ignored:
+		 * three and two bytes, no counted character */
+		{ "\xE2\x84\xAAT1 1AA", "[postcode]" },
+		{ "at \xC5\xBFW1A 1AA.", "at [postcode]." },
+		{ "\xE2\x84\xAA\xE2\x84\xAA" "1 1AA", "[postcode]" },
+		{ "Si\xC3\xA2n, LS1 4AB \xF0\x9F\x98\x80", "Si\xC3\xA2n, [postcode] \xF0\x9F\x98\x80" },
+		{ "\xC3\xA9LS1 4AB", NULL },              /* é is a letter */
+		{ "\xE2\x80\x9CLS1 4AB\xE2\x80\x9D", "\xE2\x80\x9C[postcode]\xE2\x80\x9D" },
+		{ "\xD9\xA3LS1 4AB", NULL },              /* an Arabic-Indic digit is \p{N} */
+		{ "LS1 4AB\xD9\xA3", NULL },
+		{ "(+44)7700 900123", "[phone]" },      /* 2 counted before the digit */
+		{ "(+44) 7700 900123 and +44 7700 900124", "[phone] and [phone]" },
+		{ "AS-01632960123", "AS-[phone]" },     /* a reference is still masked */
+		{ "ref AS-01632960123/07700 900123", "ref AS-[phone]/[phone]" },
+		{ "9434765919", "[NHS number]" },
+		{ "no 943 476 5919", "no [NHS number]" },
+		{ "943 476 5919\n943 476 5919", "[NHS number]\n[NHS number]" },
+		{ "\xC2\xA0" "943\xC2\xA0" "476\xC2\xA0" "5919\xC2\xA0", "\xC2\xA0[NHS number]\xC2\xA0" },
+		/* the most the DOB pattern takes before the first digit: 30 */
+		{ "date of birth): was the (September. 12, 1941",
+		  "date of birth): was the ([date of birth]" },
+		{ "7 date of birth): was the (September. 12, 1941 8",
+		  "7 date of birth): was the ([date of birth] 8" },
+		{ "Date\tof\nbirth \xE2\x80\x94 is the 1st of June 1941",
+		  "Date\tof\nbirth \xE2\x80\x94 is the [date of birth]" },
+		{ "DOB wa\xC5\xBF 12/03/1941", "DOB wa\xC5\xBF [date of birth]" },  /* LONG S */
+		{ "DOB\xE2\x80\x83\xE2\x80\x83\xE2\x80\x83" "12/03/1941",
+		  "DOB\xE2\x80\x83\xE2\x80\x83\xE2\x80\x83[date of birth]" },  /* em spaces */
+		{ "DOB 12/03/1941", "DOB [date of birth]" },
+		{ "b. 1/1/41", "b. [date of birth]" },
+		{ "12/03/1941 DOB", NULL },
+	};
+
+	CHECK(*state, ex);
+}
+
+/* Text made at random from the pieces identifiers are made of: the windows
+ * find exactly what scanning the whole text finds. */
+static void
+windows_match_scans(void **state)
+{
+	static const char *const pieces[] = {
+		"0", "1", "4", "7", "9", "00", "44", "07700", "900123", "943", "476", "5919",
+		"1941", "12", "/", "-", ".", " ", "  ", "\n", "\t", "\xC2\xA0", "\xE2\x80\x83",
+		"+", "(", ")", "(0)", ":", ",", "A", "a", "B", "b", "b.", "D", "d", "o", "M", "m",
+		"SW", "LS", "1A", "1AA", "4AB", "8TH", "GIR", "gir", "EC", "th", "st",
+		"DOB", "D.O.B.", "dob", "date of birth", "born", "born on", "is", "was",
+		"the", "of", "March", "Sept", "september", "@", "x@example.org",
+		"\xE2\x84\xAA", "\xC5\xBF", "\xC3\xA9", "\xD9\xA3", "\xF0\x9F\x98\x80", "AS-",
+		"word", "\0",
+	};
+	fx *f = *state;
+	uint32_t x = 12345u;
+	char text[512];
+	size_t found = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		size_t len = 0, k = next_rand(&x) % 24;
+
+		for (size_t j = 0; j < k; j++) {
+			const char *p = pieces[next_rand(&x) % (sizeof pieces / sizeof pieces[0])];
+			size_t pl = *p ? strlen(p) : 1;
+
+			memcpy(text + len, p, pl);
+			len += pl;
+		}
+		found += windows_agree(f, text, len);
+	}
+	/* the pieces do make identifiers, often */
+	assert_true(found > 1000);
+}
+
+/* The hostile inputs below, with windows and without. */
+static void
+windows_on_hostile_input(void **state)
+{
+	fx *f = *state;
+	size_t len = 1u * 1024 * 1024;
+	uint32_t x = 7u;
+
+	f->big = malloc(len);
+	assert_non_null(f->big);
+	/* digits in every window, and white space making DOB windows long */
+	for (size_t i = 0; i < len; i++)
+		f->big[i] = "0123456789 +()-/.bdBDoSWLA\n"[next_rand(&x) % 28];
+	assert_true(windows_agree(f, f->big, len) > 0);
+	/* DOB, a megabyte of spaces, then digits all the way */
+	memset(f->big, ' ', len);
+	memcpy(f->big, "DOB", 3);
+	for (size_t i = len / 2; i < len; i += 2)
+		f->big[i] = (char)('0' + i % 10);
+	windows_agree(f, f->big, len);
+}
+
 /* ---- Errors -------------------------------------------------------------- */
 
 static void
@@ -561,6 +716,7 @@ match_limit_is_an_error(void **state)
 		assert_null(f->spans);
 		assert_int_equal(f->n, 0);
 		assert_non_null(strstr(err.msg, "match limit"));
+		assert_string_equal(ca_redactor_limit_hit(f->r), "match_limit");
 		assert_null(strstr(err.msg, "anne"));   /* never the text */
 		ca_strbuf_reset(&f->out);
 		assert_int_equal(ca_redact(f->r, s, strlen(s), &f->out, &err), CA_EX_SOFTWARE);
@@ -568,6 +724,65 @@ match_limit_is_an_error(void **state)
 		ca_redactor_set_match_limit(f->r, CA_REDACT_MATCH_LIMIT);
 		assert_int_equal(find(f, s, strlen(s)), 2);
 	}
+}
+
+/* The interpreter (where PCRE2 has no JIT) also stops at its depth and heap
+ * limits, with the same error as the match limit and the limit named;
+ * never "nothing found".  JIT code is bound by the match limit alone. */
+static void
+depth_and_heap_limits(void **state)
+{
+	fx *f = *state;
+	const char *s = "Write to anne.smith@example.org about DOB 12/03/1941.";
+	static const struct {
+		int depth;              /* else the heap */
+		uint32_t value;
+		const char *words, *name;
+	} cases[] = {
+		{ 1, 1, "depth limit", "depth_limit" },
+		{ 0, 0, "heap limit", "heap_limit" },
+	};
+	ca_err err = { 0 };
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if (cases[i].depth)
+			ca_redactor_set_depth_limit(f->r, cases[i].value);
+		else
+			ca_redactor_set_heap_limit(f->r, cases[i].value);
+		ca_redactor_set_jit(f->r, 0);
+		ca_err_clear(&err);
+		free(f->spans);
+		f->spans = NULL;
+		assert_int_equal(ca_redact_find(f->r, s, strlen(s), &f->spans, &f->n, &err),
+		    CA_EX_SOFTWARE);
+		assert_null(f->spans);
+		assert_non_null(strstr(err.msg, cases[i].words));
+		assert_null(strstr(err.msg, "anne"));
+		assert_string_equal(ca_redactor_limit_hit(f->r), cases[i].name);
+		ca_strbuf_reset(&f->out);
+		assert_int_equal(ca_redact(f->r, s, strlen(s), &f->out, &err), CA_EX_SOFTWARE);
+		assert_int_equal(f->out.len, 0);
+		/* JIT ignores both, and finds the address and the date */
+		ca_redactor_set_jit(f->r, 1);
+		if (ca_redactor_uses_jit(f->r)) {
+			assert_int_equal(find(f, s, strlen(s)), 2);
+			assert_null(ca_redactor_limit_hit(f->r));
+		}
+		ca_redactor_set_depth_limit(f->r, CA_REDACT_DEPTH_LIMIT);
+		ca_redactor_set_heap_limit(f->r, CA_REDACT_HEAP_LIMIT_KB);
+		ca_redactor_set_jit(f->r, 0);
+		assert_int_equal(find(f, s, strlen(s)), 2);
+		assert_null(ca_redactor_limit_hit(f->r));
+	}
+	/* a failure that is no limit says so: invalid text */
+	ca_redactor_set_match_limit(f->r, 1);
+	ca_redactor_set_jit(f->r, 1);
+	free(f->spans);
+	f->spans = NULL;
+	assert_int_equal(ca_redact_find(f->r, s, strlen(s), &f->spans, &f->n, &err), CA_EX_SOFTWARE);
+	assert_non_null(ca_redactor_limit_hit(f->r));
+	assert_int_equal(ca_redact_find(f->r, "caf\xE9", 4, &f->spans, &f->n, &err), CA_EX_DATAERR);
+	assert_null(ca_redactor_limit_hit(f->r));
 }
 
 /* Nothing to do is not an error, even with no buffer at all. */
@@ -911,9 +1126,13 @@ main(void)
 		T(mixed_text),
 		T(overlapping),
 		T(unicode_offsets),
+		T(window_edges),
+		T(windows_match_scans),
+		T(windows_on_hostile_input),
 		T(invalid_utf8),
 		T(nul_bytes_pass_through),
 		T(match_limit_is_an_error),
+		T(depth_and_heap_limits),
 		T(empty_text),
 		T(labels_and_names),
 		T(big_digits_and_spaces),

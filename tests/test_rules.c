@@ -416,6 +416,11 @@ test_prefilter_strings(void **state)
 	expect_literals("\\bfalls(?= prevention)", " prevention ~ falls @0");
 	/* an unbounded repeat before the string: filter yes, anchor no */
 	expect_literals("\\w+ said", " said ~ -");
+	/* a common word filters nothing, but is still a place to try the
+	 * pattern instead of scanning the text; a rarer string anchors first */
+	expect_literals("\\bif [^.;]{3,60} then\\b", "- ~ if  @0");
+	expect_literals("\\bwith [a-z]+ carer\\b", " carer ~ with  @0");
+	expect_literals("\\bif you (?:fall|trip)\\b", "if you fall|if you trip ~ if you fall|if you trip @0");
 	/* nothing of three characters or more: the pattern always runs */
 	expect_literals("\"[^\"]{2,60}\"", "- ~ -");
 	expect_literals("\\b(?:a|b)c\\b", "- ~ -");
@@ -431,6 +436,47 @@ test_prefilter_strings(void **state)
 	expect_literals("hoarding|\\w+", "- ~ -");
 }
 
+/* Whether every match of a pattern begins with \b (so that screening need
+ * not try it between two word characters). */
+static int
+starts_b(const char *pattern)
+{
+	char yaml[1024];
+	checked c;
+	int b;
+
+	snprintf(yaml, sizeof yaml, "rules:\n  - id: a\n    category: risk\n    patterns: ['%s']\n",
+	    pattern);
+	check_text(yaml, &c);
+	if (c.rs == NULL)
+		fail_msg("%s: %s", pattern, c.problems);
+	b = ca_ruleset_rule(c.rs, 0)->patterns[0].starts_b;
+	checked_free(&c);
+	return b;
+}
+
+static void
+test_leading_word_boundary(void **state)
+{
+	(void)state;
+	assert_true(starts_b("\\bmeals?\\b"));
+	assert_true(starts_b("\\b(?:is|are) unable to\\b"));
+	assert_true(starts_b("\\bfoo|\\bbar"));
+	assert_true(starts_b("\\b\\w+ said"));
+	/* an alternative without it, or anything before it: not proved */
+	assert_false(starts_b("\\bfoo|bar"));
+	assert_false(starts_b("foo|\\bbar"));
+	assert_false(starts_b("meals\\b"));
+	assert_false(starts_b("(?:\\bfoo)"));
+	assert_false(starts_b("(?i)\\bfoo"));
+	assert_false(starts_b("(?<!no )\\bfalls\\b"));
+	assert_false(starts_b("\\Bfoo"));
+	assert_false(starts_b("\\\\bfoo"));       /* a backslash, then "bfoo" */
+	/* syntax the reader does not follow proves nothing */
+	assert_false(starts_b("\\bfoo(?#()|bar"));    /* a comment, then another alternative */
+	assert_false(starts_b("\\b\\Qfoo|bar\\E"));
+}
+
 /* The automaton finds every string, ignoring case, including the two
  * characters outside ASCII that PCRE2 matches to ASCII letters. */
 static void
@@ -438,8 +484,9 @@ test_literal_scan(void **state)
 {
 	checked c;
 	unsigned char present[16];
+	unsigned found[16];
 	ca_literal_hits hits = { .max = 100 };
-	size_t k = 0, s = 0;
+	size_t k = 0, s = 0, nfound = 0;
 
 	(void)state;
 	check_text("rules:\n  - id: a\n    category: risk\n"
@@ -452,9 +499,18 @@ test_literal_scan(void **state)
 			s = i;
 	}
 	memset(present, 0, sizeof present);
-	assert_int_equal(ca_ruleset_find_literals(c.rs, "A SAFE place", 12, present, &hits), 0);
+	assert_int_equal(ca_ruleset_find_literals(c.rs, "A SAFE place", 12, present, found,
+	    &nfound, &hits), 0);
 	assert_int_equal(present[s], 1);
 	assert_int_equal(present[k], 0);
+	/* the strings found, each once: "safe" and "afe" */
+	assert_int_equal(nfound, 2);
+	assert_true(found[0] != found[1] && present[found[0]] && present[found[1]]);
+	/* a string already present is not listed again */
+	assert_int_equal(ca_ruleset_find_literals(c.rs, "safe, safe kettle", 17, present, found,
+	    &nfound, NULL), 0);
+	assert_int_equal(nfound, 3);
+	assert_int_equal(found[2], k);
 	/* "safe" and its suffix "afe" both end at byte 6 */
 	assert_int_equal(hits.n, 2);
 	assert_int_equal(hits.v[0].end, 6);
@@ -462,17 +518,159 @@ test_literal_scan(void **state)
 	/* KELVIN SIGN (3 bytes) for K, LONG S (2 bytes) for s */
 	memset(present, 0, sizeof present);
 	assert_int_equal(ca_ruleset_find_literals(c.rs, "\xE2\x84\xAA" "ettle \xC5\xBF" "afe",
-	    14, present, &hits), 0);
+	    14, present, NULL, NULL, &hits), 0);
 	assert_int_equal(present[k], 1);
 	assert_int_equal(present[s], 1);
 	assert_int_equal(hits.v[0].end, 8);
 	/* more occurrences than max: present stays complete */
 	hits.max = 1;
 	memset(present, 0, sizeof present);
-	assert_int_equal(ca_ruleset_find_literals(c.rs, "safe kettle", 11, present, &hits), 0);
+	assert_int_equal(ca_ruleset_find_literals(c.rs, "safe kettle", 11, present, NULL, NULL,
+	    &hits), 0);
 	assert_true(hits.overflow);
 	assert_int_equal(present[k], 1);
 	free(hits.v);
+	free(hits.tmp);
+	checked_free(&c);
+}
+
+/* Every occurrence of string lit in text, found the slow way, reading
+ * KELVIN SIGN as k and LONG S as s: appended to v as (end, literal). */
+static size_t
+naive_occurrences(const char *text, size_t len, const char *lit, unsigned id,
+    ca_literal_hit *v, size_t n)
+{
+	for (size_t i = 0; i < len; i++) {
+		size_t at = i, j = 0;
+
+		for (; lit[j] != '\0' && at < len; j++) {
+			unsigned char c = (unsigned char)text[at];
+
+			if (c == 0xE2 && at + 2 < len && (unsigned char)text[at + 1] == 0x84 &&
+			    (unsigned char)text[at + 2] == 0xAA) {
+				c = 'k';
+				at += 3;
+			} else if (c == 0xC5 && at + 1 < len && (unsigned char)text[at + 1] == 0xBF) {
+				c = 's';
+				at += 2;
+			} else
+				at++;
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c - 'A' + 'a');
+			if (c != (unsigned char)lit[j])
+				break;
+		}
+		if (lit[j] == '\0')
+			v[n++] = (ca_literal_hit){ at, id };
+	}
+	return n;
+}
+
+static size_t
+count_zero(const unsigned char *v, size_t n)
+{
+	size_t z = 0;
+
+	for (size_t i = 0; i < n; i++)
+		z += v[i] == 0;
+	return z;
+}
+
+static int
+by_end_then_literal(const void *a, const void *b)
+{
+	const ca_literal_hit *x = a, *y = b;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return (x->literal > y->literal) - (x->literal < y->literal);
+}
+
+/* Long texts are scanned in two stretches side by side: whatever straddles
+ * the middle, and whatever non-ASCII characters stand near it, every
+ * occurrence is found once, as a search for each string finds them. */
+static void
+test_literal_scan_long(void **state)
+{
+	static const char *const pieces[] = {
+		"kettle", "KETTLE", "\xE2\x84\xAA", "ettle", "safe", "\xC5\xBF", "afe", "stairs",
+		"risk", "ri\xC5\xBFk", "sksk", "abcdefghijklmnopqrst", " ", " ", "\xC3\xA9",
+		"\xF0\x9F\x98\x80", "x", ".", "kkkk",
+		/* the longest string there can be (16 characters), in the most
+		 * bytes it can take (48) */
+		"\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA"
+		"\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA"
+		"\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA\xE2\x84\xAA",
+	};
+	checked c;
+	unsigned char present[32];
+	unsigned found[32];
+	ca_literal_hits hits = { .max = 100000 };
+	ca_literal_hit *want = malloc(20000 * sizeof *want);
+	char *text = malloc(4000);
+	uint32_t x = 99u;
+
+	(void)state;
+	assert_non_null(want);
+	assert_non_null(text);
+	check_text("rules:\n  - id: a\n    category: risk\n"
+	    "    patterns: ['\\bkettle\\b', '\\bsafe\\b', '\\bafe\\b', 'stairs', 'risks?', "
+	    "'sksk', 'abcdefghijklmnopqrst', 'kkkkkkkkkkkkkkkkkk']\n", &c);
+	for (int trial = 0; trial < 3000; trial++) {
+		size_t len = 0, nwant = 0, nfound = 0, target;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		target = x % 3000;
+		while (len < target) {
+			const char *p;
+
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			p = pieces[x % (sizeof pieces / sizeof pieces[0])];
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		for (size_t i = 0; i < ca_ruleset_literal_count(c.rs); i++)
+			nwant = naive_occurrences(text, len, ca_ruleset_literal(c.rs, i), (unsigned)i,
+			    want, nwant);
+		memset(present, 0, sizeof present);
+		assert_int_equal(ca_ruleset_find_literals(c.rs, text, len, present, found, &nfound,
+		    &hits), 0);
+		assert_false(hits.overflow);
+		for (size_t i = 1; i < hits.n; i++)
+			if (hits.v[i - 1].end > hits.v[i].end)
+				fail_msg("trial %d: occurrence %zu ends at %zu, after the next (%zu)",
+				    trial, i - 1, hits.v[i - 1].end, hits.v[i].end);
+		if (hits.n != nwant)
+			fail_msg("trial %d, %zu bytes: %zu occurrences found, %zu there", trial, len,
+			    hits.n, nwant);
+		qsort(hits.v, hits.n, sizeof *hits.v, by_end_then_literal);
+		qsort(want, nwant, sizeof *want, by_end_then_literal);
+		for (size_t i = 0; i < nwant; i++)
+			if (hits.v[i].end != want[i].end || hits.v[i].literal != want[i].literal)
+				fail_msg("trial %d, %zu bytes: occurrence %zu is \"%s\" ending at %zu, "
+				    "want \"%s\" ending at %zu", trial, len, i,
+				    ca_ruleset_literal(c.rs, hits.v[i].literal), hits.v[i].end,
+				    ca_ruleset_literal(c.rs, want[i].literal), want[i].end);
+		for (size_t i = 0; i < ca_ruleset_literal_count(c.rs); i++) {
+			int there = 0;
+
+			for (size_t k = 0; k < nwant; k++)
+				there |= want[k].literal == i;
+			assert_int_equal(present[i], there);
+		}
+		for (size_t i = 0; i < nfound; i++)
+			assert_true(present[found[i]]);
+		assert_int_equal(nfound, memchr(present, 1, sizeof present) == NULL ? 0 :
+		    (size_t)(sizeof present - (size_t)count_zero(present, sizeof present)));
+	}
+	free(hits.v);
+	free(hits.tmp);
+	free(want);
+	free(text);
 	checked_free(&c);
 }
 
@@ -490,7 +688,9 @@ main(void)
 		cmocka_unit_test(test_all_problems_at_once),
 		cmocka_unit_test(test_bad_yaml),
 		cmocka_unit_test(test_prefilter_strings),
+		cmocka_unit_test(test_leading_word_boundary),
 		cmocka_unit_test(test_literal_scan),
+		cmocka_unit_test(test_literal_scan_long),
 	};
 
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "generate.h"
+#include "migrate.h"
 #include "narrative.h"
 #include "rng.h"
 #include "output.h"
@@ -31,6 +32,23 @@
 #include "yamltree.h"
 
 static char rules_path[4096];
+
+/* Set to make the next realloc in this program fail (see CMakeLists.txt:
+ * the program is linked with --wrap=realloc). */
+static int fail_next_realloc;
+
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	if (fail_next_realloc) {
+		fail_next_realloc = 0;
+		return NULL;
+	}
+	return __real_realloc(p, n);
+}
 
 /* The shipped rules, compiled once, and a screener over them. */
 typedef struct fixture {
@@ -420,6 +438,56 @@ test_personal_data(void **state)
 	EXPECT_TRUE(!has_flag(screen(t), "personal_data"), t);
 }
 
+/* The personal-data check under a PCRE2 limit: a limit hit on
+ * "personal_data", named as PCRE2 names it, and the narrative flagged (it
+ * could not be fully checked), while the rules are still evaluated.  Out of
+ * memory is not a limit: it is an error of the screening. */
+static void
+test_personal_data_limits_and_memory(void **state)
+{
+	const char *t = "NHS number 943 476 5919; she enjoys her meals.";
+	const ca_screen_result *r;
+	ca_screener *sc;
+	ca_redactor *rd;
+	ca_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(ca_screener_new(fx.rs, &sc, &err), 0);
+	rd = ca_screener_redactor(sc);
+	ca_redactor_set_match_limit(rd, 1);
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_int_equal(r->nlimits, 1);
+	assert_string_equal(r->limits[0].rule, "personal_data");
+	assert_int_equal(r->limits[0].pattern, 0);
+	assert_string_equal(r->limits[0].limit, "match_limit");
+	assert_true((r->flags >> CA_FLAG_PERSONAL_DATA) & 1u);
+	assert_true(has_outcome(r, "nutrition"));
+	ca_redactor_set_match_limit(rd, CA_REDACT_MATCH_LIMIT);
+	/* the interpreter's depth limit, by its name */
+	ca_redactor_set_jit(rd, 0);
+	ca_redactor_set_depth_limit(rd, 1);
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_int_equal(r->nlimits, 1);
+	assert_string_equal(r->limits[0].limit, "depth_limit");
+	ca_redactor_set_depth_limit(rd, CA_REDACT_DEPTH_LIMIT);
+	ca_redactor_set_jit(rd, 1);
+	/* a clean run, which also leaves the screener's own lists big enough
+	 * for this text: the next allocation is the redactor's */
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_int_equal(r->nlimits, 0);
+	fail_next_realloc = 1;
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), CA_EX_SOFTWARE);
+	assert_false(fail_next_realloc);
+	assert_non_null(strstr(err.msg, "personal data"));
+	assert_non_null(strstr(err.msg, "out of memory"));
+	assert_null(strstr(err.msg, "943"));
+	/* and the next narrative is screened as usual */
+	assert_int_equal(ca_screen(sc, t, strlen(t), &r, &err), 0);
+	assert_true(has_rule(r, "personal_data.nhs_number"));
+	assert_int_equal(r->nlimits, 0);
+	ca_screener_free(sc);
+}
+
 /* ---- offsets and JSON ---------------------------------------------------- */
 
 static void
@@ -537,6 +605,125 @@ test_prefilter_changes_nothing(void **state)
 	ca_strbuf_free(&b);
 	ca_narr_free(n);
 	ca_screener_free(plain);
+}
+
+/* A screener keeps only the strings each narrative found between one
+ * narrative and the next, and clears just those: one narrative's strings
+ * and their places must never reach the next.  Each result is compared with
+ * that of a screener that has screened nothing before. */
+static void
+test_prefilter_state_between_narratives(void **state)
+{
+	static const char *const texts[] = {
+		"She has fallen twice on the stairs and her son is her main carer.",
+		"Her son is her main carer. She has fallen.",
+		"",
+		"stairs stairs stairs; no concerns about falls; carer's assessment offered",
+		"She enjoys cooking meals with her daughter, who is her carer.",
+		"x",
+		"She has fallen twice on the stairs and her son is her main carer.",
+	};
+	/* most of these patterns need no string, so always run */
+	static const char few_strings[] =
+		"rules:\n"
+		"  - id: any_word\n"
+		"    category: strengths\n"
+		"    patterns: ['\\b\\w{7}\\b', '(?i)^s']\n"
+		"  - id: meals\n"
+		"    category: outcome\n"
+		"    outcome: nutrition\n"
+		"    patterns: ['\\w+s\\b', '\\bmeals\\b']\n";
+	ca_ruleset *rs[2] = { fx.rs, rules_from_text(few_strings) };
+	ca_err err = { 0 };
+	ca_strbuf a, b;
+
+	(void)state;
+	ca_strbuf_init(&a);
+	ca_strbuf_init(&b);
+	for (int set = 0; set < 2; set++) {
+		ca_screener *used;
+
+		assert_int_equal(ca_screener_new(rs[set], &used, &err), 0);
+		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+			const ca_screen_result *r;
+			ca_screener *fresh;
+
+			assert_int_equal(ca_screen(used, texts[i], strlen(texts[i]), &r, &err), 0);
+			ca_strbuf_reset(&a);
+			ca_screen_json(r, &a);
+			assert_int_equal(ca_screener_new(rs[set], &fresh, &err), 0);
+			assert_int_equal(ca_screen(fresh, texts[i], strlen(texts[i]), &r, &err), 0);
+			ca_strbuf_reset(&b);
+			ca_screen_json(r, &b);
+			ca_screener_free(fresh);
+			if (strcmp(a.data, b.data) != 0)
+				fail_msg("rule set %d, text %zu: after the others\n%s\nalone\n%s", set, i,
+				    a.data, b.data);
+		}
+		ca_screener_free(used);
+	}
+	ca_ruleset_free(rs[1]);
+	ca_strbuf_free(&a);
+	ca_strbuf_free(&b);
+}
+
+/* An anchored pattern that begins with \b is not tried between two ASCII
+ * word characters; next to anything else it still is, and \b is PCRE2's
+ * to judge (é is a letter, an emoji is not).  The result is the same as a
+ * scan's. */
+static void
+test_word_boundary_skip(void **state)
+{
+	static const char *const texts[] = {
+		"unsafe safe _safe 9safe safe9 \xC3\xA9safe \xF0\x9F\x98\x80safe safe\xC3\xA9 Safe",
+		"rainfall fall falls fallen; footfall, free-fall (fall) \xC5\xBF" "afe",
+		"safe",
+		"xsafe",
+	};
+	ca_ruleset *rs = rules_from_text("rules:\n"
+	    "  - id: safe\n    category: strengths\n    patterns: ['\\bsafe\\b']\n"
+	    "  - id: fall\n    category: risk\n    patterns: ['\\bfall(?:s|en)?\\b', '\\bfall']\n");
+	ca_screener *with, *without;
+	ca_err err = { 0 };
+	ca_strbuf a, b;
+
+	(void)state;
+	assert_true(ca_ruleset_rule(rs, 0)->patterns[0].starts_b);
+	assert_int_equal(ca_screener_new(rs, &with, &err), 0);
+	assert_int_equal(ca_screener_new(rs, &without, &err), 0);
+	ca_screener_set_prefilter(without, 0);
+	ca_strbuf_init(&a);
+	ca_strbuf_init(&b);
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		const ca_screen_result *r;
+
+		assert_int_equal(ca_screen(with, texts[i], strlen(texts[i]), &r, &err), 0);
+		ca_strbuf_reset(&a);
+		ca_screen_json(r, &a);
+		assert_int_equal(ca_screen(without, texts[i], strlen(texts[i]), &r, &err), 0);
+		ca_strbuf_reset(&b);
+		ca_screen_json(r, &b);
+		assert_string_equal(a.data, b.data);
+	}
+	/* in the first text: "safe" at 7, after the emoji (4 bytes) at 41 and
+	 * "Safe" at 53; not inside a word, nor beside é */
+	{
+		const ca_screen_result *r;
+		size_t want[] = { 7, 41, 53 }, k = 0;
+
+		assert_int_equal(ca_screen(with, texts[0], strlen(texts[0]), &r, &err), 0);
+		for (size_t i = 0; i < r->nmatches; i++)
+			if (strcmp(r->matches[i].rule, "safe") == 0) {
+				assert_true(k < 3);
+				assert_int_equal(r->matches[i].start, want[k++]);
+			}
+		assert_int_equal(k, 3);
+	}
+	ca_screener_free(with);
+	ca_screener_free(without);
+	ca_ruleset_free(rs);
+	ca_strbuf_free(&a);
+	ca_strbuf_free(&b);
 }
 
 /* ---- limits --------------------------------------------------------------- */
@@ -935,7 +1122,11 @@ test_screen_database(void **state)
 	    " AND NOT 'no_person_voice' = ANY (s.flags)"
 	    " AND s.outcomes @> ARRAY['nutrition', 'personal_hygiene']"), 1);
 	assert_int_equal(count(c, "SELECT count(*) FROM current_screenings"), n);
-	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE action = 'screening.run'"), 1);
+	/* each batch of 7 is in the trail, stored with its results */
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE action = 'screening.batch'"),
+	    (n + 6) / 7);
+	assert_int_equal(count(c, "SELECT sum((after->>'screened')::int) FROM events"
+	    " WHERE action = 'screening.batch'"), n);
 
 	/* a second run has nothing to do */
 	run_ok(&r, screen_json);
@@ -1010,6 +1201,36 @@ test_screen_database(void **state)
 		free(limits_csv);
 		free(source3);
 	}
+	/* Assessments another session holds are left to it, and are not
+	 * "already up to date": that counts only what was screened, as it
+	 * stands, before the run began. */
+	{
+		const char *batch50[] = { "caseaudit", "screen", "--batch", "50", "--format", "json",
+			NULL };
+		char *source5 = malloc(strlen(source) + 64);
+		PGconn *holder = test_db_connect(dbname);
+		long long all = count(c, "SELECT count(*) FROM assessments");
+		char want[128];
+
+		snprintf(source5, strlen(source) + 64, "%s\n# a fifth version\n", source);
+		store_rules(c, source5);
+		test_db_exec(holder, "BEGIN");
+		assert_int_equal(count(holder, "SELECT count(*) FROM (SELECT id FROM assessments"
+		    " ORDER BY id LIMIT 5 FOR NO KEY UPDATE) held"), 5);
+		run_ok(&r, batch50);
+		snprintf(want, sizeof want, "\"screened\": %lld, \"up_to_date\": 0,", all - 5);
+		if (strstr(r.out, want) == NULL)
+			fail_msg("want %s in %s", want, r.out);
+		test_run_free(&r);
+		test_db_exec(holder, "ROLLBACK");
+		PQfinish(holder);
+		run_ok(&r, batch50);
+		snprintf(want, sizeof want, "\"screened\": 5, \"up_to_date\": %lld,", all - 5);
+		if (strstr(r.out, want) == NULL)
+			fail_msg("want %s in %s", want, r.out);
+		test_run_free(&r);
+		free(source5);
+	}
 	/* two runs at once share the work: every assessment is screened once */
 	{
 		const char *batch5[] = { "caseaudit", "screen", "--batch", "5", "--format", "json", NULL };
@@ -1040,7 +1261,7 @@ test_screen_database(void **state)
 			char sql[200];
 
 			snprintf(sql, sizeof sql, "SELECT sum((after->>'screened')::int) FROM events"
-			    " WHERE action = 'screening.run' AND id > %lld", before);
+			    " WHERE action = 'screening.batch' AND id > %lld", before);
 			assert_int_equal(count(c, sql), count(c, "SELECT count(*) FROM assessments"));
 		}
 		free(source4);
@@ -1050,6 +1271,105 @@ test_screen_database(void **state)
 	PQfinish(c);
 	test_db_drop(dbname);
 	free(dir);
+}
+
+/*
+ * A narrative screening refuses does not stop the run.  Only a database in
+ * another encoding can hold text that is not UTF-8; caseaudit's own
+ * connections refuse such a database, so the run is made here on a
+ * connection of the test's own to a SQL_ASCII one.
+ */
+static void
+test_screen_unscreenable(void **state)
+{
+	char name[80], sql[256], *logtext, *source;
+	PGconn *admin, *c;
+	ca_migrate_result mr;
+	ca_screen_run_opts o = { .batch = 10, .actor = "test" };
+	ca_screen_run run;
+	ca_err err = { 0 };
+	FILE *log;
+	size_t loglen;
+
+	(void)state;
+	snprintf(name, sizeof name, "caseaudit_t_screenascii_%ld", (long)getpid());
+	admin = test_db_connect("postgres");
+	assert_non_null(admin);
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	test_db_exec(admin, sql);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s ENCODING 'SQL_ASCII' LC_COLLATE 'C'"
+	    " LC_CTYPE 'C' TEMPLATE template0", name);
+	test_db_exec(admin, sql);
+	PQfinish(admin);
+	c = test_db_connect(name);
+	assert_non_null(c);
+	if (ca_migrate(c, NULL, NULL, &mr, &err) != 0)
+		fail_msg("migrating: %s", err.msg);
+	test_db_exec(c, "INSERT INTO organisations (name) VALUES ('Northgate Community Care')");
+	test_db_exec(c, "INSERT INTO assessments (assessment_ref, person_ref, assessment_type,"
+	    " provider_id, assessor_ref, requested_on, summary)"
+	    " SELECT ref, 'P-' || ref, 'review', (SELECT id FROM organisations), 'ST-1',"
+	    "  '2026-01-05', text FROM (VALUES"
+	    "  ('AS-1', 'She enjoys her meals.'),"
+	    "  ('AS-BAD', E'Caf\\xE9 visits; she enjoys her meals.'),"
+	    "  ('AS-3', 'He has fallen twice.')) v (ref, text)");
+	source = read_file(rules_path);
+	store_rules(c, source);
+
+	log = open_memstream(&logtext, &loglen);
+	assert_non_null(log);
+	o.log = log;
+	assert_int_equal(ca_screen_stored(c, &o, &run, &err), 0);
+	fclose(log);
+	assert_int_equal(run.screened, 3);
+	assert_int_equal(run.unscreenable, 1);
+	assert_int_equal(run.up_to_date, 0);
+	assert_int_equal(run.limit_assessments, 1);
+	assert_int_equal(run.nlimits, 1);
+	assert_string_equal(run.limits[0].assessment_ref, "AS-BAD");
+	assert_string_equal(run.limits[0].rule, "screening");
+	assert_int_equal(run.limits[0].pattern, 0);
+	assert_string_equal(run.limits[0].limit, "invalid_text");
+	assert_non_null(strstr(logtext, "screen event=unscreenable assessment_ref=AS-BAD "
+	    "reason=\"screening: the text is not valid UTF-8 (byte 3)\"\n"));
+	assert_non_null(strstr(logtext, "screen event=limit_hit assessment_ref=AS-BAD "
+	    "rule=screening pattern=0 limit=invalid_text\n"));
+	assert_null(strstr(logtext, "visits"));
+	free(logtext);
+	ca_screen_run_free(&run);
+	/* stored: nothing found, not known to be clean, and why */
+	assert_int_equal(count(c, "SELECT count(*) FROM screenings s JOIN assessments a"
+	    " ON a.id = s.assessment_id WHERE a.assessment_ref = 'AS-BAD'"
+	    " AND s.flags = ARRAY['personal_data'] AND s.matches = '[]'"
+	    " AND s.outcome_count = 0"
+	    " AND s.limit_hits = '[{\"rule\": \"screening\", \"pattern\": 0,"
+	    " \"limit\": \"invalid_text\"}]'"), 1);
+	assert_int_equal(count(c, "SELECT count(*) FROM screenings s JOIN assessments a"
+	    " ON a.id = s.assessment_id WHERE (a.assessment_ref = 'AS-1'"
+	    "  AND s.outcomes = ARRAY['nutrition'] OR a.assessment_ref = 'AS-3'"
+	    "  AND 'risk_without_plan' = ANY (s.flags)) AND s.limit_hits = '[]'"), 2);
+	assert_int_equal(count(c, "SELECT count(*) FROM events WHERE action = 'screening.batch'"
+	    " AND after->>'screened' = '3' AND after->>'unscreenable' = '1'"), 1);
+
+	/* the next run does not try it again, nor stop at it */
+	assert_int_equal(ca_screen_stored(c, &o, &run, &err), 0);
+	assert_int_equal(run.screened, 0);
+	assert_int_equal(run.up_to_date, 3);
+	ca_screen_run_free(&run);
+	/* once the narrative is mended, it is screened */
+	test_db_exec(c, "UPDATE assessments SET summary = 'Cafe visits; she enjoys her meals.',"
+	    " revision = revision + 1 WHERE assessment_ref = 'AS-BAD'");
+	assert_int_equal(ca_screen_stored(c, &o, &run, &err), 0);
+	assert_int_equal(run.screened, 1);
+	assert_int_equal(run.unscreenable, 0);
+	assert_int_equal(run.up_to_date, 2);
+	ca_screen_run_free(&run);
+	assert_int_equal(count(c, "SELECT count(*) FROM current_screenings s JOIN assessments a"
+	    " ON a.id = s.assessment_id WHERE a.assessment_ref = 'AS-BAD'"
+	    " AND 'nutrition' = ANY (s.outcomes) AND s.limit_hits = '[]'"), 1);
+	free(source);
+	PQfinish(c);
+	test_db_drop(name);
 }
 
 int
@@ -1065,10 +1385,13 @@ main(void)
 		cmocka_unit_test(test_safeguarding_capacity_advocacy),
 		cmocka_unit_test(test_single_issue),
 		cmocka_unit_test(test_personal_data),
+		cmocka_unit_test(test_personal_data_limits_and_memory),
 		cmocka_unit_test(test_contract_json),
 		cmocka_unit_test(test_json_strings),
 		cmocka_unit_test(test_bad_text),
 		cmocka_unit_test(test_prefilter_changes_nothing),
+		cmocka_unit_test(test_prefilter_state_between_narratives),
+		cmocka_unit_test(test_word_boundary_skip),
 		cmocka_unit_test(test_catastrophic_backtracking),
 		cmocka_unit_test(test_ten_megabytes),
 		cmocka_unit_test(test_prefilter_with_caps),
@@ -1077,6 +1400,7 @@ main(void)
 		cmocka_unit_test(test_cli_rules_problems),
 		cmocka_unit_test(test_cli_ten_megabytes),
 		cmocka_unit_test(test_screen_database),
+		cmocka_unit_test(test_screen_unscreenable),
 	};
 
 	return cmocka_run_group_tests_name("screen", tests, setup, teardown);

@@ -68,6 +68,36 @@ reports_nul(void **state)
 	assert_int_equal(where, 16);
 }
 
+/* For matching, NUL bytes are text, and the check also says whether the
+ * text is all ASCII (screening then counts a character as a byte). */
+static void
+matching_and_ascii(void **state)
+{
+	static const struct { const char *s; size_t n; int valid, ascii; } cases[] = {
+		{ "", 0, 1, 1 },
+		{ "plain ASCII text, long enough to use the eight-byte path", 56, 1, 1 },
+		{ "0123456789abcdef\0tail", 21, 1, 1 },
+		{ "0123456789abcdef\0Si\xC3\xA2n", 22, 1, 0 },  /* wide after a NUL */
+		{ "Si\xC3\xA2n then a long stretch of plain ASCII text", 45, 1, 0 },
+		{ "\xE2\x84\xAA", 3, 1, 0 },
+		{ "0123456789abcdef\0caf\xE9", 21, 0, 0 },     /* bad after a NUL */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t where = 999;
+		int ascii = -1;
+		int ok = ca_utf8_valid_for_matching_ascii(cases[i].s, cases[i].n, &where, &ascii);
+
+		assert_int_equal(ok, cases[i].valid);
+		assert_int_equal(ca_utf8_valid_for_matching(cases[i].s, cases[i].n, &where), ok);
+		if (ok)
+			assert_int_equal(ascii, cases[i].ascii);
+		else
+			assert_int_equal(where, 20);
+	}
+}
+
 int
 main(void)
 {
@@ -75,6 +105,7 @@ main(void)
 		cmocka_unit_test(accepts_valid_text),
 		cmocka_unit_test(rejects_malformed),
 		cmocka_unit_test(reports_nul),
+		cmocka_unit_test(matching_and_ascii),
 	};
 
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
