@@ -534,9 +534,8 @@ has_digit(const char *text, size_t len)
 	return 0;
 }
 
-/* The limits, as screening names them, and in words. */
-static const char *
-limit_name(int rc)
+const char *
+ca_pcre2_limit_name(int rc)
 {
 	switch (rc) {
 	case PCRE2_ERROR_MATCHLIMIT: return "match_limit";
@@ -547,6 +546,7 @@ limit_name(int rc)
 	return NULL;
 }
 
+/* The limit, in words for a message. */
 static const char *
 limit_words(int rc)
 {
@@ -574,7 +574,7 @@ take(ca_redactor *r, size_t pi, int rc, const char *text, size_t len, size_t *at
 
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 1;
-	if ((r->limit = limit_name(rc)) != NULL)
+	if ((r->limit = ca_pcre2_limit_name(rc)) != NULL)
 		return ca_err_set(err, CA_EX_SOFTWARE,
 		    "redact: the %s rule hit its %s searching from byte %zu;"
 		    " the text could not be fully checked", ca_pii_name(p->kind), limit_words(rc), *at);

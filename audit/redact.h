@@ -102,6 +102,11 @@ int  ca_redact(ca_redactor *r, const char *text, size_t len, ca_strbuf *out, ca_
  * did not fail. */
 const char *ca_redactor_limit_hit(const ca_redactor *r);
 
+/* The name redaction and screening give the PCRE2 error rc when it is a
+ * limit ("match_limit", "depth_limit", "heap_limit", "jit_stack"), or NULL
+ * for any other code. */
+const char *ca_pcre2_limit_name(int rc);
+
 /* "[NHS number]", "[postcode]", "[phone]", "[email]", "[date of birth]". */
 const char *ca_pii_label(ca_pii_kind kind);
 

@@ -1124,23 +1124,16 @@ ca_ruleset_find_literals(const ca_ruleset *rs, const char *text, size_t len,
 	}
 	if (rs->nlits == 0)
 		return 0;
-	if (len < SPLIT_MIN) {
-		while (p1 < end) {
-			r1 = ac_step(cls, next, &p1, end, r1);
-			if (__builtin_expect(r1 & AC_OUTPUT, 0)) {
-				r1 &= ~AC_OUTPUT;
-				if (mark_state(rs, r1 / ncls, (size_t)(p1 - start), &mk, 0) != 0)
-					return -1;
-			}
-		}
-		return 0;
+	/* a short text is one stretch, the first: the second is empty */
+	mid = p2 = end;
+	if (len >= SPLIT_MIN) {
+		mid = start + len / 2;
+		while (mid < end && is_continuation(*mid))
+			mid++;
+		p2 = mid - WARM_BYTES;
+		while (p2 > start && is_continuation(*p2))
+			p2--;
 	}
-	mid = start + len / 2;
-	while (mid < end && is_continuation(*mid))
-		mid++;
-	p2 = mid - WARM_BYTES;
-	while (p2 > start && is_continuation(*p2))
-		p2--;
 	while (p1 < mid && p2 < end) {
 		r1 = ac_step(cls, next, &p1, end, r1);
 		r2 = ac_step(cls, next, &p2, end, r2);

@@ -321,17 +321,12 @@ add_limit(ca_screener *s, const char *rule, size_t pattern, const char *limit)
 	return 0;
 }
 
+/* A rule that runs out of PCRE2 memory on a text is, like a limit, a rule
+ * that could not be evaluated there. */
 static const char *
 limit_name(int rc)
 {
-	switch (rc) {
-	case PCRE2_ERROR_MATCHLIMIT: return "match_limit";
-	case PCRE2_ERROR_DEPTHLIMIT: return "depth_limit";
-	case PCRE2_ERROR_HEAPLIMIT: return "heap_limit";
-	case PCRE2_ERROR_JIT_STACKLIMIT: return "jit_stack";
-	case PCRE2_ERROR_NOMEMORY: return "memory";
-	}
-	return NULL;
+	return rc == PCRE2_ERROR_NOMEMORY ? "memory" : ca_pcre2_limit_name(rc);
 }
 
 /* Order by start, then end, then rule: the order results are listed in. */

@@ -84,6 +84,27 @@ check_spans(const uint8_t *text, size_t size, const ca_pii_span *sp, size_t n)
 	}
 }
 
+/* What the redactor r finds in text is sp[0..n), found by another way:
+ * `mine` names that way, `theirs` r's. */
+static void
+same_spans(ca_redactor *r, const char *mine, const char *theirs, const char *text,
+    size_t size, const ca_pii_span *sp, size_t n)
+{
+	ca_pii_span *other = NULL;
+	size_t nother = 0;
+	ca_err err = { 0 };
+	int rc = ca_redact_find(r, text, size, &other, &nother, &err);
+
+	REQUIRE(rc == 0, "%s gave %d (%s)", theirs, rc, err.msg);
+	REQUIRE(nother == n, "%s found %zu spans, %s %zu", mine, n, theirs, nother);
+	for (size_t i = 0; i < n; i++)
+		REQUIRE(sp[i].kind == other[i].kind && sp[i].start == other[i].start &&
+		    sp[i].end == other[i].end, "span %zu: %s %s [%zu, %zu), %s %s [%zu, %zu)", i,
+		    mine, ca_pii_name(sp[i].kind), sp[i].start, sp[i].end, theirs,
+		    ca_pii_name(other[i].kind), other[i].start, other[i].end);
+	free(other);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -125,30 +146,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "ca_redact's %zu bytes differ from the %zu the spans give", out.len, want.len);
 	REQUIRE(fuzz_valid_text((const uint8_t *)out.data, out.len), "the output is not UTF-8");
 
-	rc = ca_redact_find(scanner, text, size, &other, &nother, &err);
-	REQUIRE(rc == 0, "scanning gave %d (%s)", rc, err.msg);
-	REQUIRE(nother == n, "the windows found %zu spans, a scan %zu", n, nother);
-	for (size_t i = 0; i < n; i++)
-		REQUIRE(spans[i].kind == other[i].kind && spans[i].start == other[i].start &&
-		    spans[i].end == other[i].end, "span %zu: windows %s [%zu, %zu), "
-		    "scan %s [%zu, %zu)", i, ca_pii_name(spans[i].kind), spans[i].start,
-		    spans[i].end, ca_pii_name(other[i].kind), other[i].start, other[i].end);
-	free(other);
-	other = NULL;
-
-	if (size <= INTERP_MAX) {
-		rc = ca_redact_find(interp, text, size, &other, &nother, &err);
-		REQUIRE(rc == 0, "the interpreter gave %d (%s)", rc, err.msg);
-		REQUIRE(nother == n, "JIT found %zu spans, the interpreter %zu", n, nother);
-		for (size_t i = 0; i < n; i++)
-			REQUIRE(spans[i].kind == other[i].kind && spans[i].start == other[i].start &&
-			    spans[i].end == other[i].end, "span %zu: JIT %s [%zu, %zu), "
-			    "interpreter %s [%zu, %zu)", i, ca_pii_name(spans[i].kind),
-			    spans[i].start, spans[i].end, ca_pii_name(other[i].kind),
-			    other[i].start, other[i].end);
-		free(other);
-		other = NULL;
-	}
+	same_spans(scanner, "the windows", "a scan", text, size, spans, n);
+	if (size <= INTERP_MAX)
+		same_spans(interp, "JIT", "the interpreter", text, size, spans, n);
 
 	if (strict && out.len > 0) {
 		rc = ca_redact_find(jit, out.data, out.len, &other, &nother, &err);
