@@ -168,6 +168,9 @@ board_appendix(ca_doc *d, const board *b)
 	for (size_t i = 0; i < sizeof definitions / sizeof definitions[0]; i++) {
 		const ca_run r[] = { { definitions[i][0], 1 }, { definitions[i][1], 0 } };
 
+		/* a provider report has no moderation to define */
+		if (b->partner != NULL && strncmp(definitions[i][0], "Moderation", 10) == 0)
+			continue;
 		ca_para_runs(d, r, 2);
 	}
 }

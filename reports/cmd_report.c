@@ -21,11 +21,13 @@
 #include "output.h"
 #include "period.h"
 #include "programs.h"
+#include "provider.h"
 #include "report.h"
 #include "words.h"
 
 static const char help_report[] =
 	"usage: caseaudit report board --period P [--out FILE.pdf] [--db CONNINFO]\n"
+	"       caseaudit report provider NAME --period P [--out FILE.pdf] [--db CONNINFO]\n"
 	"       caseaudit report audit ID [--out FILE.pdf] [--db CONNINFO]\n"
 	"       caseaudit report list [--kind K] [--period P] [--format table|csv|json]\n"
 	"                             [--db CONNINFO]\n"
@@ -39,6 +41,12 @@ static const char help_report[] =
 	"  board     the quality-assurance board's report for a period: summary,\n"
 	"            domain measures with control charts, partners on a funnel plot,\n"
 	"            moderation, and the sampling runs and definitions\n"
+	"  provider  one partner organisation's report for a period, for contract\n"
+	"            meetings: the board's measures for that partner against all\n"
+	"            partners (the others unnamed), its control charts, where it sits\n"
+	"            on the funnel plot, its recurring themes, the actions it owns, the\n"
+	"            safeguarding escalations of its cases, its waits and equity.\n"
+	"            NAME as the assessments name it (quote it: \"Northgate Care\")\n"
 	"  audit     one audit's feedback for the practitioner and their partner\n"
 	"            organisation: what was done well, what to improve, every question\n"
 	"            with its rating and evidence, actions with owners and dates, the\n"
@@ -74,7 +82,7 @@ static const struct option options[] = {
 
 typedef struct report_args {
 	const char *period, *out, *db, *kind;
-	const char *id;             /* report audit ID */
+	const char *what;           /* report audit ID, report provider NAME */
 	ca_format fmt;
 } report_args;
 
@@ -100,8 +108,9 @@ parse(int argc, char **argv, report_args *a)
 			return ca_cli_usage("report", "unknown option for report %s", argv[0]);
 		}
 	}
-	if (optind < argc && a->id == NULL && strcmp(argv[0], "audit") == 0)
-		a->id = argv[optind++];
+	if (optind < argc && (strcmp(argv[0], "audit") == 0 ||
+	    strcmp(argv[0], "provider") == 0))
+		a->what = argv[optind++];
 	if (optind != argc)
 		return ca_cli_usage("report", "unexpected argument '%s'", argv[optind]);
 	return 0;
@@ -163,6 +172,38 @@ report_board(int argc, char **argv)
 }
 
 static int
+report_provider(int argc, char **argv)
+{
+	ca_provider_request rq = { 0 };
+	ca_report_meta m = { "provider", NULL, 0, 0, ca_os_user() };
+	ca_report_pdf pdf;
+	ca_err err = { 0 };
+	report_args a;
+	PGconn *conn;
+	int rc;
+
+	if ((rc = parse(argc, argv, &a)) != 0)
+		return rc;
+	if (a.what == NULL || a.period == NULL)
+		return ca_cli_usage("report", "report provider needs the partner's NAME and "
+		    "--period P (2025-03 or 2025-Q1)");
+	rq.period = m.period = a.period;
+	rq.provider = a.what;
+	if ((rc = ca_provider_check(&rq, &err)) != 0)
+		return rc == CA_EX_USAGE ? ca_cli_usage("report", "%s", err.msg) :
+		    ca_cli_fail(&err);
+	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
+		return rc;
+	if ((rc = ca_provider_render(conn, &rq, &pdf, &m.provider_id, &err)) != 0)
+		rc = ca_cli_fail(&err);
+	else
+		rc = deliver(conn, &m, &pdf, a.out);
+	ca_report_pdf_free(&pdf);
+	ca_db_close(conn);
+	return rc;
+}
+
+static int
 report_audit(int argc, char **argv)
 {
 	ca_report_meta m = { "audit", NULL, 0, 0, ca_os_user() };
@@ -175,13 +216,13 @@ report_audit(int argc, char **argv)
 
 	if ((rc = parse(argc, argv, &a)) != 0)
 		return rc;
-	if (a.id == NULL)
+	if (a.what == NULL)
 		return ca_cli_usage("report", "report audit needs the audit's ID");
 	if (a.period != NULL)
 		return ca_cli_usage("report", "report audit takes no --period: an audit's report "
 		    "is about the audit");
-	if (ca_cli_parse_u64(a.id, INT64_MAX, &id) != 0 || id == 0)
-		return ca_cli_usage("report", "ID must be an audit number, not '%s'", a.id);
+	if (ca_cli_parse_u64(a.what, INT64_MAX, &id) != 0 || id == 0)
+		return ca_cli_usage("report", "ID must be an audit number, not '%.40s'", a.what);
 	m.audit_id = (long long)id;
 	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
 		return rc;
@@ -249,13 +290,13 @@ report_list(int argc, char **argv)
 	return rc;
 }
 
-/* The kinds of report, and listing.  `provider` and `audit` come next,
- * each one line here. */
+/* The kinds of report, and listing. */
 static const struct subcommand {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } subcommands[] = {
 	{ "board", report_board },
+	{ "provider", report_provider },
 	{ "audit", report_audit },
 	{ "list", report_list },
 };
@@ -264,16 +305,16 @@ static int
 ca_cmd_report(int argc, char **argv)
 {
 	if (argc < 2 || ca_cli_wants_help(argc, argv))
-		return argc < 2 ? ca_cli_usage("report", "say which report: board, audit, or list") :
+		return argc < 2 ? ca_cli_usage("report", "say which report: board, provider, audit, or list") :
 		    ca_cli_help(help_report);
 	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
-	return ca_cli_usage("report", "unknown report '%s': say board, audit, or list", argv[1]);
+	return ca_cli_usage("report", "unknown report '%.40s': say board, provider, audit, or list", argv[1]);
 }
 
 const ca_cli_command ca_reports_commands[] = {
-	{ "report", "render a report as PDF (board, audit) and keep it; list reports kept",
+	{ "report", "render a report as PDF (board, provider, audit) and keep it; list them",
 	    ca_cmd_report, help_report },
 };
 const size_t ca_reports_ncommands = sizeof ca_reports_commands / sizeof ca_reports_commands[0];

@@ -215,7 +215,7 @@ sample_charts(ca_doc *d)
 	double overall = 0.70;
 	ca_funnel_chart fun = { "Audits graded good or better, by partner", labels, n, rate, 8,
 		overall, limits, &overall, 1, NULL, { "Share graded good or better", CA_PERCENT, 0, 0,
-		0, 0 } };
+		0, 0 }, 0 };
 
 	for (int i = 0; i < 24; i++)
 		kinds[i] = i >= 17 ? CA_POINT_IMPROVEMENT : CA_POINT_COMMON;
@@ -805,7 +805,7 @@ hostile_data_still_makes_a_readable_pdf(void **state)
 	static const double r[] = { 0.5, 0.5, 0.5, 0.5, NAN };
 	double overall = NAN;
 	ca_funnel_chart f = { "Funnel", NULL, n, r, 5, overall, limits, &overall, 0, NULL,
-		{ NULL, CA_PERCENT, 0, 0, 0, 0 } };
+		{ NULL, CA_PERCENT, 0, 0, 0, 0 }, 0 };
 	ca_doc_info info = sample_info(NULL);
 	char *big = malloc(5001), *path, *err_out;
 	unsigned char *pdf;
