@@ -50,6 +50,7 @@ board_runs(ca_doc *d, const board *b)
 	    "recorded seed, so that nobody can say the cases were picked by hand and anybody "
 	    "can draw the same sample again.");
 	t = ca_table_begin(d, cols, 7);
+	ca_table_keep(t, b->nruns);
 	for (size_t i = 0; i < b->nruns; i++) {
 		const board_run *r = &b->runs[i];
 		char id[24], pop[32], sample[32], method[64];

@@ -141,6 +141,7 @@ overview(ca_doc *d, const board *b)
 	if (targets)
 		cols[ncols++] = target;
 	t = ca_table_begin(d, cols, ncols);
+	ca_table_keep(t, BOARD_NMEASURES);
 	for (int m = 0; m < BOARD_NMEASURES; m++) {
 		const ca_trends_share *s = share_now(b, m);
 		char share[32], interval[32], n[32], all[32];

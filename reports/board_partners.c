@@ -107,6 +107,7 @@ table(ca_doc *d, const board *b)
 	const ca_trends *t = board_compared(b);
 	ca_table *tb = ca_table_begin(d, cols, 6);
 
+	ca_table_keep(tb, t->nproviders + 1);
 	for (size_t i = 0; i <= t->nproviders; i++) {
 		const ca_trends_group *g = i < t->nproviders ? &t->providers[i] : &t->all;
 		char n[32], share[64], ci[32];

@@ -140,6 +140,7 @@ waits(ca_doc *d, const board *b)
 			chart(d, &rows);
 	}
 	t = ca_table_begin(d, cols, 7);
+	ca_table_keep(t, w->nproviders + 1);
 	for (size_t i = 0; i < w->nproviders; i++)
 		wait_row(t, &w->providers[i], b->partner != NULL ? b->partner :
 		    w->providers[i].name, 0);

@@ -45,6 +45,7 @@ position_table(ca_doc *d, const board *b)
 	const ca_trends *t = board_compared(b);
 	ca_table *tb = ca_table_begin(d, cols, 5);
 
+	ca_table_keep(tb, 2);
 	for (size_t i = 0; i <= t->nproviders; i++) {
 		int mine = i < t->nproviders && t->providers[i].provider_id == b->partner_id;
 		const ca_trends_group *g = i < t->nproviders ? &t->providers[i] : &t->all;
