@@ -136,7 +136,7 @@ short_report(ca_doc *d, const board *b)
 	board_runs(d, b);
 }
 
-int
+static int
 board_render(const board *b, const char *font_dir, const char *short_title,
     const board_section *sections, size_t nsections, ca_report_pdf *pdf, ca_err *err)
 {
@@ -178,31 +178,43 @@ board_render(const board *b, const char *font_dir, const char *short_title,
 }
 
 int
-ca_board_render(PGconn *conn, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
+board_report(PGconn *conn, const board_kind *k, const char *period, const char *partner,
+    const char *font_dir, ca_report_pdf *pdf, long long *partner_id, ca_err *err)
 {
-	static const board_section sections[] = { board_summary, board_measures,
-		board_partners, board_themes, board_moderation, board_actions, board_waits,
-		board_equity, board_appendix };
 	char short_title[96], brief[32];
 	ca_period p;
 	board b;
 	int rc;
 
-	memset(pdf, 0, sizeof *pdf);
-	if ((rc = ca_board_check(rq, err)) != 0)
+	ca_period_parse(period, &p);
+	if ((rc = board_load(conn, &p, partner, &b, err)) != 0)
 		return rc;
-	ca_period_parse(rq->period, &p);
-	if ((rc = board_load(conn, &p, NULL, &b, err)) != 0)
-		return rc;
-	b.title = TITLE;
+	b.title = k->title;
+	if (partner_id != NULL)
+		*partner_id = b.partner_id;
 	snprintf(pdf->as_of, sizeof pdf->as_of, "%sT00:00:00Z", b.as_of);
 	/* the header's left third holds only a short title */
 	ca_words_period_short(&b.period, brief, sizeof brief);
-	snprintf(short_title, sizeof short_title, "QA board report – %s", brief);
-	rc = board_render(&b, rq->font_dir, short_title, sections,
-	    sizeof sections / sizeof sections[0], pdf, err);
+	snprintf(short_title, sizeof short_title, "%s – %s", k->short_title, brief);
+	rc = board_render(&b, font_dir, short_title, k->sections, k->nsections, pdf, err);
 	board_free(&b);
 	if (rc != 0)
 		ca_report_pdf_free(pdf);
 	return rc;
+}
+
+int
+ca_board_render(PGconn *conn, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
+{
+	static const board_section sections[] = { board_summary, board_measures,
+		board_partners, board_themes, board_moderation, board_actions, board_waits,
+		board_equity, board_appendix };
+	static const board_kind kind = { TITLE, "QA board report", sections,
+		sizeof sections / sizeof sections[0] };
+	int rc;
+
+	memset(pdf, 0, sizeof *pdf);
+	if ((rc = ca_board_check(rq, err)) != 0)
+		return rc;
+	return board_report(conn, &kind, rq->period, NULL, rq->font_dir, pdf, NULL, err);
 }

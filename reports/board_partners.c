@@ -93,8 +93,8 @@ done:
 	free(rate);
 }
 
-static void
-table(ca_doc *d, const board *b)
+void
+board_partner_table(ca_doc *d, const board *b)
 {
 	static const ca_table_col cols[] = {
 		{ "Key", 30, 0, CA_LEFT },
@@ -105,16 +105,20 @@ table(ca_doc *d, const board *b)
 		{ "On the funnel plot", 96, 0, CA_LEFT },
 	};
 	const ca_trends *t = board_compared(b);
-	ca_table *tb = ca_table_begin(d, cols, 6);
+	int keyed = b->partner == NULL;     /* the board's: every partner, by letter */
+	ca_table *tb = ca_table_begin(d, cols + !keyed, 6 - (size_t)!keyed);
 
-	ca_table_keep(tb, t->nproviders + 1);
+	ca_table_keep(tb, keyed ? t->nproviders + 1 : 2);
 	for (size_t i = 0; i <= t->nproviders; i++) {
-		const ca_trends_group *g = i < t->nproviders ? &t->providers[i] : &t->all;
+		int each = i < t->nproviders;
+		const ca_trends_group *g = each ? &t->providers[i] : &t->all;
 		char n[32], share[64], ci[32];
-		const char *cells[6] = { i < t->nproviders ? b->label[i] : "",
-			i < t->nproviders ? g->name : "All partners", n, share, ci,
-			i < t->nproviders ? board_position_words(b->position[i]) : "" };
+		const char *cells[6] = { each ? b->label[i] : "", !each ? "All partners" : keyed ?
+			g->name : b->partner, n, share, ci,
+			each ? board_position_words(b->position[i]) : "" };
 
+		if (each && !keyed && g->provider_id != b->partner_id)
+			continue;
 		if (g->suppressed) {
 			snprintf(n, sizeof n, CA_WORDS_FEWER);
 			snprintf(share, sizeof share, "not shown");
@@ -127,10 +131,10 @@ table(ca_doc *d, const board *b)
 				ca_words_percent(g->good.share, share, sizeof share);
 			ca_words_interval(g->good.lo, g->good.hi, ci, sizeof ci);
 		}
-		if (i < t->nproviders)
-			ca_table_row(tb, cells);
+		if (each)
+			ca_table_row(tb, cells + !keyed);
 		else
-			ca_table_row_bold(tb, cells);
+			ca_table_row_bold(tb, cells + !keyed);
 	}
 	ca_table_end(tb);
 }
@@ -180,5 +184,5 @@ board_partners(ca_doc *d, const board *b)
 		ca_para(d, "No partner organisation had five or more completed audits in the "
 		    "period, so none is compared: with so few, differences would be chance.");
 	ca_heading(d, 2, "Every partner this period");
-	table(d, b);
+	board_partner_table(d, b);
 }

@@ -140,13 +140,28 @@ size_t board_plotted(const board *b);
 void board_funnel(ca_doc *d, const board *b);
 const char *board_position_words(board_position p);
 
+/* The partners' table: the board's has every partner with its letter on
+ * the funnel plot, a provider report's its own partner; then all
+ * partners. */
+void board_partner_table(ca_doc *d, const board *b);
+
 /* A section of a report: it starts on a page of its own. */
 typedef void (*board_section)(ca_doc *, const board *);
 
-/* Render b (loaded, its title set) with these sections after the cover and
- * contents, or the short report when the period has nothing to show. */
-int  board_render(const board *b, const char *font_dir, const char *short_title,
-    const board_section *sections, size_t nsections, ca_report_pdf *pdf, ca_err *err);
+/* A kind of report made of the board's sections. */
+typedef struct board_kind {
+	const char *title;              /* the cover's */
+	const char *short_title;        /* the running header's, before the period */
+	const board_section *sections;  /* after the cover and contents */
+	size_t nsections;
+} board_kind;
+
+/* Load the period (checked already), of partner when not NULL, and render
+ * it as k: the cover, contents and k's sections, or the short report when
+ * the period has nothing to show.  *partner_id (when not NULL) gets the
+ * partner's organisation.  Errors as board_load and ca_doc_render. */
+int  board_report(PGconn *conn, const board_kind *k, const char *period, const char *partner,
+    const char *font_dir, ca_report_pdf *pdf, long long *partner_id, ca_err *err);
 
 /* The appendix's sampling runs alone, for the short report. */
 void board_runs(ca_doc *d, const board *b);

@@ -177,28 +177,21 @@ partner(ca_doc *d, const board *b, ca_strbuf *s)
 	for (size_t i = 0; i < t->nproviders; i++)
 		if (t->providers[i].provider_id == b->partner_id)
 			at = b->position[i];
-	switch (at) {
-	case BOARD_WITHIN:
+	if (at == BOARD_NOT_PLOTTED)
+		ca_strbuf_addf(s, "%s had fewer than five completed audits of the random sample, "
+		    "so it is not compared with the other partners.", b->partner);
+	else if (at == BOARD_WITHIN)
 		ca_strbuf_addf(s, "Among all partners, %s is within the funnel plot's 95%% limits "
 		    "for audits good or outstanding: its difference from the overall share is "
 		    "what chance would give.", b->partner);
-		break;
-	case BOARD_HIGH_95:
-	case BOARD_HIGH_998:
-		ca_strbuf_addf(s, "Among all partners, %s is above the funnel plot's %s limit for "
-		    "audits good or outstanding: more of its audits were good or outstanding "
-		    "than chance would explain.", b->partner, at == BOARD_HIGH_95 ? "95%" : "99.8%");
-		break;
-	case BOARD_LOW_95:
-	case BOARD_LOW_998:
-		ca_strbuf_addf(s, "Among all partners, %s is below the funnel plot's %s limit for "
-		    "audits good or outstanding: fewer of its audits were good or outstanding "
-		    "than chance would explain.", b->partner, at == BOARD_LOW_95 ? "95%" : "99.8%");
-		break;
-	default:
-		ca_strbuf_addf(s, "%s had fewer than five completed audits of the random sample, "
-		    "so it is not compared with the other partners.", b->partner);
-		break;
+	else {
+		int high = at == BOARD_HIGH_95 || at == BOARD_HIGH_998;
+
+		ca_strbuf_addf(s, "Among all partners, %s is %s the funnel plot's %s limit for "
+		    "audits good or outstanding: %s of its audits were good or outstanding than "
+		    "chance would explain.", b->partner, high ? "above" : "below",
+		    at == BOARD_HIGH_998 || at == BOARD_LOW_998 ? "99.8%" : "95%",
+		    high ? "more" : "fewer");
 	}
 	para_buf(d, s);
 }

@@ -141,15 +141,59 @@ deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const c
 	return 0;
 }
 
+/* What each kind of report renders from: its request, filled in by its
+ * subcommand, and m's partner or audit. */
+typedef struct report_request {
+	ca_report_meta m;
+	ca_board_request board;
+	ca_provider_request provider;
+} report_request;
+
+static int
+render_board(PGconn *conn, report_request *j, ca_report_pdf *pdf, ca_err *err)
+{
+	return ca_board_render(conn, &j->board, pdf, err);
+}
+
+static int
+render_provider(PGconn *conn, report_request *j, ca_report_pdf *pdf, ca_err *err)
+{
+	return ca_provider_render(conn, &j->provider, pdf, &j->m.provider_id, err);
+}
+
+static int
+render_audit(PGconn *conn, report_request *j, ca_report_pdf *pdf, ca_err *err)
+{
+	return ca_report_audit_render(conn, j->m.audit_id, pdf, err);
+}
+
+/* Connect, render, and keep and write what was rendered. */
+static int
+run(const report_args *a, report_request *j,
+    int (*render)(PGconn *, report_request *, ca_report_pdf *, ca_err *))
+{
+	ca_report_pdf pdf = { 0 };
+	ca_err err = { 0 };
+	PGconn *conn;
+	int rc;
+
+	if ((rc = ca_cli_connect(a->db, &conn)) != 0)
+		return rc;
+	if ((rc = render(conn, j, &pdf, &err)) != 0)
+		rc = ca_cli_fail(&err);
+	else
+		rc = deliver(conn, &j->m, &pdf, a->out);
+	ca_report_pdf_free(&pdf);
+	ca_db_close(conn);
+	return rc;
+}
+
 static int
 report_board(int argc, char **argv)
 {
-	ca_board_request rq = { 0 };
-	ca_report_meta m = { "board", NULL, 0, 0, ca_os_user() };
-	ca_report_pdf pdf;
+	report_request j = { .m = { "board", NULL, 0, 0, ca_os_user() } };
 	ca_err err = { 0 };
 	report_args a;
-	PGconn *conn;
 	int rc;
 
 	if ((rc = parse(argc, argv, &a)) != 0)
@@ -157,29 +201,18 @@ report_board(int argc, char **argv)
 	if (a.period == NULL)
 		return ca_cli_usage("report", "report board needs --period P (2025-03 or "
 		    "2025-Q1)");
-	rq.period = m.period = a.period;
-	if ((rc = ca_board_check(&rq, &err)) != 0)
+	j.board.period = j.m.period = a.period;
+	if (ca_board_check(&j.board, &err) != 0)
 		return ca_cli_usage("report", "%s", err.msg);
-	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
-		return rc;
-	if ((rc = ca_board_render(conn, &rq, &pdf, &err)) != 0)
-		rc = ca_cli_fail(&err);
-	else
-		rc = deliver(conn, &m, &pdf, a.out);
-	ca_report_pdf_free(&pdf);
-	ca_db_close(conn);
-	return rc;
+	return run(&a, &j, render_board);
 }
 
 static int
 report_provider(int argc, char **argv)
 {
-	ca_provider_request rq = { 0 };
-	ca_report_meta m = { "provider", NULL, 0, 0, ca_os_user() };
-	ca_report_pdf pdf;
+	report_request j = { .m = { "provider", NULL, 0, 0, ca_os_user() } };
 	ca_err err = { 0 };
 	report_args a;
-	PGconn *conn;
 	int rc;
 
 	if ((rc = parse(argc, argv, &a)) != 0)
@@ -187,30 +220,19 @@ report_provider(int argc, char **argv)
 	if (a.what == NULL || a.period == NULL)
 		return ca_cli_usage("report", "report provider needs the partner's NAME and "
 		    "--period P (2025-03 or 2025-Q1)");
-	rq.period = m.period = a.period;
-	rq.provider = a.what;
-	if ((rc = ca_provider_check(&rq, &err)) != 0)
+	j.provider.period = j.m.period = a.period;
+	j.provider.provider = a.what;
+	if ((rc = ca_provider_check(&j.provider, &err)) != 0)
 		return rc == CA_EX_USAGE ? ca_cli_usage("report", "%s", err.msg) :
 		    ca_cli_fail(&err);
-	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
-		return rc;
-	if ((rc = ca_provider_render(conn, &rq, &pdf, &m.provider_id, &err)) != 0)
-		rc = ca_cli_fail(&err);
-	else
-		rc = deliver(conn, &m, &pdf, a.out);
-	ca_report_pdf_free(&pdf);
-	ca_db_close(conn);
-	return rc;
+	return run(&a, &j, render_provider);
 }
 
 static int
 report_audit(int argc, char **argv)
 {
-	ca_report_meta m = { "audit", NULL, 0, 0, ca_os_user() };
-	ca_report_pdf pdf = { 0 };
-	ca_err err = { 0 };
+	report_request j = { .m = { "audit", NULL, 0, 0, ca_os_user() } };
 	report_args a;
-	PGconn *conn;
 	uint64_t id;
 	int rc;
 
@@ -223,16 +245,8 @@ report_audit(int argc, char **argv)
 		    "is about the audit");
 	if (ca_cli_parse_u64(a.what, INT64_MAX, &id) != 0 || id == 0)
 		return ca_cli_usage("report", "ID must be an audit number, not '%.40s'", a.what);
-	m.audit_id = (long long)id;
-	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
-		return rc;
-	if ((rc = ca_report_audit_render(conn, m.audit_id, &pdf, &err)) != 0)
-		rc = ca_cli_fail(&err);
-	else
-		rc = deliver(conn, &m, &pdf, a.out);
-	ca_report_pdf_free(&pdf);
-	ca_db_close(conn);
-	return rc;
+	j.m.audit_id = (long long)id;
+	return run(&a, &j, render_audit);
 }
 
 static const ca_column list_columns[] = {

@@ -378,6 +378,22 @@ row(const rendered *r, const char *first, ...)
 	fail_msg("no table row starts with \"%s\" and holds the cells asked for", first);
 }
 
+/* After the contents page, each of the titles in order. */
+static void
+in_order(const rendered *r, const char *const *titles, size_t n)
+{
+	const char *at = strstr(r->flat, "Page 2 of");
+
+	assert_non_null(at);
+	for (size_t i = 0; i < n; i++) {
+		const char *next = strstr(at, titles[i]);
+
+		if (next == NULL)
+			fail_msg("\"%s\" is missing or out of order", titles[i]);
+		at = next + strlen(titles[i]);
+	}
+}
+
 static void
 no_people(const rendered *r)
 {
@@ -412,7 +428,6 @@ sections_in_order(void **state)
 		"By age band", "By ethnicity", "By primary support reason", "Methodology",
 		"Sampling runs of the period", "What the measures mean" };
 	rendered r;
-	const char *at;
 
 	(void)state;
 	render("2025-Q1", "q1.pdf", &r);
@@ -430,15 +445,7 @@ sections_in_order(void **state)
 		assert_true(marks >= (size_t)(2 * r.pages));
 	}
 	/* after the contents page, each title in order */
-	at = strstr(r.flat, "Page 2 of");
-	assert_non_null(at);
-	for (size_t i = 1; i < sizeof titles / sizeof titles[0]; i++) {
-		const char *next = strstr(at, titles[i]);
-
-		if (next == NULL)
-			fail_msg("\"%s\" is missing or out of order", titles[i]);
-		at = next + strlen(titles[i]);
-	}
+	in_order(&r, titles + 1, sizeof titles / sizeof titles[0] - 1);
 	assert_true(r.pages >= 8 && r.pages <= 20);
 	/* every section a bookmark, in order; the dates the data's, not the clock's */
 	{
@@ -716,7 +723,6 @@ provider_figures(void **state)
 	static const char *const others[] = { "Beta", "Gamma", "Café", "Partner 001",
 		"AU-2", "Moderation", "kappa", "By auditor" };
 	char want[512], share[64], all[64], *info;
-	const char *at;
 	rendered r;
 
 	(void)state;
@@ -725,15 +731,7 @@ provider_figures(void **state)
 	contains(&r, "Partner organisation: Alpha Care");
 	contains(&r, "Period: January to March 2025");
 	contains(&r, "Data as at: 20 April 2025");
-	at = strstr(r.flat, "Page 2 of");
-	assert_non_null(at);
-	for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
-		const char *next = strstr(at, titles[i]);
-
-		if (next == NULL)
-			fail_msg("\"%s\" is missing or out of order", titles[i]);
-		at = next + strlen(titles[i]);
-	}
+	in_order(&r, titles, sizeof titles / sizeof titles[0]);
 	/* a1..a12 closed (a3, a9 late), o1 and o2 overdue, o3 open */
 	contains(&r, "This report covers the audits of the assessments Alpha Care completed "
 	    "in January to March 2025, set against all partners'");
