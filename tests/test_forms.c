@@ -922,10 +922,21 @@ rule_sets_are_versioned_by_content(void **state)
  * edit of forms/screening.yaml by loading the file as it was.  What that
  * does to screening, sampling and audits is in test_rule_sets.c.
  */
+/* The database is as `before` (from database_state) says; frees it. */
+static void
+expect_unchanged(char *before)
+{
+	char *after = database_state();
+
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+}
+
 static void
 older_rules_made_current_again(void **state)
 {
-	char *more, *tumble, *before, *after, want[4400];
+	char *more, *tumble, *before, want[4400];
 	test_run r;
 
 	(void)state;
@@ -950,10 +961,7 @@ older_rules_made_current_again(void **state)
 	assert_string_equal(r.out, "screening rules: rule set 1 (current again; rule set 2 was "
 	    "current)\ndry run: nothing was stored\n");
 	test_run_free(&r);
-	after = database_state();
-	assert_string_equal(before, after);
-	free(after);
-	free(before);
+	expect_unchanged(before);
 
 	/* The old content: rule set 1 is current again, no third set. */
 	forms(&r, "load", fx("rules_small.yaml"), NULL);
@@ -973,10 +981,7 @@ older_rules_made_current_again(void **state)
 	forms(&r, "load", fx("rules_small.yaml"), NULL);
 	assert_string_equal(r.out, "screening rules: unchanged (rule set 1)\n");
 	test_run_free(&r);
-	after = database_state();
-	assert_string_equal(before, after);
-	free(after);
-	free(before);
+	expect_unchanged(before);
 
 	/* The list says which set screens, and that a newer one is not in use. */
 	forms(&r, "list", NULL);
@@ -1012,10 +1017,7 @@ older_rules_made_current_again(void **state)
 	    "same command; nothing was loaded");
 	assert_string_equal(r.out, "");
 	test_run_free(&r);
-	after = database_state();
-	assert_string_equal(before, after);
-	free(after);
-	free(before);
+	expect_unchanged(before);
 	/* ...unless the checklist goes back in the same command. */
 	forms(&r, "load", fx("rules_small.yaml"), fx("good.yaml"), NULL);
 	assert_int_equal(r.status, 0);
