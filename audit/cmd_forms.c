@@ -741,7 +741,6 @@ print_rules(const ca_rules_summary *rules)
 		    rules->current_since, rules->newest);
 }
 
-
 static int
 forms_list(PGconn *conn, enum format fmt)
 {
