@@ -481,7 +481,10 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 		    v, v);
 		break;
 	case CA_COL_CHOICE:
-		ca_strbuf_addf(b, " WHEN lower(%s) <> ALL (", v);
+		/* lower() only for what is not already a choice as written. */
+		ca_strbuf_addf(b, " WHEN %s <> ALL (", v);
+		choices_sql_array(b, c->choices);
+		ca_strbuf_addf(b, ") AND lower(%s) <> ALL (", v);
 		choices_sql_array(b, c->choices);
 		ca_strbuf_addf(b, ") THEN 'unknown value' || ca_show_code(%s) || ' (expected ", v);
 		choices_words(b, c->choices);
@@ -497,8 +500,8 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 		    c->name, v, v, c->name, v, c->name, v);
 		break;
 	case CA_COL_YESNO:
-		ca_strbuf_addf(b, " WHEN lower(%s) NOT IN ('yes', 'no')"
-		    " THEN 'expected yes, no or empty, not' || ca_show_code(%s)", v, v);
+		ca_strbuf_addf(b, " WHEN %s NOT IN ('yes', 'no') AND lower(%s) NOT IN ('yes', 'no')"
+		    " THEN 'expected yes, no or empty, not' || ca_show_code(%s)", v, v, v);
 		break;
 	case CA_COL_COUNT:
 		/* Two arms: CASE guarantees the cast runs only on digits. */
@@ -558,7 +561,11 @@ parse_dates(import_run *run)
 	for (j = 0; j < kind->ncolumns; j++)
 		if (kind->columns[j].check == CA_COL_DATE)
 			ca_strbuf_addf(&sql, "%ss.%s", n++ ? ", " : "", kind->columns[j].name);
-	ca_strbuf_adds(&sql, "])) FROM ca_stage s) u(t) WHERE t IS NOT NULL;\n"
+	/* No date is longer than 10 bytes (DD/MM/YYYY); what is longer stays
+	 * out, to be reported as not a date, and cannot overflow the key that
+	 * lets the planner drop the lookups where no date is used. */
+	ca_strbuf_adds(&sql, "])) FROM ca_stage s) u(t) WHERE octet_length(t) <= 10;\n"
+	    "ALTER TABLE ca_dates ADD PRIMARY KEY (t);\n"
 	    "ANALYZE ca_dates");
 	rc = ca_strbuf_failed(&sql) ? ca_err_set(run->err, CA_EX_SOFTWARE, "out of memory")
 	    : ca_db_exec_script(run->conn, run->err, "reading the dates", sql.data);
