@@ -89,13 +89,20 @@ static const char update[] =
 	")"
 	" SELECT count(*) FROM upd";
 
-/* New references: plain inserts (the import lock keeps other imports out,
- * so no ON CONFLICT machinery is needed). */
+/*
+ * New references: plain inserts (the import lock keeps other imports out,
+ * so no ON CONFLICT machinery is needed).  Each reference is looked up in
+ * the index (OFFSET 0 keeps the lookup a lookup): as a join, the planner
+ * hashes all the stored references, and once they outgrow work_mem it
+ * writes the staged rows, narratives and all, to disk to join them in
+ * batches (a million unchanged rows: 8.2 s instead of 3.6 s).
+ */
 static const char insert[] =
 	"WITH ins AS ("
 	"  INSERT INTO assessments (assessment_ref, " ASSESSMENT_COLUMNS ", import_id)"
 	"  SELECT n.*, $1::bigint FROM ca_src n"
-	"  WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.assessment_ref = n.assessment_ref)"
+	"  WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.assessment_ref = n.assessment_ref"
+	"   OFFSET 0)"
 	"  RETURNING 1"
 	")"
 	" SELECT count(*) FROM ins";
