@@ -511,9 +511,7 @@ static int
 fresh(void **state)
 {
 	(void)state;
-	test_db_exec(test_group.conn, "TRUNCATE reminders, audits, sampling_run_members,"
-	    " sampling_run_strata, sampling_runs, sampling_plan_providers, sampling_plans, jobs"
-	    " RESTART IDENTITY CASCADE");
+	test_db_clear_sampling();
 	test_db_exec(test_group.conn, "DELETE FROM daemon_heartbeats");
 	scratch = test_tempdir();
 	return 0;
