@@ -175,6 +175,18 @@ test_risk_population(void **state)
 	assert_non_null(strstr(r.out, "verified"));
 	test_run_free(&r);
 	free(run);
+	/* asked again: nothing drawn, so no steps; and a plan that is not one */
+	assert_int_equal(test_cli(&r, "sample", "run", "--plan", "risky", "--period", "2026-01",
+	    "--verbose", NULL), 0);
+	assert_non_null(strstr(r.out, "was already drawn"));
+	assert_null(strstr(r.err, "step=population"));
+	test_run_free(&r);
+	assert_int_equal(test_cli(&r, "sample", "run", "--plan", "x'; DROP TABLE audits; --",
+	    "--period", "2026-01", "--verbose", NULL), 65);
+	assert_non_null(strstr(r.err, "there is no sampling plan named"));
+	assert_null(strstr(r.err, "step="));
+	test_run_free(&r);
+	assert_value("2", "SELECT count(*) FROM sampling_runs");
 }
 
 /* The audits are made already assigned, in ref order, least loaded first,
