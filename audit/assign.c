@@ -37,16 +37,41 @@ ca_assign_pick(const ca_auditor *a, size_t n, long long provider_id,
 	return best;
 }
 
-/* The auditors, locked, with their open audits, in staff_ref byte order. */
+/* The trail of assignments: an audit.assigned event for each row of
+ * `rows` (id, auditor_id, due_on), by the actor in parameter `actor`. */
+#define ASSIGNED_EVENTS(rows, actor) \
+	" INSERT INTO events (actor, action, entity, entity_id, before, after)" \
+	" SELECT " actor ", 'audit.assigned', 'audit', " rows ".id::text," \
+	"   jsonb_build_object('status', 'unassigned')," \
+	"   jsonb_build_object('status', 'assigned', 'auditor', s.staff_ref," \
+	"     'due_on', " rows ".due_on) FROM " rows " JOIN staff s ON s.id = " rows ".auditor_id"
+
+/* "caassign" in ASCII as a big-endian 64-bit integer: the advisory lock
+ * every assignment takes for its transaction. */
+#define ASSIGN_LOCK_KEY "7161112030981220206"
+
+/*
+ * The auditors with their open audits, in staff_ref byte order, for
+ * assigning.  One assigner at a time holds the assignment lock, and the
+ * counts are read after taking it, by a statement of their own, so that
+ * they include what the assigner before committed: a statement that waits
+ * for a lock (SELECT ... FOR UPDATE of the staff rows) still counts from
+ * the snapshot it took before waiting, and two assigners could then fill
+ * an auditor past their maximum.
+ */
 static int
 load_auditors(PGconn *conn, PGresult **res, ca_auditor **a, size_t *n, ca_err *err)
 {
+	*res = NULL;
+	if (ca_db_exec(conn, err, "waiting for other assignments",
+	    "SELECT pg_advisory_xact_lock(" ASSIGN_LOCK_KEY ")", 0, NULL) != 0)
+		return err->code;
 	*res = ca_db_query(conn, err, "reading the auditors",
 	    "SELECT s.id, s.staff_ref, s.organisation_id, s.max_open_audits,"
 	    "  (SELECT count(*) FROM audits au WHERE au.auditor_id = s.id"
 	    "     AND au.status IN ('assigned', 'in_progress', 'returned'))"
 	    " FROM staff s WHERE s.active AND 'auditor' = ANY (s.roles)"
-	    " ORDER BY s.staff_ref COLLATE \"C\" FOR UPDATE OF s", 0, NULL);
+	    " ORDER BY s.staff_ref COLLATE \"C\"", 0, NULL);
 	if (*res == NULL)
 		return err->code;
 	*n = (size_t)PQntuples(*res);
@@ -135,11 +160,7 @@ ca_assign_pending(PGconn *conn, long long run_id, const char *actor, long *assig
 		    "   unassigned_reason = NULL, assigned_at = now(), version = au.version + 1,"
 		    "   updated_at = now() FROM pick WHERE au.id = pick.audit"
 		    "   RETURNING au.id, au.auditor_id, au.due_on),"
-		    " ev AS (INSERT INTO events (actor, action, entity, entity_id, before, after)"
-		    "   SELECT $3, 'audit.assigned', 'audit', upd.id::text,"
-		    "     jsonb_build_object('status', 'unassigned'),"
-		    "     jsonb_build_object('status', 'assigned', 'auditor', s.staff_ref,"
-		    "       'due_on', upd.due_on) FROM upd JOIN staff s ON s.id = upd.auditor_id)"
+		    " ev AS (" ASSIGNED_EVENTS("upd", "$3") ")"
 		    " UPDATE audits au SET unassigned_reason = t.reason, updated_at = now()"
 		    " FROM unnest($4::bigint[], $5::text[]) AS t(audit, reason)"
 		    " WHERE au.id = t.audit", 5, p);
@@ -156,6 +177,150 @@ done:
 		*assigned = done;
 	if (unassigned != NULL)
 		*unassigned = left;
+	return rc;
+}
+
+/* A case of ca_assign_new: where it comes in the order taken, and who may
+ * not audit it. */
+typedef struct new_case {
+	long long id;
+	size_t order;
+	long long provider_id;
+	const char *assessor_ref;   /* in the details result */
+} new_case;
+
+static int
+cmp_case_id(const void *a, const void *b)
+{
+	long long x = ((const new_case *)a)->id, y = ((const new_case *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_case_order(const void *a, const void *b)
+{
+	size_t x = ((const new_case *)a)->order, y = ((const new_case *)b)->order;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The partner and assessor of each case, into c (n cases, in the order
+ * taken).  `= ANY` rather than a join to unnest(): the planner then probes
+ * the primary key once per case, where a join of eighteen thousand rows
+ * tempted it into scanning the whole index. */
+static int
+case_details(PGconn *conn, const char *ids, new_case *c, size_t n, PGresult **res,
+    ca_err *err)
+{
+	const char *p[1] = { ids };
+	size_t found;
+
+	*res = ca_db_query(conn, err, "reading the sampled cases",
+	    "SELECT a.id, a.provider_id, a.assessor_ref FROM assessments a"
+	    " WHERE a.id = ANY ($1::bigint[]) ORDER BY a.id", 1, p);
+	if (*res == NULL)
+		return err->code;
+	found = (size_t)PQntuples(*res);
+	qsort(c, n, sizeof *c, cmp_case_id);
+	for (size_t i = 0, r = 0; i < n; i++) {
+		while (r < found && strtoll(PQgetvalue(*res, (int)r, 0), NULL, 10) < c[i].id)
+			r++;
+		if (r == found || strtoll(PQgetvalue(*res, (int)r, 0), NULL, 10) != c[i].id) {
+			PQclear(*res);
+			*res = NULL;
+			return ca_err_set(err, CA_EX_SOFTWARE, "reading the sampled cases: "
+			    "assessment %lld is missing", c[i].id);
+		}
+		c[i].provider_id = strtoll(PQgetvalue(*res, (int)r, 1), NULL, 10);
+		c[i].assessor_ref = PQgetvalue(*res, (int)r, 2);
+	}
+	qsort(c, n, sizeof *c, cmp_case_order);
+	return 0;
+}
+
+int
+ca_assign_new(PGconn *conn, const char *run, const char *form_version_id, const char *due,
+    const long long *ids, size_t n, const char *actor, long *assigned, long *unassigned,
+    ca_err *err)
+{
+	PGresult *ares = NULL, *details = NULL;
+	ca_auditor *a = NULL;
+	new_case *c = calloc(n + 1, sizeof *c);
+	ca_strbuf idtext, who, reasons;
+	size_t na = 0;
+	long done = 0, left = 0;
+	int rc;
+
+	ca_strbuf_init(&idtext);
+	ca_strbuf_init(&who);
+	ca_strbuf_init(&reasons);
+	ca_strbuf_adds(&idtext, "{");
+	for (size_t i = 0; i < n; i++)
+		ca_strbuf_addf(&idtext, i ? ",%lld" : "%lld", ids[i]);
+	ca_strbuf_adds(&idtext, "}");
+	if (c == NULL || ca_strbuf_failed(&idtext)) {
+		rc = ca_err_set(err, CA_EX_SOFTWARE, "assigning audits: out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		c[i].id = ids[i];
+		c[i].order = i;
+	}
+	if ((rc = case_details(conn, idtext.data, c, n, &details, err)) != 0 ||
+	    (rc = load_auditors(conn, &ares, &a, &na, err)) != 0)
+		goto done;
+	ca_strbuf_adds(&who, "{");
+	ca_strbuf_adds(&reasons, "{");
+	for (size_t i = 0; i < n; i++) {
+		const char *sep = i ? "," : "";
+		ca_assign_reason why;
+		int pick = ca_assign_pick(a, na, c[i].provider_id, c[i].assessor_ref, &why);
+
+		/* The reasons are the program's own sentences: no quotes to
+		 * escape in the array text. */
+		if (pick >= 0) {
+			a[pick].open++;
+			ca_strbuf_addf(&who, "%s%lld", sep, a[pick].id);
+			ca_strbuf_addf(&reasons, "%sNULL", sep);
+			done++;
+		} else {
+			ca_strbuf_addf(&who, "%sNULL", sep);
+			ca_strbuf_addf(&reasons, "%s\"%s\"", sep, ca_assign_reasons[why]);
+			left++;
+		}
+	}
+	ca_strbuf_adds(&who, "}");
+	ca_strbuf_adds(&reasons, "}");
+	if (ca_strbuf_failed(&who) || ca_strbuf_failed(&reasons)) {
+		rc = ca_err_set(err, CA_EX_SOFTWARE, "assigning audits: out of memory");
+	} else {
+		const char *p[7] = { idtext.data, who.data, reasons.data, run, form_version_id,
+		    due, actor };
+
+		rc = ca_db_exec(conn, err, "recording the audits",
+		    "WITH t AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[])"
+		    "   AS t(assessment, auditor, reason)),"
+		    " au AS (INSERT INTO audits (run_id, assessment_id, form_version_id, due_on,"
+		    "   status, auditor_id, unassigned_reason, assigned_at)"
+		    "   SELECT $4, t.assessment, $5, $6::date,"
+		    "     CASE WHEN t.auditor IS NULL THEN 'unassigned' ELSE 'assigned' END,"
+		    "     t.auditor, t.reason, CASE WHEN t.auditor IS NOT NULL THEN now() END"
+		    "   FROM t RETURNING id, auditor_id, due_on)"
+		    ASSIGNED_EVENTS("au", "$7"), 7, p);
+	}
+done:
+	ca_strbuf_free(&idtext);
+	ca_strbuf_free(&who);
+	ca_strbuf_free(&reasons);
+	PQclear(details);
+	PQclear(ares);
+	free(a);
+	free(c);
+	if (assigned != NULL)
+		*assigned = rc == 0 ? done : 0;
+	if (unassigned != NULL)
+		*unassigned = rc == 0 ? left : 0;
 	return rc;
 }
 

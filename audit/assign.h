@@ -44,10 +44,20 @@ int ca_assign_pick(const ca_auditor *a, size_t n, long long provider_id,
     const char *assessor_ref, ca_assign_reason *why);
 
 /* Assign the unassigned audits of run_id (0: of every run) in the
- * caller's transaction, locking the auditors so two assigners never
- * overfill one.  Writes an event per assignment; counts go to *assigned
- * and *unassigned (may be NULL). */
+ * caller's transaction, one assigner at a time (an advisory lock), so that
+ * two never overfill an auditor.  Writes an event per assignment; counts go
+ * to *assigned and *unassigned (may be NULL). */
 int ca_assign_pending(PGconn *conn, long long run_id, const char *actor, long *assigned,
+    long *unassigned, ca_err *err);
+
+/* New audits of run for its cases (n assessment ids, in the order they
+ * are to be taken), with the checklist version and due date given, each
+ * assigned as ca_assign_pending would assign it, or unassigned with the
+ * reason: one statement with their events, where an unassigned audit would
+ * otherwise be inserted, read back and updated.  Counts go to *assigned
+ * and *unassigned. */
+int ca_assign_new(PGconn *conn, const char *run, const char *form_version_id,
+    const char *due, const long long *ids, size_t n, const char *actor, long *assigned,
     long *unassigned, ca_err *err);
 
 /* `caseaudit audit reassign ID STAFF --as STAFF`: a QA lead moves an open

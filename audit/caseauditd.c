@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "date.h"
 #include "error.h"
+#include "heap.h"
 #include "programs.h"
 #include "version.h"
 
@@ -117,6 +118,7 @@ main(int argc, char **argv)
 	int ch, rc;
 
 	setvbuf(stderr, NULL, _IONBF, 0);
+	ca_heap_tune();
 	/* The report job lives in reports/, which the library cannot link. */
 	if (ca_reports_register_jobs() != 0) {
 		fprintf(stderr, "caseauditd: registering the report job failed\n");

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "heap.h"
 #include "version.h"
 
 int ca_cmd_migrate(int argc, char **argv);
@@ -140,6 +141,7 @@ ca_cli_main_with(int argc, char **argv, const ca_cli_command *more, size_t nmore
 
 	/* Output order matters when stdout and stderr go to one terminal. */
 	setvbuf(stderr, NULL, _IONBF, 0);
+	ca_heap_tune();
 	if (argc < 2) {
 		overview(stderr);
 		return CA_EX_USAGE;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "date.h"
@@ -21,7 +22,7 @@ const char ca_help_sample[] =
 	"usage: caseaudit sample size --population N --margin E [--confidence C]\n"
 	"                             [--proportion P]\n"
 	"       caseaudit sample run --plan NAME --period YYYY-MM|YYYY-Qn [--seed S]\n"
-	"                            [--redraw] [--format table|json]\n"
+	"                            [--redraw] [--format table|json] [--verbose]\n"
 	"       caseaudit sample show RUN [--format table|csv|json]\n"
 	"       caseaudit sample verify RUN\n"
 	"\n"
@@ -36,7 +37,9 @@ const char ca_help_sample[] =
 	"  already drawn.  --redraw draws it again with a new seed, only while none\n"
 	"  of its audits has started; the old draw stays in the trail.  --seed S (0\n"
 	"  to 18446744073709551615) fixes the seed; otherwise one is drawn from the\n"
-	"  operating system.  Either way it is recorded.\n"
+	"  operating system.  Either way it is recorded.  --verbose logs each step's\n"
+	"  time to standard error (key=value: wall clock seconds, and this\n"
+	"  program's own CPU seconds; the rest is the database's).\n"
 	"\n"
 	"show: the run's plan, period, method, parameters, seed, population digest,\n"
 	"  strata with sizes and allocations, and the selected cases with their\n"
@@ -52,7 +55,7 @@ const char ca_help_sample[] =
 	"started run), 69 database unavailable, 70 internal error\n";
 
 enum { OPT_POP = 256, OPT_MARGIN, OPT_CONF, OPT_PROP, OPT_PLAN, OPT_PERIOD, OPT_SEED,
-	OPT_REDRAW, OPT_FORMAT, OPT_DB };
+	OPT_REDRAW, OPT_FORMAT, OPT_DB, OPT_VERBOSE };
 
 static const struct option options[] = {
 	{ "population", required_argument, NULL, OPT_POP },
@@ -65,6 +68,7 @@ static const struct option options[] = {
 	{ "redraw", no_argument, NULL, OPT_REDRAW },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "db", required_argument, NULL, OPT_DB },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -72,7 +76,7 @@ static const struct option options[] = {
 typedef struct args {
 	const char *population, *margin, *confidence, *proportion;
 	const char *plan, *period, *seed, *db;
-	int redraw;
+	int redraw, verbose;
 	ca_format fmt;
 	int fmt_given;
 } args;
@@ -94,6 +98,7 @@ parse(int argc, char **argv, args *a)
 		case OPT_PERIOD: a->period = optarg; break;
 		case OPT_SEED: a->seed = optarg; break;
 		case OPT_REDRAW: a->redraw = 1; break;
+		case OPT_VERBOSE: a->verbose = 1; break;
 		case OPT_DB: a->db = optarg; break;
 		case OPT_FORMAT:
 			if ((rc = ca_format_parse("sample", optarg, &a->fmt)) != 0)
@@ -183,14 +188,23 @@ sample_run(const args *a)
 	rq.period = a->period;
 	rq.redraw = a->redraw;
 	rq.actor = ca_os_user();
+	rq.log = a->verbose ? stderr : NULL;
 	if ((rc = ca_cli_connect(a->db, &conn)) != 0)
 		return rc;
 	if ((rc = ca_plan_find(conn, a->plan, &rq.plan_id, &err)) == 0 &&
 	    (rc = ca_db_begin(conn, &err)) == 0) {
 		rc = ca_sample_run(conn, &rq, &out, &err);
-		if (rc == 0)
+		if (rc == 0) {
+			struct timespec t0, t1;
+
+			clock_gettime(CLOCK_MONOTONIC, &t0);
 			rc = ca_db_commit(conn, &err);
-		else
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			if (rq.log != NULL)
+				fprintf(rq.log, "sample step=commit seconds=%.3f\n",
+				    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec -
+				    t0.tv_nsec) / 1e9);
+		} else
 			ca_db_rollback(conn);
 	}
 	ca_db_close(conn);

@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "assign.h"
+#include "binary.h"
 #include "db.h"
 #include "date.h"
 #include "design.h"
@@ -23,26 +25,27 @@
 #include "sha256.h"
 #include "strbuf.h"
 
-/* Rows fetched from the population cursor at a time. */
-#define FETCH_ROWS "20000"
+/* Rows fetched from a cursor at a time.  Small batches keep both sides
+ * busy (FETCH_AHEAD): at 20,000 rows a million took a fifth longer. */
+#define FETCH_ROWS "5000"
 
 /* Risk weights and Neyman variability: see sample.h, which documents the
- * same numbers. */
-#define WEIGHT_SQL \
-	"1.0 + coalesce(cardinality(array_remove(cs.flags, 'personal_data')), 0)" \
-	" + CASE a.priority WHEN 'urgent' THEN 2 WHEN 'high' THEN 1 ELSE 0 END" \
+ * same numbers.  The population query gives 1 + priority + wait; the
+ * screening flags are added as they are read (add_screening_flags). */
+#define BASE_WEIGHT_SQL \
+	"1 + CASE a.priority WHEN 'urgent' THEN 2 WHEN 'high' THEN 1 ELSE 0 END" \
 	" + CASE WHEN least(coalesce(a.completed_on, $2::date), $2::date) - a.requested_on > 182" \
 	"   THEN 2 WHEN least(coalesce(a.completed_on, $2::date), $2::date) - a.requested_on > 91" \
 	"   THEN 1 ELSE 0 END"
 #define NEYMAN_MIN_GRADED 10
 
 typedef struct stratum {
-	char *label;
-	char *provider_id;     /* text, as the database gave it */
+	long long group;       /* as read: the provider (a run) or recorded stratum (verify) */
 	char *type;            /* NULL unless strata by provider and type */
+	char *label;
+	char *provider_id;     /* text; NULL unless strata by provider */
 	long size;
 	double variability;
-	size_t order;          /* position in label order */
 } stratum;
 
 typedef struct population {
@@ -50,6 +53,7 @@ typedef struct population {
 	long long *id;
 	int *stratum;
 	double *weight;
+	int *revision;         /* risk runs, to match screenings; else NULL */
 	stratum *strata;
 	size_t H, hcap;
 	char sha256[CA_SHA256_HEX_LEN + 1];
@@ -67,6 +71,35 @@ typedef struct plan_row {
 	ca_design design;
 } plan_row;
 
+/* Where a run spends its time (--verbose): wall clock and this process's
+ * CPU per step, so that the server's share is the difference. */
+typedef struct steps {
+	FILE *log;
+	struct timespec wall, cpu;
+} steps;
+
+static double
+seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+step_done(steps *s, const char *step)
+{
+	struct timespec wall, cpu;
+
+	if (s->log == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &wall);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	if (step != NULL)
+		fprintf(s->log, "sample step=%s seconds=%.3f cpu=%.3f\n", step,
+		    seconds_between(&s->wall, &wall), seconds_between(&s->cpu, &cpu));
+	s->wall = wall;
+	s->cpu = cpu;
+}
+
 static void
 population_free(population *p)
 {
@@ -79,15 +112,16 @@ population_free(population *p)
 	free(p->id);
 	free(p->stratum);
 	free(p->weight);
+	free(p->revision);
 	memset(p, 0, sizeof *p);
 }
 
 static int
-population_grow(population *p)
+population_grow(population *p, int with_revision)
 {
 	size_t cap = p->cap ? p->cap * 2 : 65536;
 	long long *id = realloc(p->id, cap * sizeof *id);
-	int *st;
+	int *st, *rev;
 	double *w;
 
 	if (id == NULL)
@@ -99,17 +133,29 @@ population_grow(population *p)
 	if ((w = realloc(p->weight, cap * sizeof *w)) == NULL)
 		return -1;
 	p->weight = w;
+	if (with_revision) {
+		if ((rev = realloc(p->revision, cap * sizeof *rev)) == NULL)
+			return -1;
+		p->revision = rev;
+	}
 	p->cap = cap;
 	return 0;
 }
 
-/* The stratum for a label, added when new.  Strata are few (partners,
- * perhaps times three types): a linear search costs less than hashing. */
 static int
-stratum_index(population *p, const char *label, const char *provider_id, const char *type)
+same_type(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* The stratum of (group, type), added when new; labelled later
+ * (stratum_label).  Strata are few (partners, perhaps times three types):
+ * a linear search costs less than hashing. */
+static int
+stratum_for(population *p, long long group, const char *type)
 {
 	for (size_t h = p->H; h-- > 0;)
-		if (strcmp(p->strata[h].label, label) == 0)
+		if (p->strata[h].group == group && same_type(p->strata[h].type, type))
 			return (int)h;
 	if (p->H == p->hcap) {
 		size_t cap = p->hcap ? p->hcap * 2 : 16;
@@ -121,13 +167,22 @@ stratum_index(population *p, const char *label, const char *provider_id, const c
 		p->hcap = cap;
 	}
 	memset(&p->strata[p->H], 0, sizeof p->strata[p->H]);
-	p->strata[p->H].label = strdup(label);
-	p->strata[p->H].provider_id = provider_id ? strdup(provider_id) : NULL;
-	p->strata[p->H].type = type ? strdup(type) : NULL;
+	p->strata[p->H].group = group;
 	p->strata[p->H].variability = 0.5;
-	if (p->strata[p->H].label == NULL)
+	if (type != NULL && (p->strata[p->H].type = strdup(type)) == NULL)
 		return -1;
 	return (int)p->H++;
+}
+
+/* Give a stratum its label (and provider, as text, when it has one). */
+static int
+stratum_label(stratum *s, const char *label, const char *provider_id)
+{
+	free(s->label);
+	free(s->provider_id);
+	s->label = strdup(label);
+	s->provider_id = provider_id != NULL ? strdup(provider_id) : NULL;
+	return s->label == NULL || (provider_id != NULL && s->provider_id == NULL) ? -1 : 0;
 }
 
 static int
@@ -168,71 +223,195 @@ population_order_strata(population *p)
 	return 0;
 }
 
+/* Ready to draw: an empty population still has its one stratum, "all";
+ * strata in label order. */
+static int
+population_ready(population *p)
+{
+	if (p->H == 0 && (stratum_for(p, 0, NULL) < 0 ||
+	    stratum_label(&p->strata[0], "all", NULL) != 0))
+		return -1;
+	return population_order_strata(p);
+}
+
+/* ---- reading cursors in binary ---------------------------------------- */
+
+typedef int (*row_fn)(void *ctx, const PGresult *res, int r, ca_err *err);
+
+/* Whether res has the columns expected: a query and its reader must
+ * agree on binary types, or numbers would be read as garbage. */
+static int
+check_columns(const PGresult *res, const unsigned *types, int ntypes, const char *what,
+    ca_err *err)
+{
+	if (PQnfields(res) != ntypes)
+		return ca_err_set(err, CA_EX_SOFTWARE, "%s: %d columns, not %d", what,
+		    PQnfields(res), ntypes);
+	for (int c = 0; c < ntypes; c++)
+		if (PQftype(res, c) != types[c])
+			return ca_err_set(err, CA_EX_SOFTWARE, "%s: column %d has type %u, not %u",
+			    what, c + 1, PQftype(res, c), types[c]);
+	return 0;
+}
+
+/* FETCHes kept in flight (pipeline mode): the server reads the next batch
+ * while this process takes in the last, rather than each waiting for the
+ * other. */
+#define FETCH_AHEAD 2
+
+/* Leave pipeline mode after fetch_cursor, whatever happened: read what is
+ * still on its way up to the sync point. */
+static int
+fetch_finish(PGconn *conn, const char *what, int rc, ca_err *err)
+{
+	PGresult *res;
+
+	if (PQpipelineSync(conn) != 1) {
+		if (rc == 0)
+			rc = ca_db_fail(conn, NULL, err, what);
+		return rc;
+	}
+	for (;;) {
+		res = PQgetResult(conn);
+		if (res == NULL) {
+			if (PQstatus(conn) == CONNECTION_BAD)
+				break;
+			continue;
+		}
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (rc == 0 && PQresultStatus(res) == PGRES_FATAL_ERROR)
+			rc = ca_db_fail(conn, res, err, what);
+		PQclear(res);
+	}
+	if (PQexitPipelineMode(conn) != 1 && rc == 0)
+		rc = ca_db_fail(conn, NULL, err, what);
+	return rc;
+}
+
 /*
- * Read a population through a cursor over `sql` (its rows: id,
- * assessment_ref, stratum label, provider id, type or NULL, weight or
- * NULL, in assessment_ref byte order), hashing the refs as they pass.
- * Must run inside a transaction.
+ * Run `declare` (DECLARE name NO SCROLL CURSOR FOR ...) and hand each of
+ * its rows to row, fetched in binary FETCH_ROWS at a time: no number goes
+ * through text, and a million rows never sit in one result.  Must run
+ * inside a transaction.
  */
 static int
-read_population(PGconn *conn, const char *sql, int nparams, const char *const *params,
-    population *p, ca_err *err)
+fetch_cursor(PGconn *conn, const char *what, const char *name, const char *declare,
+    int nparams, const char *const *params, const unsigned *types, int ntypes, row_fn row,
+    void *ctx, ca_err *err)
 {
-	ca_sha256 sha;
+	char fetch[64], close[64];
 	PGresult *res;
-	int rc = 0, rows;
+	int rc = 0, sent = 0, received = 0, end = 0;
+
+	snprintf(fetch, sizeof fetch, "FETCH " FETCH_ROWS " FROM %s", name);
+	snprintf(close, sizeof close, "CLOSE %s", name);
+	if ((res = ca_db_query(conn, err, what, declare, nparams, params)) == NULL)
+		return err->code;
+	PQclear(res);
+	if (PQenterPipelineMode(conn) != 1)
+		return ca_db_fail(conn, NULL, err, what);
+	while (rc == 0 && !end) {
+		for (; sent - received < FETCH_AHEAD; sent++)
+			if (PQsendQueryParams(conn, fetch, 0, NULL, NULL, NULL, NULL, 1) != 1 ||
+			    PQsendFlushRequest(conn) != 1)
+				break;
+		if (sent - received < FETCH_AHEAD || PQflush(conn) != 0) {
+			rc = ca_db_fail(conn, NULL, err, what);
+			break;
+		}
+		res = PQgetResult(conn);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			rc = ca_db_fail(conn, res, err, what);
+			PQclear(res);
+			break;
+		}
+		rc = check_columns(res, types, ntypes, what, err);
+		for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+			rc = row(ctx, res, r, err);
+		end = PQntuples(res) == 0;
+		PQclear(res);
+		/* the end of this FETCH's results */
+		if ((res = PQgetResult(conn)) != NULL) {
+			PQclear(res);
+			if (rc == 0)
+				rc = ca_err_set(err, CA_EX_SOFTWARE, "%s: more than one result", what);
+		}
+		received++;
+	}
+	rc = fetch_finish(conn, what, rc, err);
+	if (rc == 0)
+		rc = ca_db_exec(conn, err, what, close, 0, NULL);
+	return rc;
+}
+
+/* ---- the population --------------------------------------------------- */
+
+/* A population row: id, assessment_ref, group (the stratum's provider or
+ * recorded number; 0 when there is one stratum), assessment type or NULL,
+ * weight or NULL, revision or NULL; in assessment_ref byte order. */
+static const unsigned population_types[] = { CA_OID_INT8, CA_OID_TEXT, CA_OID_INT8,
+	CA_OID_TEXT, CA_OID_FLOAT8, CA_OID_INT4 };
+
+typedef struct population_reader {
+	population *p;
+	ca_sha256 sha;
+	int with_revision;
+} population_reader;
+
+static int
+population_row(void *ctx, const PGresult *res, int r, ca_err *err)
+{
+	population_reader *rd = ctx;
+	population *p = rd->p;
+	int h;
+
+	if (p->N == p->cap && population_grow(p, rd->with_revision) != 0)
+		return ca_err_set(err, CA_EX_SOFTWARE, "reading the population: out of memory");
+	h = stratum_for(p, ca_bin_int8(PQgetvalue(res, r, 2)),
+	    PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3));
+	if (h < 0)
+		return ca_err_set(err, CA_EX_SOFTWARE, "reading the population: out of memory");
+	p->id[p->N] = ca_bin_int8(PQgetvalue(res, r, 0));
+	p->stratum[p->N] = h;
+	p->weight[p->N] = PQgetisnull(res, r, 4) ? 1.0 : ca_bin_float8(PQgetvalue(res, r, 4));
+	if (rd->with_revision)
+		p->revision[p->N] = PQgetisnull(res, r, 5) ? 0 : ca_bin_int4(PQgetvalue(res, r, 5));
+	p->strata[h].size++;
+	p->N++;
+	ca_sha256_update(&rd->sha, PQgetvalue(res, r, 1), (size_t)PQgetlength(res, r, 1));
+	ca_sha256_update(&rd->sha, "\n", 1);
+	return 0;
+}
+
+/*
+ * Read a population through the cursor `declare` declares (rows as
+ * population_types), hashing the refs as they pass.  The strata are
+ * grouped as read, not yet labelled or ordered.
+ */
+static int
+read_population(PGconn *conn, const char *declare, int nparams, const char *const *params,
+    int with_revision, population *p, ca_err *err)
+{
+	population_reader rd = { .p = p, .with_revision = with_revision };
+	int rc;
 
 	memset(p, 0, sizeof *p);
 	/* Every row is wanted, not the first tenth a cursor plans for; a
-	 * query run once gains nothing from JIT compilation (0.5 s of it); and
-	 * a million refs sort in memory rather than through 70 MB of disk. */
+	 * query run once gains nothing from JIT compilation (0.5 s of it);
+	 * and the people to leave out are hashed in memory, never looked
+	 * up row by row. */
 	if (ca_db_exec_script(conn, err, "reading the population",
 	    "SET LOCAL cursor_tuple_fraction = 1.0; SET LOCAL jit = off;"
 	    " SET LOCAL work_mem = '256MB'") != 0)
 		return err->code;
-	if ((res = ca_db_query(conn, err, "reading the population", sql, nparams, params)) == NULL)
-		return err->code;
-	PQclear(res);
-	if (ca_sha256_init(&sha) != 0)
+	if (ca_sha256_init(&rd.sha) != 0)
 		return ca_err_set(err, CA_EX_SOFTWARE, "hashing the population: out of memory");
-	do {
-		res = ca_db_query(conn, err, "reading the population",
-		    "FETCH " FETCH_ROWS " FROM population", 0, NULL);
-		if (res == NULL) {
-			rc = err->code;
-			break;
-		}
-		rows = PQntuples(res);
-		for (int r = 0; r < rows && rc == 0; r++) {
-			const char *ref = PQgetvalue(res, r, 1);
-			int h;
-
-			if (p->N == p->cap && population_grow(p) != 0) {
-				rc = ca_err_set(err, CA_EX_SOFTWARE, "reading the population: out of memory");
-				break;
-			}
-			h = stratum_index(p, PQgetvalue(res, r, 2),
-			    PQgetisnull(res, r, 3) ? NULL : PQgetvalue(res, r, 3),
-			    PQgetisnull(res, r, 4) ? NULL : PQgetvalue(res, r, 4));
-			if (h < 0) {
-				rc = ca_err_set(err, CA_EX_SOFTWARE, "reading the population: out of memory");
-				break;
-			}
-			p->id[p->N] = strtoll(PQgetvalue(res, r, 0), NULL, 10);
-			p->stratum[p->N] = h;
-			p->weight[p->N] = PQgetisnull(res, r, 5) ? 1.0 : strtod(PQgetvalue(res, r, 5), NULL);
-			p->strata[h].size++;
-			p->N++;
-			ca_sha256_update(&sha, ref, strlen(ref));
-			ca_sha256_update(&sha, "\n", 1);
-		}
-		PQclear(res);
-	} while (rc == 0 && rows > 0);
-	ca_sha256_final_hex(&sha, p->sha256);
-	if (rc == 0)
-		rc = ca_db_exec(conn, err, "reading the population", "CLOSE population", 0, NULL);
-	if (rc == 0 && population_order_strata(p) != 0)
-		rc = ca_err_set(err, CA_EX_SOFTWARE, "reading the population: out of memory");
+	rc = fetch_cursor(conn, "reading the population", "population", declare, nparams,
+	    params, population_types, 6, population_row, &rd, err);
+	ca_sha256_final_hex(&rd.sha, p->sha256);
 	if (rc != 0)
 		population_free(p);
 	return rc;
@@ -349,14 +528,18 @@ load_plan(PGconn *conn, long long plan_id, plan_row *pl, ca_err *err)
 /* ---- the population of a run ------------------------------------------ */
 
 /*
- * The plan's population for a period, in assessment_ref byte order.  One
- * query for every method: the stratum label is "all" unless stratified,
- * and the weight is computed (and the screenings read) only for risk.
+ * The plan's population for a period, in assessment_ref byte order: one
+ * query for every method, grouped by provider (and type) when stratified,
+ * with the weight before screening flags for risk.
  *
  * The plan's own settings come in as parameters rather than by joining the
- * plan: the planner can then estimate how many assessments match, and
- * scans and hashes instead of looping over an index a million times.  The
- * people to leave out are found once, not once per assessment.
+ * plan: the planner can then estimate how many assessments match.  When
+ * the period covers most of the table, it reads the covering index of
+ * 0008_sampling_at_scale, already in ref order: no sort, no heap.  Nothing
+ * is joined, so that the order holds: the people to leave out are a hashed
+ * subplan (NOT IN over a NOT NULL column means NOT EXISTS here), partner
+ * names are added to the few strata afterwards, and screenings are read
+ * apart (add_screening_flags).
  */
 static const char population_sql[] =
 	"DECLARE population NO SCROLL CURSOR FOR"
@@ -367,22 +550,64 @@ static const char population_sql[] =
 	"       AND r.id IS DISTINCT FROM $3::bigint AND r.period_start <= $2::date"
 	"       AND r.period_end > $2::date - make_interval(months => $8::int))"
 	" SELECT a.id, a.assessment_ref,"
-	"   CASE WHEN $5 <> 'stratified' THEN 'all'"
-	"        WHEN $4::boolean THEN o.name || ' / ' || a.assessment_type ELSE o.name END,"
-	"   CASE WHEN $5 = 'stratified' THEN a.provider_id END,"
+	"   CASE WHEN $5 = 'stratified' THEN a.provider_id ELSE 0 END::bigint,"
 	"   CASE WHEN $5 = 'stratified' AND $4::boolean THEN a.assessment_type END,"
-	"   CASE WHEN $5 = 'risk' THEN " WEIGHT_SQL " END"
-	" FROM assessments a JOIN organisations o ON o.id = a.provider_id"
-	" LEFT JOIN screenings cs ON $5 = 'risk' AND cs.assessment_id = a.id"
-	"   AND cs.assessment_revision = a.revision"
-	"   AND cs.rule_set_id = (SELECT rule_set_id FROM screening_rules_current)"
+	"   CASE WHEN $5 = 'risk' THEN (" BASE_WEIGHT_SQL ")::float8 END,"
+	"   CASE WHEN $5 = 'risk' THEN a.revision END"
+	" FROM assessments a"
 	" WHERE a.assessment_type = ANY ($6::text[])"
 	"   AND ($9::bigint[] IS NULL OR a.provider_id = ANY ($9::bigint[]))"
 	"   AND ((a.completed_on BETWEEN $1::date AND $2::date)"
 	"     OR ($7::int IS NOT NULL AND a.requested_on <= $2::date - $7::int"
 	"         AND (a.completed_on IS NULL OR a.completed_on > $2::date)))"
-	"   AND NOT EXISTS (SELECT 1 FROM excluded e WHERE e.person_ref = a.person_ref)"
+	"   AND a.person_ref NOT IN (SELECT e.person_ref FROM excluded e)"
 	" ORDER BY a.assessment_ref COLLATE \"C\"";
+
+/* Label a run's strata: the partner's name, with " / type" when strata
+ * are by provider and type; "all" when there is one stratum. */
+static int
+label_strata(PGconn *conn, const plan_row *pl, population *pop, ca_err *err)
+{
+	PGresult *res;
+	int rc = 0;
+
+	if (pl->design.method != CA_METHOD_STRATIFIED) {
+		for (size_t h = 0; h < pop->H && rc == 0; h++)
+			if (stratum_label(&pop->strata[h], "all", NULL) != 0)
+				rc = ca_err_set(err, CA_EX_SOFTWARE, "reading the population: out of "
+				    "memory");
+		return rc;
+	}
+	res = ca_db_query(conn, err, "reading the partner organisations",
+	    "SELECT id, name FROM organisations", 0, NULL);
+	if (res == NULL)
+		return err->code;
+	for (size_t h = 0; h < pop->H && rc == 0; h++) {
+		stratum *s = &pop->strata[h];
+		char provider[24];
+		ca_strbuf label;
+		int r;
+
+		snprintf(provider, sizeof provider, "%lld", s->group);
+		for (r = 0; r < PQntuples(res); r++)
+			if (strcmp(PQgetvalue(res, r, 0), provider) == 0)
+				break;
+		if (r == PQntuples(res)) {
+			rc = ca_err_set(err, CA_EX_SOFTWARE, "reading the population: partner "
+			    "organisation %s is missing", provider);
+			break;
+		}
+		ca_strbuf_init(&label);
+		ca_strbuf_adds(&label, PQgetvalue(res, r, 1));
+		if (s->type != NULL)
+			ca_strbuf_addf(&label, " / %s", s->type);
+		if (ca_strbuf_failed(&label) || stratum_label(s, label.data, provider) != 0)
+			rc = ca_err_set(err, CA_EX_SOFTWARE, "reading the population: out of memory");
+		ca_strbuf_free(&label);
+	}
+	PQclear(res);
+	return rc;
+}
 
 static int
 plan_population(PGconn *conn, const plan_row *pl, const char *first, const char *last,
@@ -405,8 +630,124 @@ plan_population(PGconn *conn, const plan_row *pl, const char *first, const char 
 		return err->code;
 	for (int c = 0; c < 4; c++)
 		p[5 + c] = PQgetisnull(res, 0, c) ? NULL : PQgetvalue(res, 0, c);
-	rc = read_population(conn, population_sql, 9, p, pop, err);
+	rc = read_population(conn, population_sql, 9, p, pl->design.method == CA_METHOD_RISK,
+	    pop, err);
 	PQclear(res);
+	if (rc == 0 && (rc = label_strata(conn, pl, pop, err)) != 0)
+		population_free(pop);
+	return rc;
+}
+
+/* ---- screening flags of a risk population ------------------------------ */
+
+/* Where each assessment id sits in the population: open addressing over
+ * the ids themselves, slots holding index + 1 (0: empty). */
+typedef struct id_index {
+	uint32_t *slot;
+	size_t mask;
+	int shift;
+} id_index;
+
+static size_t
+id_slot(const id_index *x, long long id)
+{
+	return (size_t)(((uint64_t)id * UINT64_C(0x9E3779B97F4A7C15)) >> x->shift) & x->mask;
+}
+
+static int
+id_index_build(id_index *x, const population *p)
+{
+	int bits = 4;
+
+	while (bits < 31 && ((size_t)1 << bits) < 2 * p->N)
+		bits++;
+	x->mask = ((size_t)1 << bits) - 1;
+	x->shift = 64 - bits;
+	if ((x->slot = calloc(x->mask + 1, sizeof *x->slot)) == NULL)
+		return -1;
+	for (size_t i = 0; i < p->N; i++) {
+		size_t s = id_slot(x, p->id[i]);
+
+		while (x->slot[s] != 0)
+			s = (s + 1) & x->mask;
+		x->slot[s] = (uint32_t)(i + 1);
+	}
+	return 0;
+}
+
+/* The population index of id, or -1. */
+static long
+id_index_find(const id_index *x, const population *p, long long id)
+{
+	for (size_t s = id_slot(x, id); x->slot[s] != 0; s = (s + 1) & x->mask)
+		if (p->id[x->slot[s] - 1] == id)
+			return (long)(x->slot[s] - 1);
+	return -1;
+}
+
+/*
+ * The newest rule set's screenings with a flag that weighs (any but
+ * personal_data) in the population's range of ids: (id, revision screened,
+ * flags that weigh).  A screening counts only for the revision it read,
+ * as in the view current_screenings.  Reading them apart and matching in
+ * memory keeps the population query free of joins, and so in order.
+ */
+static const char flags_sql[] =
+	"DECLARE flags NO SCROLL CURSOR FOR"
+	" SELECT s.assessment_id, s.assessment_revision,"
+	"   cardinality(array_remove(s.flags, 'personal_data'))"
+	" FROM screenings s"
+	" WHERE s.rule_set_id = (SELECT rule_set_id FROM screening_rules_current)"
+	"   AND s.assessment_id BETWEEN $1::bigint AND $2::bigint"
+	"   AND NOT (s.flags <@ ARRAY['personal_data'])";
+
+static const unsigned flags_types[] = { CA_OID_INT8, CA_OID_INT4, CA_OID_INT4 };
+
+typedef struct flags_reader {
+	population *p;
+	id_index index;
+} flags_reader;
+
+static int
+flags_row(void *ctx, const PGresult *res, int r, ca_err *err)
+{
+	flags_reader *rd = ctx;
+	long i = id_index_find(&rd->index, rd->p, ca_bin_int8(PQgetvalue(res, r, 0)));
+
+	(void)err;
+	if (i >= 0 && rd->p->revision[i] == ca_bin_int4(PQgetvalue(res, r, 1)))
+		rd->p->weight[i] += ca_bin_int4(PQgetvalue(res, r, 2));
+	return 0;
+}
+
+/* Add each member's screening flags to its risk weight. */
+static int
+add_screening_flags(PGconn *conn, population *pop, ca_err *err)
+{
+	flags_reader rd = { .p = pop };
+	char lo[24], hi[24];
+	const char *p[2] = { lo, hi };
+	long long min = 0, max = -1;
+	int rc;
+
+	for (size_t i = 0; i < pop->N; i++) {
+		if (i == 0 || pop->id[i] < min)
+			min = pop->id[i];
+		if (i == 0 || pop->id[i] > max)
+			max = pop->id[i];
+	}
+	if (pop->N == 0)
+		return 0;
+	snprintf(lo, sizeof lo, "%lld", min);
+	snprintf(hi, sizeof hi, "%lld", max);
+	if (id_index_build(&rd.index, pop) != 0)
+		return ca_err_set(err, CA_EX_SOFTWARE, "reading the screenings: out of memory");
+	rc = fetch_cursor(conn, "reading the screenings", "flags", flags_sql, 2, p, flags_types,
+	    3, flags_row, &rd, err);
+	free(rd.index.slot);
+	/* Matched: the revisions are not needed again. */
+	free(pop->revision);
+	pop->revision = NULL;
 	return rc;
 }
 
@@ -441,34 +782,43 @@ stratum_variability(PGconn *conn, population *pop, const char *first, ca_err *er
 	return 0;
 }
 
-/* The ids as a PostgreSQL array literal; with `only`, those in stratum h. */
+/* The members of stratum h (all of them when h < 0) as array text. */
 static void
-array_ids(ca_strbuf *b, const long long *v, size_t n, const int *only, int h)
+array_ids(ca_strbuf *b, const population *pop, int h)
 {
 	int first = 1;
 
 	ca_strbuf_reset(b);
 	ca_strbuf_adds(b, "{");
-	for (size_t i = 0; i < n; i++) {
-		if (only != NULL && only[i] != h)
+	for (size_t i = 0; i < pop->N; i++) {
+		if (h >= 0 && pop->stratum[i] != h)
 			continue;
-		ca_strbuf_addf(b, first ? "%lld" : ",%lld", v[i]);
+		ca_strbuf_addf(b, first ? "%lld" : ",%lld", pop->id[i]);
 		first = 0;
 	}
 	ca_strbuf_adds(b, "}");
 }
 
+/* Risk weights are whole numbers (sample.h): printed as such they read
+ * back the same as with %.17g, without its cost. */
 static void
 array_doubles(ca_strbuf *b, const double *v, size_t n)
 {
 	ca_strbuf_reset(b);
 	ca_strbuf_adds(b, "{");
-	for (size_t i = 0; i < n; i++)
-		ca_strbuf_addf(b, i ? ",%.17g" : "%.17g", v[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == floor(v[i]) && fabs(v[i]) < 1e15)
+			ca_strbuf_addf(b, i ? ",%lld" : "%lld", (long long)v[i]);
+		else
+			ca_strbuf_addf(b, i ? ",%.17g" : "%.17g", v[i]);
+	}
 	ca_strbuf_adds(b, "}");
 }
 
-/* Each stratum: its members, weights (risk), size and allocation. */
+/* Each stratum: its members, weights (risk), size and allocation.  As
+ * array text: in binary a million ids took a third more memory (twelve
+ * bytes each, against eight), twice over counting libpq's copy, and saved
+ * less than a tenth of a second. */
 static int
 record_strata(PGconn *conn, const char *run, const plan_row *pl, const population *pop,
     const ca_selection *sel, ca_err *err)
@@ -478,14 +828,14 @@ record_strata(PGconn *conn, const char *run, const plan_row *pl, const populatio
 
 	ca_strbuf_init(&members);
 	ca_strbuf_init(&weights);
+	if (pl->design.method == CA_METHOD_RISK)
+		array_doubles(&weights, pop->weight, pop->N);
 	for (size_t h = 0; h < pop->H && rc == 0; h++) {
 		const stratum *s = &pop->strata[h];
 		char num[4][32];
 		const char *p[10];
 
-		array_ids(&members, pop->id, pop->N, pop->H > 1 ? pop->stratum : NULL, (int)h);
-		if (pl->design.method == CA_METHOD_RISK)
-			array_doubles(&weights, pop->weight, pop->N);
+		array_ids(&members, pop, pop->H > 1 ? (int)h : -1);
 		if (ca_strbuf_failed(&members) || ca_strbuf_failed(&weights)) {
 			rc = ca_err_set(err, CA_EX_SOFTWARE, "recording the population: out of memory");
 			break;
@@ -509,10 +859,10 @@ record_strata(PGconn *conn, const char *run, const plan_row *pl, const populatio
 	return rc;
 }
 
-/* The selected cases, and an unassigned audit for each. */
+/* The selected cases with their strata and inclusion probabilities. */
 static int
-record_selection(PGconn *conn, const char *run, const plan_row *pl, const char *due,
-    const population *pop, const ca_selection *sel, ca_err *err)
+record_selection(PGconn *conn, const char *run, const population *pop,
+    const ca_selection *sel, ca_err *err)
 {
 	ca_strbuf ids, strata, parts, probs;
 	int rc;
@@ -529,7 +879,7 @@ record_selection(PGconn *conn, const char *run, const plan_row *pl, const char *
 		const char *sep = i ? "," : "";
 
 		ca_strbuf_addf(&ids, "%s%lld", sep, pop->id[sel->unit[i]]);
-		ca_strbuf_addf(&strata, "%s%d", sep, pop->H > 1 ? pop->stratum[sel->unit[i]] : 0);
+		ca_strbuf_addf(&strata, "%s%d", sep, pop->stratum[sel->unit[i]]);
 		ca_strbuf_addf(&parts, "%s%s", sep, ca_part_names[sel->part[i]]);
 		ca_strbuf_addf(&probs, "%s%.17g", sep, sel->probability[i]);
 	}
@@ -541,22 +891,39 @@ record_selection(PGconn *conn, const char *run, const plan_row *pl, const char *
 	    ca_strbuf_failed(&probs)) {
 		rc = ca_err_set(err, CA_EX_SOFTWARE, "recording the sample: out of memory");
 	} else {
-		const char *p[7] = { run, ids.data, strata.data, parts.data, probs.data,
-		    pl->form_version_id, due };
+		const char *p[5] = { run, ids.data, strata.data, parts.data, probs.data };
 
 		rc = ca_db_exec(conn, err, "recording the sample",
-		    "WITH m AS (INSERT INTO sampling_run_members (run_id, assessment_id, stratum,"
-		    "  part, inclusion_probability)"
-		    " SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::text[], $5::float8[])"
-		    " RETURNING assessment_id)"
-		    " INSERT INTO audits (run_id, assessment_id, form_version_id, due_on,"
-		    "  unassigned_reason)"
-		    " SELECT $1, assessment_id, $6, $7::date, 'waiting to be assigned' FROM m", 7, p);
+		    "INSERT INTO sampling_run_members (run_id, assessment_id, stratum, part,"
+		    "  inclusion_probability)"
+		    " SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::text[], $5::float8[])",
+		    5, p);
 	}
 	ca_strbuf_free(&ids);
 	ca_strbuf_free(&strata);
 	ca_strbuf_free(&parts);
 	ca_strbuf_free(&probs);
+	return rc;
+}
+
+/* An audit for each selected case, assigned as it is made, in
+ * assessment_ref order (the population's): the order ca_assign_pending
+ * takes a run's cases in, all of them being due the same day. */
+static int
+make_audits(PGconn *conn, const char *run, const plan_row *pl, const char *due,
+    const population *pop, const ca_selection *sel, const char *actor, ca_sample_outcome *out,
+    ca_err *err)
+{
+	long long *ids = malloc((sel->n + 1) * sizeof *ids);
+	int rc;
+
+	if (ids == NULL)
+		return ca_err_set(err, CA_EX_SOFTWARE, "recording the audits: out of memory");
+	for (size_t i = 0; i < sel->n; i++)
+		ids[i] = pop->id[sel->unit[i]];
+	rc = ca_assign_new(conn, run, pl->form_version_id, due, ids, sel->n, actor,
+	    &out->assigned, &out->unassigned, err);
+	free(ids);
 	return rc;
 }
 
@@ -740,11 +1107,13 @@ ca_sample_run(PGconn *conn, const ca_sample_request *rq, ca_sample_outcome *out,
 	population pop = { 0 };
 	ca_selection sel = { 0 };
 	plan_row pl;
+	steps st = { .log = rq->log };
 	long long started = 0;
 	uint64_t seed = rq->seed;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	step_done(&st, NULL);
 	if ((rc = load_plan(conn, rq->plan_id, &pl, err)) != 0)
 		return rc;
 	if ((rc = run_dates(conn, rq, &pl, first, last, today, err)) != 0 ||
@@ -775,28 +1144,53 @@ ca_sample_run(PGconn *conn, const ca_sample_request *rq, ca_sample_outcome *out,
 	}
 	if (!rq->have_seed && (rc = ca_sample_system_seed(&seed, err)) != 0)
 		goto done;
+	step_done(&st, "plan");
 	if ((rc = plan_population(conn, &pl, first, last, run[0] ? run : NULL, &pop, err)) != 0)
 		goto done;
+	step_done(&st, "population");
+	if (pl.design.method == CA_METHOD_RISK) {
+		if ((rc = add_screening_flags(conn, &pop, err)) != 0)
+			goto done;
+		step_done(&st, "screenings");
+	}
 	if (pl.design.method == CA_METHOD_STRATIFIED && pl.design.neyman &&
 	    (rc = stratum_variability(conn, &pop, first, err)) != 0)
 		goto done;
-	if (pop.H == 0 && stratum_index(&pop, "all", NULL, NULL) < 0) {
+	if (population_ready(&pop) != 0) {
 		rc = ca_err_set(err, CA_EX_SOFTWARE, "drawing the sample: out of memory");
 		goto done;
 	}
 	if ((rc = draw_population(&pl.design, &pop, seed, &sel, err)) != 0)
 		goto done;
+	step_done(&st, "draw");
 	ca_date_add_days(today, pl.due_days, due);
-	if ((rc = record_run(conn, rq, &pl, first, last, today, seed, &pop, &sel, run, err)) != 0 ||
-	    (rc = record_strata(conn, run, &pl, &pop, &sel, err)) != 0 ||
-	    (rc = record_selection(conn, run, &pl, due, &pop, &sel, err)) != 0 ||
-	    (rc = ca_reaudit_fulfil(conn, run, due, rq->actor, &out->targeted, err)) != 0 ||
+	if ((rc = record_run(conn, rq, &pl, first, last, today, seed, &pop, &sel, run, err)) != 0)
+		goto done;
+	step_done(&st, "run");
+	if ((rc = record_strata(conn, run, &pl, &pop, &sel, err)) != 0)
+		goto done;
+	step_done(&st, "strata");
+	if ((rc = record_selection(conn, run, &pop, &sel, err)) != 0)
+		goto done;
+	step_done(&st, "selection");
+	if ((rc = make_audits(conn, run, &pl, due, &pop, &sel, rq->actor, out, err)) != 0)
+		goto done;
+	step_done(&st, "audits");
+	if ((rc = ca_reaudit_fulfil(conn, run, due, rq->actor, &out->targeted, err)) != 0 ||
 	    (rc = record_event(conn, run, rq->actor, err)) != 0)
 		goto done;
 	out->run_id = strtoll(run, NULL, 10);
 	out->population = (long)pop.N;
 	out->sample = (long)sel.n;
-	rc = ca_assign_pending(conn, out->run_id, rq->actor, &out->assigned, &out->unassigned, err);
+	/* Re-audits come after the draw's cases, unassigned: assign them now,
+	 * with whatever capacity the draw left. */
+	if (out->targeted > 0) {
+		long more;
+
+		rc = ca_assign_pending(conn, out->run_id, rq->actor, &more, &out->unassigned, err);
+		out->assigned += more;
+	}
+	step_done(&st, "reaudits_and_trail");
 done:
 	ca_selection_free(&sel);
 	population_free(&pop);
@@ -959,11 +1353,11 @@ ca_sample_verify(PGconn *conn, long long run_id, int *same, FILE *diff, ca_err *
 	 * order is not trusted, only the set and each member's stratum. */
 	rc = read_population(conn,
 	    "DECLARE population NO SCROLL CURSOR FOR"
-	    " SELECT m.id, a.assessment_ref, s.label, s.provider_id, s.assessment_type, m.w"
+	    " SELECT m.id, a.assessment_ref, s.stratum::bigint, NULL::text, m.w, NULL::int"
 	    " FROM sampling_run_strata s"
 	    " CROSS JOIN LATERAL unnest(s.members, s.weights) AS m(id, w)"
 	    " JOIN assessments a ON a.id = m.id"
-	    " WHERE s.run_id = $1 ORDER BY a.assessment_ref COLLATE \"C\"", 1, p, &pop, err);
+	    " WHERE s.run_id = $1 ORDER BY a.assessment_ref COLLATE \"C\"", 1, p, 0, &pop, err);
 	if (rc != 0)
 		goto done;
 	if (strcmp(pop.sha256, sha) != 0) {
@@ -977,14 +1371,25 @@ ca_sample_verify(PGconn *conn, long long run_id, int *same, FILE *diff, ca_err *
 		differ = 1;
 	}
 	res = ca_db_query(conn, err, "reading the strata",
-	    "SELECT label, allocation, variability FROM sampling_run_strata"
+	    "SELECT label, allocation, variability, stratum FROM sampling_run_strata"
 	    " WHERE run_id = $1 ORDER BY stratum", 1, p);
 	if (res == NULL) {
 		rc = err->code;
 		goto done;
 	}
-	if (pop.H == 0)
-		stratum_index(&pop, "all", NULL, NULL);
+	/* Each stratum read takes its recorded label; then they go in label
+	 * order, as for the run. */
+	for (size_t h = 0; h < pop.H && rc == 0; h++)
+		for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+			if (strtoll(PQgetvalue(res, r, 3), NULL, 10) == pop.strata[h].group &&
+			    stratum_label(&pop.strata[h], PQgetvalue(res, r, 0), NULL) != 0)
+				rc = ca_err_set(err, CA_EX_SOFTWARE, "verifying: out of memory");
+	if (rc == 0 && population_ready(&pop) != 0)
+		rc = ca_err_set(err, CA_EX_SOFTWARE, "verifying: out of memory");
+	if (rc != 0) {
+		PQclear(res);
+		goto done;
+	}
 	alloc = calloc(pop.H + 1, sizeof *alloc);
 	if (alloc == NULL) {
 		PQclear(res);

@@ -45,6 +45,7 @@ typedef struct ca_sample_request {
 	int scheduled;          /* the daemon: a paused plan is not an error */
 	const char *today;      /* "YYYY-MM-DD" run date; NULL: the database's */
 	const char *actor;
+	FILE *log;              /* --verbose: a key=value line per step, else NULL */
 } ca_sample_request;
 
 typedef struct ca_sample_outcome {

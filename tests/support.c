@@ -227,6 +227,14 @@ test_db_value(PGconn *conn, const char *sql)
 	return v;
 }
 
+void
+test_db_clear_sampling(void)
+{
+	test_db_exec(test_group.conn, "TRUNCATE reminders, audits, sampling_run_members,"
+	    " sampling_run_strata, sampling_runs, sampling_plan_providers, sampling_plans, jobs"
+	    " RESTART IDENTITY CASCADE");
+}
+
 long long
 test_db_count(PGconn *conn, const char *sql)
 {

@@ -42,6 +42,9 @@ char *test_db_value(PGconn *conn, const char *sql);
  * with the statement and the server's message. */
 void test_db_exec(PGconn *conn, const char *sql);
 long long test_db_count(PGconn *conn, const char *sql);
+/* Empty the test group's sampling: no plans, runs, audits, reminders or
+ * jobs, ids from 1 again (the trail stays: it is append-only). */
+void test_db_clear_sampling(void);
 
 typedef struct test_run {
 	int status;        /* exit status, or 128+signal */

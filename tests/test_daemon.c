@@ -388,11 +388,11 @@ send_signal(pid_t pid, int sig)
 }
 
 /* ---- holding the daemon in the middle of a job ----------------------------
- * Assignment locks the auditors (`SELECT ... FROM staff ... FOR UPDATE`)
- * after a sampling job has inserted its run, strata, members and audits.
- * A connection of the test that holds every staff row therefore stops the
- * daemon there, inside the job's transaction, with the real code and no
- * hook. */
+ * A sampling job inserts its run, strata and members, then its audits,
+ * already assigned; each audit's foreign key to its auditor takes a key
+ * share lock on the staff row.  A connection of the test that holds every
+ * staff row FOR UPDATE therefore stops the daemon there, inside the job's
+ * transaction, with the real code and no hook. */
 
 /* The connection holding the staff, if any: the teardown closes it, so
  * that a failed test's lock does not stop the next test's daemons. */
@@ -511,9 +511,7 @@ static int
 fresh(void **state)
 {
 	(void)state;
-	test_db_exec(test_group.conn, "TRUNCATE reminders, audits, sampling_run_members,"
-	    " sampling_run_strata, sampling_runs, sampling_plan_providers, sampling_plans, jobs"
-	    " RESTART IDENTITY CASCADE");
+	test_db_clear_sampling();
 	test_db_exec(test_group.conn, "DELETE FROM daemon_heartbeats");
 	scratch = test_tempdir();
 	return 0;
