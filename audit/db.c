@@ -4,6 +4,7 @@
 #include "db.h"
 
 #include <string.h>
+#include <time.h>
 
 static const char *session_setup =
 	"SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, DMY'; "
@@ -106,12 +107,37 @@ ca_db_fail(PGconn *conn, const PGresult *res, ca_err *err, const char *what)
 	return ca_err_set(err, code, "%s: %.*s", what, first_line_len(msg), msg);
 }
 
+/* Per thread, so that threads with connections of their own keep their
+ * own account. */
+static _Thread_local double spent;
+static _Thread_local long statements_sent;
+
+static double
+monotonic(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void
+ca_db_spent(double *seconds, long *statements)
+{
+	*seconds = spent;
+	*statements = statements_sent;
+}
+
 PGresult *
 ca_db_query(PGconn *conn, ca_err *err, const char *what,
     const char *sql, int nparams, const char *const *params)
 {
+	double t0 = monotonic();
 	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
+
+	spent += monotonic() - t0;
+	statements_sent++;
 
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return res;

@@ -174,10 +174,13 @@ ca_board_render(PGconn *conn, const ca_board_request *rq, ca_report_pdf *pdf, ca
 	if ((rc = ca_board_check(rq, err)) != 0)
 		return rc;
 	ca_period_parse(rq->period, &p);
+	ca_report_timing_start(&pdf->timing);
 	if ((rc = board_load(conn, &p, &b, err)) != 0)
 		return rc;
+	ca_report_timing_read(&pdf->timing);
 	snprintf(pdf->as_of, sizeof pdf->as_of, "%sT00:00:00Z", b.as_of);
 	rc = render(&b, rq, pdf, err);
+	ca_report_timing_drawn(&pdf->timing);
 	board_free(&b);
 	if (rc != 0)
 		ca_report_pdf_free(pdf);
