@@ -35,8 +35,10 @@ load_trends(PGconn *conn, board *b, ca_err *err)
 {
 	ca_period from = period_back(&b->period, CA_BOARD_CHART_PERIODS - 1);
 	char from_name[8];
+	/* the range gives the charts and the themes; the flags the report
+	 * shows are the period's */
 	ca_trends_query range = { .from = from_name, .to = b->name, .today = b->as_of,
-		.themes = CA_TRENDS_THEMES };
+		.themes = CA_TRENDS_THEMES, .no_flags = 1 };
 	ca_trends_query now = { .from = b->name, .to = b->name, .today = b->as_of,
 		.equity = 1, .waits = 1, .actions = 1 };
 	int rc;
