@@ -740,10 +740,10 @@ snapshot(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_err *err)
 	 * assessment, screening and answer: index lookups suit that, and the
 	 * default random_page_cost (tuned for spinning disks) has the planner
 	 * read whole tables instead.  A query run once gains nothing from JIT
-	 * compilation, which cost a third of a second of a board report at
-	 * 50,000 audits (bench/report).  The gathered audits need only rough
-	 * statistics, which take a tenth of the time.  LOCAL: undone with the
-	 * snapshot, the caller's settings as they were.
+	 * compilation, which PostgreSQL starts for plans as costly as these
+	 * become with a few years of audits.  The gathered audits need only
+	 * rough statistics, which take a tenth of the time (bench/report).
+	 * LOCAL: undone with the snapshot, the caller's settings as they were.
 	 */
 	rc = ca_db_exec_script(conn, err, "trends: starting a snapshot",
 	    "SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off;"
