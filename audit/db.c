@@ -4,7 +4,8 @@
 #include "db.h"
 
 #include <string.h>
-#include <time.h>
+
+#include "clock.h"
 
 static const char *session_setup =
 	"SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, DMY'; "
@@ -112,15 +113,6 @@ ca_db_fail(PGconn *conn, const PGresult *res, ca_err *err, const char *what)
 static _Thread_local double spent;
 static _Thread_local long statements_sent;
 
-static double
-monotonic(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 void
 ca_db_spent(double *seconds, long *statements)
 {
@@ -132,11 +124,11 @@ PGresult *
 ca_db_query(PGconn *conn, ca_err *err, const char *what,
     const char *sql, int nparams, const char *const *params)
 {
-	double t0 = monotonic();
+	double t0 = ca_clock_seconds();
 	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
 
-	spent += monotonic() - t0;
+	spent += ca_clock_seconds() - t0;
 	statements_sent++;
 
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)

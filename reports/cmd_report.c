@@ -15,6 +15,7 @@
 #include "audit_report.h"
 #include "board.h"
 #include "cli.h"
+#include "clock.h"
 #include "db.h"
 #include "doc.h"
 #include "listing.h"
@@ -137,19 +138,19 @@ log_steps(const ca_report_meta *m, const ca_report_pdf *pdf, double store, int e
 /* Keep the report, write the file, say what happened.  Storing comes
  * first: every PDF that leaves caseaudit is on record. */
 static int
-deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char *out,
+keep(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char *out,
     int verbose)
 {
 	ca_report_stored st;
 	ca_err err = { 0 };
 	char size[32];
-	double t0 = ca_report_clock();
+	double t0 = ca_clock_seconds();
 
 	if (ca_report_store(conn, m, pdf, &st, &err) != 0 ||
 	    (out != NULL && ca_doc_write(out, pdf->bytes, pdf->len, &err) != 0))
 		return ca_cli_fail(&err);
 	if (verbose)
-		log_steps(m, pdf, ca_report_clock() - t0, st.existed);
+		log_steps(m, pdf, ca_clock_seconds() - t0, st.existed);
 	ca_words_count((long)pdf->len, size, sizeof size);
 	printf("%s report%s%s: %s, %d page%s, %s bytes, data as at %.10s\n", m->kind,
 	    m->period != NULL ? " " : "", m->period != NULL ? m->period : "",
@@ -161,6 +162,19 @@ deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const c
 	else
 		printf("kept as report %lld\n", st.id);
 	return 0;
+}
+
+/* After a render (rendered: its return code): keep and write the PDF, or
+ * say why there is none; then let go of the PDF and the connection. */
+static int
+deliver(PGconn *conn, int rendered, const ca_err *err, const ca_report_meta *m,
+    ca_report_pdf *pdf, const report_args *a)
+{
+	int rc = rendered != 0 ? ca_cli_fail(err) : keep(conn, m, pdf, a->out, a->verbose);
+
+	ca_report_pdf_free(pdf);
+	ca_db_close(conn);
+	return rc;
 }
 
 static int
@@ -184,13 +198,8 @@ report_board(int argc, char **argv)
 		return ca_cli_usage("report", "%s", err.msg);
 	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
 		return rc;
-	if ((rc = ca_board_render(conn, &rq, &pdf, &err)) != 0)
-		rc = ca_cli_fail(&err);
-	else
-		rc = deliver(conn, &m, &pdf, a.out, a.verbose);
-	ca_report_pdf_free(&pdf);
-	ca_db_close(conn);
-	return rc;
+	rc = ca_board_render(conn, &rq, &pdf, &err);
+	return deliver(conn, rc, &err, &m, &pdf, &a);
 }
 
 static int
@@ -216,13 +225,8 @@ report_audit(int argc, char **argv)
 	m.audit_id = (long long)id;
 	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
 		return rc;
-	if ((rc = ca_report_audit_render(conn, m.audit_id, &pdf, &err)) != 0)
-		rc = ca_cli_fail(&err);
-	else
-		rc = deliver(conn, &m, &pdf, a.out, a.verbose);
-	ca_report_pdf_free(&pdf);
-	ca_db_close(conn);
-	return rc;
+	rc = ca_report_audit_render(conn, m.audit_id, &pdf, &err);
+	return deliver(conn, rc, &err, &m, &pdf, &a);
 }
 
 static const ca_column list_columns[] = {

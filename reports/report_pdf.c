@@ -5,8 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "db.h"
 
 void
@@ -18,28 +18,19 @@ ca_report_pdf_free(ca_report_pdf *p)
 	memset(p, 0, sizeof *p);
 }
 
-double
-ca_report_clock(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 void
 ca_report_timing_start(ca_report_timing *t)
 {
 	memset(t, 0, sizeof *t);
 	ca_db_spent(&t->db_mark, &t->statements);
 	t->statements = -t->statements;
-	t->mark = ca_report_clock();
+	t->mark = ca_clock_seconds();
 }
 
 void
 ca_report_timing_read(ca_report_timing *t)
 {
-	double now = ca_report_clock(), db;
+	double now = ca_clock_seconds(), db;
 	long n;
 
 	ca_db_spent(&db, &n);
@@ -52,7 +43,7 @@ ca_report_timing_read(ca_report_timing *t)
 void
 ca_report_timing_drawn(ca_report_timing *t)
 {
-	double now = ca_report_clock();
+	double now = ca_clock_seconds();
 
 	t->draw = now - t->mark;
 	t->mark = now;

@@ -35,9 +35,6 @@ void ca_report_timing_start(ca_report_timing *t);
 void ca_report_timing_read(ca_report_timing *t);
 void ca_report_timing_drawn(ca_report_timing *t);
 
-/* A monotonic clock in seconds, for timing a step of one's own. */
-double ca_report_clock(void);
-
 /* Free the bytes and clear *p (safe on a cleared one). */
 void ca_report_pdf_free(ca_report_pdf *p);
 
