@@ -66,7 +66,11 @@ const char ca_help_demo[] =
 "\n"
 "examples:\n"
 "  caseaudit demo generate --assessments 10000 --seed 42 --out var/demo\n"
-"  caseaudit demo simulate --today 2026-03-01\n";
+"  caseaudit demo simulate --today 2026-03-01\n"
+"\n"
+"exit status: 0 done, 64 usage, 69 database unavailable, 70 internal error,\n"
+"74 (generate) a file could not be written; simulate stops with the\n"
+"workflow's own 65 (a step refused) or 75 (retry later) should one fail\n";
 
 /* Sizes the way people read them: 48 kB, 3.1 MB, 1.5 GB. */
 static void

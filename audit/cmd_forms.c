@@ -53,9 +53,13 @@ static const char help_load[] =
 	"makes that version current again.  Stored versions never change.\n"
 	"\n"
 	"A file whose top level has `rules:` is the screening rules file\n"
-	"(forms/screening.yaml); it is stored as a new rule set when its content is\n"
-	"new.  Checklist prompts must name rules of the rule set loaded in the same\n"
-	"command or, failing that, of the newest one stored.\n"
+	"(forms/screening.yaml).  The rules are versioned the same way: new content\n"
+	"is stored as a new rule set and screening uses it from then on; the\n"
+	"content of an older rule set makes that set current again (to undo an\n"
+	"edit, load the file as it was), and what is not yet screened under it is\n"
+	"screened by the next `caseaudit screen` or the daemon.  Checklist prompts\n"
+	"must name rules of the rule set loaded in the same command or, failing\n"
+	"that, of the current one.\n"
 	"\n"
 	"options:\n"
 	"  --dry-run        check everything, including against the database, and say\n"
@@ -66,6 +70,7 @@ static const char help_load[] =
 	"  care-act-assessment: version 2 (new)\n"
 	"  review: unchanged (version 1)\n"
 	"  screening rules: rule set 1 (new, 40 rules)\n"
+	"  screening rules: rule set 1 (current again; rule set 2 was current)\n"
 	"\n"
 	"exit status: 0 loaded, 64 usage, 65 problems (nothing loaded), 66 a file is\n"
 	"missing or unreadable, 69 database unavailable, 70 internal error\n";
@@ -76,7 +81,8 @@ static const char help_list[] =
 	"List the checklists: name, title, current version, how many versions,\n"
 	"assessment types, number of questions and when the current version was\n"
 	"loaded (DD/MM/YYYY HH:MM, UK time; JSON gives UTC in ISO 8601).  The table\n"
-	"ends with the screening rule set in use.\n"
+	"ends with the screening rule set in use, the current one: normally the\n"
+	"newest, unless an older set's content was loaded again.\n"
 	"\n"
 	"exit status: 0 done, 64 usage, 69 database unavailable, 70 internal error\n";
 
@@ -331,7 +337,7 @@ free_input(input *in)
 }
 
 /* The rule set prompts are checked against when the command brings none:
- * the newest stored, compiled again from its stored source. */
+ * the current one, compiled again from its stored source. */
 static int
 stored_rules(PGconn *conn, ca_ruleset **rs, char *label, size_t size, ca_err *err)
 {
@@ -342,12 +348,12 @@ stored_rules(PGconn *conn, ca_ruleset **rs, char *label, size_t size, ca_err *er
 	int rc;
 
 	*rs = NULL;
-	if ((rc = ca_rules_newest(conn, &id, &source, &len, err)) != 0)
+	if ((rc = ca_rules_current(conn, &id, &source, &len, err)) != 0)
 		return rc;
 	if (source == NULL)
 		return 0;
 	snprintf(name, sizeof name, "screening rule set %lld", id);
-	snprintf(label, size, "the newest screening rules, rule set %lld", id);
+	snprintf(label, size, "the current screening rules, rule set %lld", id);
 	rc = ca_yaml_parse(name, source, len, &doc, err);
 	free(source);
 	if (rc == 0) {
@@ -359,7 +365,7 @@ stored_rules(PGconn *conn, ca_ruleset **rs, char *label, size_t size, ca_err *er
 
 		/* The engine's rules may have grown stricter since it was stored. */
 		snprintf(why, sizeof why, "%s", err->msg[0] ? err->msg : "it does not compile");
-		return ca_err_set(err, CA_EX_DATAERR, "the newest stored screening rules (rule set "
+		return ca_err_set(err, CA_EX_DATAERR, "the current screening rules (rule set "
 		    "%lld) cannot be used to check prompts (%.300s); load forms/screening.yaml again",
 		    id, why);
 	}
@@ -377,11 +383,12 @@ loaded_here(const input *in, size_t n, const char *name)
 	return 0;
 }
 
-/* A new rule set becomes the one screening uses: it must still have every
- * rule that the stored checklists' current versions name as prompts. */
+/* A rule set that becomes the one screening uses, new or older, must have
+ * every rule that the stored checklists' current versions name as prompts.
+ * `which` says which set it is, for the message. */
 static int
 check_current_prompts(PGconn *conn, const input *in, size_t n, const input *rules_in,
-    ca_err *err)
+    const char *which, ca_err *err)
 {
 	PGresult *res = ca_db_query(conn, err, "reading the checklists' prompts",
 	    "SELECT f.name, q.question_id, p FROM forms f"
@@ -403,10 +410,9 @@ check_current_prompts(PGconn *conn, const input *in, size_t n, const input *rule
 	}
 	PQclear(res);
 	if (missing > 0)
-		return ca_err_set(err, CA_EX_DATAERR, "forms load: the new screening rules lack "
-		    "%d prompt%s that stored checklists use; load those checklists, changed to "
-		    "match, in the same command; nothing was loaded", missing,
-		    missing == 1 ? "" : "s");
+		return ca_err_set(err, CA_EX_DATAERR, "forms load: %s lack %d prompt%s that "
+		    "stored checklists use; load those checklists, changed to match, in the same "
+		    "command; nothing was loaded", which, missing, missing == 1 ? "" : "s");
 	return 0;
 }
 
@@ -414,6 +420,7 @@ static int
 store_all(PGconn *conn, input *in, size_t n, int dry_run, ca_strbuf *out, ca_err *err)
 {
 	const char *who = ca_os_user();
+	char which[64] = "";
 	int rc;
 
 	/* Rules first: the events trail then reads in the order of cause. */
@@ -425,16 +432,25 @@ store_all(PGconn *conn, input *in, size_t n, int dry_run, ca_strbuf *out, ca_err
 		if ((rc = ca_rules_store(conn, in[i].sha, in[i].buf, in[i].rule_count, in[i].path,
 		    who, &rs, err)) != 0)
 			return rc;
-		if (rs.is_new && (rc = check_current_prompts(conn, in, n, &in[i], err)) != 0)
-			return rc;
-		if (rs.is_new)
+		switch (rs.outcome) {
+		case CA_FORM_NEW:
+			snprintf(which, sizeof which, "the new screening rules");
 			ca_strbuf_addf(out, "screening rules: rule set %lld (new, %d rules)\n", rs.id,
 			    in[i].rule_count);
-		else if (rs.id == rs.newest)
+			break;
+		case CA_FORM_UNCHANGED:
 			ca_strbuf_addf(out, "screening rules: unchanged (rule set %lld)\n", rs.id);
-		else
-			ca_strbuf_addf(out, "screening rules: unchanged (rule set %lld; rule set "
-			    "%lld is newer and stays in use)\n", rs.id, rs.newest);
+			break;
+		case CA_FORM_RESTORED:
+			snprintf(which, sizeof which, "the older screening rules (rule set %lld)",
+			    rs.id);
+			ca_strbuf_addf(out, "screening rules: rule set %lld (current again; rule set "
+			    "%lld was current)\n", rs.id, rs.previous);
+			break;
+		}
+		if (rs.outcome != CA_FORM_UNCHANGED &&
+		    (rc = check_current_prompts(conn, in, n, &in[i], which, err)) != 0)
+			return rc;
 	}
 	for (size_t i = 0; i < n; i++) {
 		ca_form_stored fs;
@@ -703,6 +719,28 @@ wrap(size_t lead, const char *label, size_t indent, const char *text, size_t wid
 
 /* ---- list ----------------------------------------------------------------- */
 
+/* The rule set in use closes the table.  After a roll-back it is not the
+ * newest, and saying so stops a reader taking the newest for the one that
+ * screens. */
+static void
+print_rules(const ca_rules_summary *rules)
+{
+	char count[32] = "";
+
+	if (rules->id == 0) {
+		printf("\nScreening rules: none loaded yet (caseaudit forms load "
+		    "forms/screening.yaml).\n");
+		return;
+	}
+	if (rules->rule_count >= 0)
+		snprintf(count, sizeof count, ", %d rules", rules->rule_count);
+	printf("\nScreening rules: rule set %lld of %lld is current%s, loaded %s.\n", rules->id,
+	    rules->sets, count, rules->loaded_at);
+	if (rules->newest != rules->id)
+		printf("It was made current again on %s; rule set %lld is newer but not in use.\n",
+		    rules->current_since, rules->newest);
+}
+
 static int
 forms_list(PGconn *conn, enum format fmt)
 {
@@ -810,14 +848,7 @@ forms_list(PGconn *conn, enum format fmt)
 			printf("%s\n", rows[i].loaded_at);
 		}
 	}
-	if (rules.id == 0)
-		printf("\nScreening rules: none loaded yet (caseaudit forms load forms/screening.yaml).\n");
-	else if (rules.rule_count >= 0)
-		printf("\nScreening rules: rule set %lld of %lld, %d rules, loaded %s.\n", rules.id,
-		    rules.sets, rules.rule_count, rules.loaded_at);
-	else
-		printf("\nScreening rules: rule set %lld of %lld, loaded %s.\n", rules.id,
-		    rules.sets, rules.loaded_at);
+	print_rules(&rules);
 	ca_form_summaries_free(rows, n);
 	return 0;
 }

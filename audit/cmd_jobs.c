@@ -39,7 +39,7 @@ const char ca_help_jobs[] =
 	"  --db CONNINFO    the database (default: libpq's PG* environment)\n"
 	"\n"
 	"exit status: 0 ok, 64 usage, 65 no such job or it cannot be retried,\n"
-	"69 database unavailable, 70 internal error\n";
+	"69 database unavailable, 70 internal error, 74 output error\n";
 
 static const ca_column columns[] = {
 	{ "id", "ID", CA_COL_NUMBER },

@@ -29,11 +29,14 @@ const char ca_help_screen[] =
 	"grades a case: its flags prompt auditors and weight sampling.\n"
 	"\n"
 	"Without --stdin, screens the stored assessments that are new, have changed\n"
-	"since they were screened, or were screened under an older rule set, with\n"
-	"the newest rule set loaded by `caseaudit forms load forms/screening.yaml`;\n"
-	"stores the results, and prints how many assessments carry each flag and a\n"
-	"table of flags by partner organisation.  Safe to run again, or alongside\n"
-	"another run: a second run screens only what is left.\n"
+	"since they were screened, or have no screening under the current rule set,\n"
+	"with that set; stores the results, and prints how many assessments carry\n"
+	"each flag and a table of flags by partner organisation.  Safe to run again,\n"
+	"or alongside another run: a second run screens only what is left.  The\n"
+	"current rule set is the one last loaded by `caseaudit forms load\n"
+	"forms/screening.yaml`, or an older one made current again by loading its\n"
+	"content; screenings made under that older set before are used again where\n"
+	"the narrative has not changed since.\n"
 	"\n"
 	"With --stdin, screens the narrative on standard input (UTF-8) and prints\n"
 	"the result as JSON:\n"
@@ -42,7 +45,7 @@ const char ca_help_screen[] =
 	"   \"matches\": [{\"rule\": ..., \"category\": ..., \"start\": 120, \"end\": 131}, ...],\n"
 	"   \"limit_hits\": [{\"rule\": ..., \"pattern\": 1, \"limit\": \"match_limit\"}, ...]}\n"
 	"Offsets are bytes into the input.  The rules come from --rules FILE, or else\n"
-	"the newest rule set stored in the database.\n"
+	"the current rule set stored in the database.\n"
 	"\n"
 	"flags:\n"
 	"  single_issue          two eligibility outcomes or fewer are covered\n"
@@ -64,7 +67,7 @@ const char ca_help_screen[] =
 	"goes on.\n"
 	"\n"
 	"options:\n"
-	"  --all            screen every assessment again under the newest rule set\n"
+	"  --all            screen every assessment again under the current rule set\n"
 	"  --batch N        assessments per transaction (default 1000)\n"
 	"  --stdin          screen standard input instead of stored assessments\n"
 	"  --rules FILE     with --stdin: the rules file to use (forms/screening.yaml)\n"
@@ -75,7 +78,7 @@ const char ca_help_screen[] =
 	"\n"
 	"exit status: 0 done (limit hits included), 64 usage, 65 invalid input or\n"
 	"rules, 66 no rules (none stored, or FILE missing), 69 database unavailable,\n"
-	"70 internal error\n";
+	"70 internal error, 74 output error\n";
 
 /* Standard input is read whole; a narrative is never near this. */
 #define MAX_STDIN (64u * 1024u * 1024u)
@@ -101,7 +104,7 @@ read_stdin(ca_strbuf *b, ca_err *err)
 	return 0;
 }
 
-/* The rules for --stdin: a file, or the newest stored set. */
+/* The rules for --stdin: a file, or the current stored set. */
 static int
 stdin_rules(const char *file, const char *conninfo, ca_ruleset **rs, ca_err *err)
 {

@@ -35,7 +35,8 @@ const char ca_help_status[] =
 	"  --format F       table (default) or json\n"
 	"  --db CONNINFO    the database (default: libpq's PG* environment)\n"
 	"\n"
-	"exit status: 0 ok, 64 usage, 69 database unavailable, 70 internal error\n";
+	"exit status: 0 ok, 64 usage, 69 database unavailable, 70 internal error,\n"
+	"74 output error\n";
 
 enum format { FMT_TABLE, FMT_JSON };
 

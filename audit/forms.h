@@ -167,19 +167,24 @@ int ca_forms_store(PGconn *conn, const ca_form *form, const char *json, const ch
     const char *source, const char *file, const char *actor, ca_form_stored *out,
     ca_err *err);
 
+/* A rule set is current the way a checklist version is: outcome NEW (stored
+ * and made current), UNCHANGED (it was current already) or RESTORED (an
+ * older set had this content and is current again). */
 typedef struct ca_rules_stored {
-	long long id;         /* the rule set with this content */
-	long long newest;     /* the newest rule set, the one screening uses */
-	int is_new;
+	ca_form_outcome outcome;
+	long long id;         /* the rule set with this content, now current */
+	long long previous;   /* the rule set current before (0: none) */
 } ca_rules_stored;
 
-/* Store a screening rule set unless one with this digest exists. */
+/* Store a screening rule set unless one with this digest exists, and make
+ * it the current one, with an event in the trail when anything changed. */
 int ca_rules_store(PGconn *conn, const char *sha, const char *source, int rule_count,
     const char *file, const char *actor, ca_rules_stored *out, ca_err *err);
 
-/* The newest stored rule set's id and source (malloc'd, caller frees), or
- * *source NULL and *id 0 when none has been loaded. */
-int ca_rules_newest(PGconn *conn, long long *id, char **source, size_t *len, ca_err *err);
+/* The current rule set's id and source (malloc'd, caller frees), or
+ * *source NULL and *id 0 when none has been loaded.  Everything that
+ * screens reads its rules here. */
+int ca_rules_current(PGconn *conn, long long *id, char **source, size_t *len, ca_err *err);
 
 /* One line of `forms list`: a checklist and its current version. */
 typedef struct ca_form_summary {
@@ -211,14 +216,16 @@ int  ca_forms_show(PGconn *conn, const char *name, int version, ca_form_version 
     ca_err *err);
 void ca_form_version_free(ca_form_version *v);
 
-/* The newest screening rule set, for `forms list` (id 0: none). */
+/* The current screening rule set, for `forms list` (id 0: none). */
 typedef struct ca_rules_summary {
 	long long id;
 	int rule_count;             /* -1 when not recorded */
-	long long sets;
+	long long sets;             /* how many are stored */
+	long long newest;           /* the newest stored: id unless rolled back */
 	char sha256[CA_SHA256_HEX_LEN + 1];
 	char loaded_at[32];         /* DD/MM/YYYY HH:MM */
 	char loaded_at_utc[32];
+	char current_since[32];     /* DD/MM/YYYY HH:MM: when it was made current */
 } ca_rules_summary;
 
 int ca_rules_summary_get(PGconn *conn, ca_rules_summary *out, ca_err *err);

@@ -151,60 +151,84 @@ ca_forms_store(PGconn *conn, const ca_form *form, const char *json, const char *
 	    (const char *[]){ actor, version_id, form->name, file, form->title, previous });
 }
 
+/*
+ * The set in use is screening_rules_current's one row (0007).  Storing a
+ * set makes it current by the table's own trigger, so only going back to
+ * an older set moves the pointer here.  Screenings made under that set
+ * before stay and count again where the narrative has not changed since;
+ * the rest are screened by the next `caseaudit screen`.
+ */
 int
 ca_rules_store(PGconn *conn, const char *sha, const char *source, int rule_count,
     const char *file, const char *actor, ca_rules_stored *out, ca_err *err)
 {
-	char count[16], id[32];
+	char count[16], id[32], previous[32];
 	PGresult *res;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	snprintf(count, sizeof count, "%d", rule_count);
 	res = ca_db_query(conn, err, "looking up the screening rules",
-	    "SELECT id FROM screening_rule_sets WHERE sha256 = $1", 1, (const char *[]){ sha });
+	    "SELECT (SELECT id FROM screening_rule_sets WHERE sha256 = $1),"
+	    "  (SELECT rule_set_id FROM screening_rules_current)", 1, (const char *[]){ sha });
 	if (res == NULL)
 		return err->code;
-	if (PQntuples(res) == 1)
-		out->id = atoll(PQgetvalue(res, 0, 0));
+	out->id = atoll(PQgetvalue(res, 0, 0));
+	out->previous = atoll(PQgetvalue(res, 0, 1));
 	PQclear(res);
-	if (out->id == 0) {
-		res = ca_db_query(conn, err, "storing the screening rules",
-		    "INSERT INTO screening_rule_sets (sha256, source, rule_count, loaded_by)"
-		    " VALUES ($1, $2, $3::int, $4) RETURNING id", 4,
-		    (const char *[]){ sha, source, count, actor });
-		if (res == NULL)
-			return err->code;
-		out->id = atoll(PQgetvalue(res, 0, 0));
-		out->is_new = 1;
-		PQclear(res);
-		snprintf(id, sizeof id, "%lld", out->id);
-		if ((rc = ca_db_exec(conn, err, "recording the screening rules in the trail",
-		    "INSERT INTO events (actor, action, entity, entity_id, after)"
-		    " VALUES ($1, 'screening_rules.loaded', 'screening_rule_set', $2,"
-		    "  jsonb_build_object('sha256', $3::text, 'rule_count', $4::int, 'file', $5::text))",
-		    5, (const char *[]){ actor, id, sha, count, file })) != 0)
-			return rc;
+	snprintf(previous, sizeof previous, "%lld", out->previous);
+
+	if (out->id != 0 && out->id == out->previous) {
+		out->outcome = CA_FORM_UNCHANGED;
+		return 0;
 	}
-	res = ca_db_query(conn, err, "looking up the newest screening rules",
-	    "SELECT max(id) FROM screening_rule_sets", 0, NULL);
+	if (out->id != 0) {
+		/* An older set's content again: it becomes current, as storing
+		 * a copy under a new id would hide that nothing is new. */
+		out->outcome = CA_FORM_RESTORED;
+		snprintf(id, sizeof id, "%lld", out->id);
+		if ((rc = ca_db_exec(conn, err, "making the older screening rules current",
+		    "INSERT INTO screening_rules_current (rule_set_id) VALUES ($1::bigint)"
+		    " ON CONFLICT (one_row) DO UPDATE SET rule_set_id = EXCLUDED.rule_set_id,"
+		    "  since = now()", 1, (const char *[]){ id })) != 0)
+			return rc;
+		return ca_db_exec(conn, err, "recording the change in the trail",
+		    "INSERT INTO events (actor, action, entity, entity_id, before, after)"
+		    " VALUES ($1, 'screening_rules.restored', 'screening_rule_set', $2,"
+		    "  jsonb_build_object('rule_set_id', $3::bigint),"
+		    "  jsonb_build_object('rule_set_id', $2::text::bigint, 'sha256', $4::text,"
+		    "   'file', $5::text))", 5, (const char *[]){ actor, id, previous, sha, file });
+	}
+
+	out->outcome = CA_FORM_NEW;
+	res = ca_db_query(conn, err, "storing the screening rules",
+	    "INSERT INTO screening_rule_sets (sha256, source, rule_count, loaded_by)"
+	    " VALUES ($1, $2, $3::int, $4) RETURNING id", 4,
+	    (const char *[]){ sha, source, count, actor });
 	if (res == NULL)
 		return err->code;
-	out->newest = atoll(PQgetvalue(res, 0, 0));
+	out->id = atoll(PQgetvalue(res, 0, 0));
 	PQclear(res);
-	return 0;
+	snprintf(id, sizeof id, "%lld", out->id);
+	return ca_db_exec(conn, err, "recording the screening rules in the trail",
+	    "INSERT INTO events (actor, action, entity, entity_id, before, after)"
+	    " VALUES ($1, 'screening_rules.loaded', 'screening_rule_set', $2,"
+	    "  CASE WHEN $6::bigint > 0 THEN jsonb_build_object('rule_set_id', $6::bigint) END,"
+	    "  jsonb_build_object('sha256', $3::text, 'rule_count', $4::int, 'file', $5::text))",
+	    6, (const char *[]){ actor, id, sha, count, file, previous });
 }
 
 int
-ca_rules_newest(PGconn *conn, long long *id, char **source, size_t *len, ca_err *err)
+ca_rules_current(PGconn *conn, long long *id, char **source, size_t *len, ca_err *err)
 {
 	PGresult *res;
 
 	*id = 0;
 	*source = NULL;
 	*len = 0;
-	res = ca_db_query(conn, err, "reading the newest screening rules",
-	    "SELECT id, source FROM screening_rule_sets ORDER BY id DESC LIMIT 1", 0, NULL);
+	res = ca_db_query(conn, err, "reading the current screening rules",
+	    "SELECT r.id, r.source FROM screening_rules_current c"
+	    " JOIN screening_rule_sets r ON r.id = c.rule_set_id", 0, NULL);
 	if (res == NULL)
 		return err->code;
 	if (PQntuples(res) == 1) {
@@ -542,11 +566,14 @@ ca_rules_summary_get(PGconn *conn, ca_rules_summary *out, ca_err *err)
 
 	memset(out, 0, sizeof *out);
 	res = ca_db_query(conn, err, "reading the screening rules",
-	    "SELECT id, coalesce(rule_count, -1), sha256,"
-	    "  coalesce(to_char(loaded_at, 'DD/MM/YYYY HH24:MI'), ''),"
-	    "  coalesce(to_char(loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
-	    "  (SELECT count(*) FROM screening_rule_sets)"
-	    " FROM screening_rule_sets ORDER BY id DESC LIMIT 1", 0, NULL);
+	    "SELECT r.id, coalesce(r.rule_count, -1), r.sha256,"
+	    "  coalesce(to_char(r.loaded_at, 'DD/MM/YYYY HH24:MI'), ''),"
+	    "  coalesce(to_char(r.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''),"
+	    "  (SELECT count(*) FROM screening_rule_sets),"
+	    "  (SELECT max(id) FROM screening_rule_sets),"
+	    "  to_char(c.since, 'DD/MM/YYYY HH24:MI')"
+	    " FROM screening_rules_current c JOIN screening_rule_sets r ON r.id = c.rule_set_id",
+	    0, NULL);
 	if (res == NULL)
 		return err->code;
 	if (PQntuples(res) == 1) {
@@ -556,6 +583,9 @@ ca_rules_summary_get(PGconn *conn, ca_rules_summary *out, ca_err *err)
 		snprintf(out->loaded_at, sizeof out->loaded_at, "%s", PQgetvalue(res, 0, 3));
 		snprintf(out->loaded_at_utc, sizeof out->loaded_at_utc, "%s", PQgetvalue(res, 0, 4));
 		out->sets = atoll(PQgetvalue(res, 0, 5));
+		out->newest = atoll(PQgetvalue(res, 0, 6));
+		snprintf(out->current_since, sizeof out->current_since, "%s",
+		    PQgetvalue(res, 0, 7));
 	}
 	PQclear(res);
 	return 0;

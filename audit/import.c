@@ -35,6 +35,7 @@ typedef struct import_run {
 	int ncols;                  /* columns in the file's header */
 	int *spec_of;               /* header position -> index in kind->columns */
 	ca_strbuf out;              /* COPY data waiting to be sent */
+	char id[32];                /* the imports row's id, as text */
 	struct timespec step_start;
 } import_run;
 
@@ -441,26 +442,30 @@ choices_words(ca_strbuf *b, const char *choices)
 	ca_strbuf_adds(b, p);
 }
 
-/* True when the column is empty.  Free text may be long, so it is tested
- * with a regular expression that stops at the first non-space instead of
- * being trimmed (copied) on every row. */
+/* True when the column is empty.  Checked values are trimmed once per row
+ * (s.NAME__t).  Free text may be a 10 MB narrative, so it is not trimmed
+ * (copied): when its first character is printable ASCII other than space,
+ * as it nearly always is, it is not empty; otherwise a regular expression
+ * looks for anything but space in the whole of it.  left() reads only the
+ * start of a long, compressed value. */
 static void
 empty_sql(ca_strbuf *b, const ca_import_column *c)
 {
 	if (c->check == CA_COL_TEXT)
-		ca_strbuf_addf(b, "(s.%s IS NULL OR s.%s !~ '[^[:space:]]')", c->name, c->name);
+		ca_strbuf_addf(b, "(s.%s IS NULL OR (ascii(left(s.%s, 1)) NOT BETWEEN 33 AND 126"
+		    " AND s.%s !~ '[^[:space:]]'))", c->name, c->name, c->name);
 	else
-		ca_strbuf_addf(b, "coalesce(btrim(s.%s), '') = ''", c->name);
+		ca_strbuf_addf(b, "coalesce(s.%s__t, '') = ''", c->name);
 }
 
 /* One CASE expression giving the first problem of column c, or NULL.  The
- * value is `btrim(s.NAME)`; dates arrive already parsed as s.NAME__date. */
+ * value is s.NAME__t; a date's parsed value is s.NAME__date. */
 static void
 column_check_sql(ca_strbuf *b, const ca_import_column *c)
 {
 	char v[128];
 
-	snprintf(v, sizeof v, "btrim(s.%s)", c->name);
+	snprintf(v, sizeof v, "s.%s__t", c->name);
 	ca_strbuf_adds(b, "CASE WHEN ");
 	empty_sql(b, c);
 	ca_strbuf_addf(b, " THEN %s", c->required ? "'required value is empty'" : "NULL");
@@ -476,7 +481,10 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 		    v, v);
 		break;
 	case CA_COL_CHOICE:
-		ca_strbuf_addf(b, " WHEN lower(%s) <> ALL (", v);
+		/* lower() only for what is not already a choice as written. */
+		ca_strbuf_addf(b, " WHEN %s <> ALL (", v);
+		choices_sql_array(b, c->choices);
+		ca_strbuf_addf(b, ") AND lower(%s) <> ALL (", v);
 		choices_sql_array(b, c->choices);
 		ca_strbuf_addf(b, ") THEN 'unknown value' || ca_show_code(%s) || ' (expected ", v);
 		choices_words(b, c->choices);
@@ -492,8 +500,8 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 		    c->name, v, v, c->name, v, c->name, v);
 		break;
 	case CA_COL_YESNO:
-		ca_strbuf_addf(b, " WHEN lower(%s) NOT IN ('yes', 'no')"
-		    " THEN 'expected yes, no or empty, not' || ca_show_code(%s)", v, v);
+		ca_strbuf_addf(b, " WHEN %s NOT IN ('yes', 'no') AND lower(%s) NOT IN ('yes', 'no')"
+		    " THEN 'expected yes, no or empty, not' || ca_show_code(%s)", v, v, v);
 		break;
 	case CA_COL_COUNT:
 		/* Two arms: CASE guarantees the cast runs only on digits. */
@@ -523,31 +531,98 @@ column_check_sql(ca_strbuf *b, const ca_import_column *c)
 	ca_strbuf_adds(b, " END");
 }
 
+static int
+has_dates(const ca_import_kind *kind)
+{
+	for (int j = 0; j < kind->ncolumns; j++)
+		if (kind->columns[j].check == CA_COL_DATE)
+			return 1;
+	return 0;
+}
+
+/*
+ * Every distinct date in the file, parsed once.  A million records hold a
+ * few thousand different dates, and ca_parse_date, the slowest check there
+ * is, would otherwise run twice for each of their two million mentions
+ * (validation, then the upsert).  Both look the parsed date up by its text.
+ */
+static int
+parse_dates(import_run *run)
+{
+	const ca_import_kind *kind = run->kind;
+	ca_strbuf sql;
+	int j, n = 0, rc;
+
+	if (!has_dates(kind))
+		return 0;
+	ca_strbuf_init(&sql);
+	ca_strbuf_adds(&sql, "CREATE TEMP TABLE ca_dates ON COMMIT DROP AS"
+	    " SELECT t, ca_parse_date(t) AS d FROM (SELECT DISTINCT btrim(unnest(ARRAY[");
+	for (j = 0; j < kind->ncolumns; j++)
+		if (kind->columns[j].check == CA_COL_DATE)
+			ca_strbuf_addf(&sql, "%ss.%s", n++ ? ", " : "", kind->columns[j].name);
+	/* No date is longer than 10 bytes (DD/MM/YYYY); what is longer stays
+	 * out, to be reported as not a date, and cannot overflow the key that
+	 * lets the planner drop the lookups where no date is used. */
+	ca_strbuf_adds(&sql, "])) FROM ca_stage s) u(t) WHERE octet_length(t) <= 10;\n"
+	    "ALTER TABLE ca_dates ADD PRIMARY KEY (t);\n"
+	    "ANALYZE ca_dates");
+	rc = ca_strbuf_failed(&sql) ? ca_err_set(run->err, CA_EX_SOFTWARE, "out of memory")
+	    : ca_db_exec_script(run->conn, run->err, "reading the dates", sql.data);
+	ca_strbuf_free(&sql);
+	return rc;
+}
+
+/* The staging rows as `s`, each date column's parsed value beside it as
+ * NAME__date and, when `trimmed`, every checked value trimmed as NAME__t. */
+static void
+typed_stage_sql(const ca_import_kind *kind, ca_strbuf *sql, int trimmed)
+{
+	int j;
+
+	ca_strbuf_adds(sql, "SELECT s.*");
+	for (j = 0; j < kind->ncolumns; j++) {
+		const ca_import_column *c = &kind->columns[j];
+
+		if (trimmed && c->check != CA_COL_TEXT)
+			ca_strbuf_addf(sql, ", btrim(s.%s) AS %s__t", c->name, c->name);
+		if (c->check == CA_COL_DATE)
+			ca_strbuf_addf(sql, ", ca_d%d.d AS %s__date", j, c->name);
+	}
+	ca_strbuf_adds(sql, " FROM ca_stage s");
+	for (j = 0; j < kind->ncolumns; j++)
+		if (kind->columns[j].check == CA_COL_DATE)
+			ca_strbuf_addf(sql, " LEFT JOIN ca_dates ca_d%d ON ca_d%d.t = btrim(s.%s)",
+			    j, j, kind->columns[j].name);
+}
+
 /*
  * All checks in one pass over the staging table.  Each row yields an array
- * of problems, one slot per check; only rows with a problem are unnested.
- * (A LATERAL VALUES list of checks was 100 times slower: PostgreSQL sets
- * up its expressions again for every row.)  OFFSET 0 keeps each date
- * parsed once per row rather than once per mention.
+ * of problems, one slot per check, or the one problem csvscan found in a
+ * broken record; only rows with a problem are unnested.  (A LATERAL VALUES
+ * list of checks was 100 times slower: PostgreSQL sets up its expressions
+ * again for every row.)  OFFSET 0 keeps each level computed once per row
+ * rather than once per mention: the values trimmed and the dates looked up,
+ * then the array.
  */
 static void
 validation_sql(const ca_import_kind *kind, ca_strbuf *sql)
 {
+	const char *ref = kind->ref_column;
 	int j;
 
 	ca_strbuf_adds(sql,
 	    "CREATE TEMP TABLE ca_problems (line bigint NOT NULL, ord integer NOT NULL,"
 	    " col text, problem text NOT NULL) ON COMMIT DROP;\n"
 	    "INSERT INTO ca_problems (line, ord, col, problem)\n"
-	    "SELECT src_line, 0, scan_column, scan_problem FROM ca_stage"
-	    " WHERE scan_problem IS NOT NULL\n"
-	    "UNION ALL\n"
-	    "SELECT x.src_line, p.ord, (ARRAY[");
+	    "SELECT x.src_line, 2 * p.ord, CASE WHEN x.scan_problem IS NULL THEN (ARRAY[");
 	for (j = 0; j < kind->ncolumns; j++)
 		ca_strbuf_addf(sql, "%s'%s'", j ? ", " : "", kind->columns[j].name);
 	if (kind->row_check_sql != NULL)
 		ca_strbuf_addf(sql, ", '%s'", kind->row_check_column);
-	ca_strbuf_adds(sql, "])[p.ord], p.problem\nFROM (SELECT s.src_line, ARRAY[\n    ");
+	ca_strbuf_adds(sql, "])[p.ord] ELSE x.scan_column END, p.problem\n"
+	    "FROM (SELECT s.src_line, s.scan_problem, s.scan_column,"
+	    " CASE WHEN s.scan_problem IS NOT NULL THEN ARRAY[s.scan_problem] ELSE ARRAY[\n    ");
 	for (j = 0; j < kind->ncolumns; j++) {
 		if (j > 0)
 			ca_strbuf_adds(sql, ",\n    ");
@@ -555,23 +630,29 @@ validation_sql(const ca_import_kind *kind, ca_strbuf *sql)
 	}
 	if (kind->row_check_sql != NULL)
 		ca_strbuf_addf(sql, ",\n    %s", kind->row_check_sql);
-	ca_strbuf_adds(sql, "] AS probs\n  FROM (SELECT s.*");
-	for (j = 0; j < kind->ncolumns; j++)
-		if (kind->columns[j].check == CA_COL_DATE)
-			ca_strbuf_addf(sql, ", ca_parse_date(btrim(s.%s)) AS %s__date",
-			    kind->columns[j].name, kind->columns[j].name);
-	ca_strbuf_adds(sql, " FROM ca_stage s WHERE s.scan_problem IS NULL OFFSET 0) s"
-	    " OFFSET 0) x\n"
+	ca_strbuf_adds(sql, "] END AS probs\n  FROM (");
+	typed_stage_sql(kind, sql, 1);
+	ca_strbuf_adds(sql, " OFFSET 0) s OFFSET 0) x\n"
 	    "CROSS JOIN LATERAL unnest(x.probs) WITH ORDINALITY AS p(problem, ord)\n"
 	    "WHERE num_nonnulls(VARIADIC x.probs) > 0 AND p.problem IS NOT NULL\n"
 	    "UNION ALL\n");
-	/* The first occurrence of a reference wins; later ones are reported. */
+	/*
+	 * The first occurrence of a reference wins; later ones are reported,
+	 * in order right after the reference's own problem if it has one (ord
+	 * is twice the check's position).  Grouping finds the repeated
+	 * references; on a file without any there is nothing to hash, and the
+	 * join ends before it reads a row.
+	 */
+	for (j = 0; j < kind->ncolumns && strcmp(kind->columns[j].name, ref) != 0; j++)
+		;
 	ca_strbuf_addf(sql,
-	    "SELECT src_line, 1, '%s', 'appears again (first on line ' || first_line || ')'"
-	    " FROM (SELECT src_line, min(src_line) OVER (PARTITION BY btrim(%s)) AS first_line"
-	    " FROM ca_stage WHERE scan_problem IS NULL AND coalesce(btrim(%s), '') <> '') d"
-	    " WHERE src_line <> first_line",
-	    kind->ref_column, kind->ref_column, kind->ref_column);
+	    "SELECT s.src_line, %d, '%s', 'appears again (first on line ' || d.first_line || ')'"
+	    " FROM (SELECT btrim(%s) AS ref, min(src_line) AS first_line FROM ca_stage"
+	    "  WHERE scan_problem IS NULL AND coalesce(btrim(%s), '') <> ''"
+	    "  GROUP BY 1 HAVING count(*) > 1) d"
+	    " JOIN ca_stage s ON btrim(s.%s) = d.ref"
+	    " WHERE s.scan_problem IS NULL AND s.src_line <> d.first_line",
+	    2 * (j + 1) + 1, ref, ref, ref, ref);
 }
 
 static int
@@ -654,33 +735,52 @@ record_import(import_run *run)
 	    " ORDER BY p.line, p.ord", 1, (const char *[]){ id });
 }
 
+/* One statement of the upsert, returning one count. */
+static int
+store(import_run *run, const char *sql, int nparams, long long *count)
+{
+	PGresult *res;
+
+	res = ca_db_query(run->conn, run->err, "storing the rows", sql, nparams,
+	    (const char *[]){ run->id, run->opts->actor });
+	if (res == NULL)
+		return run->err->code;
+	*count = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
 static int
 load(import_run *run)
 {
 	ca_import_result *r = run->result;
-	char id[32], counts[5][32];
-	PGresult *res;
+	char counts[5][32];
+	ca_strbuf sql;
 	int rc;
 
-	snprintf(id, sizeof id, "%lld", r->import_id);
-	if ((rc = ca_db_exec(run->conn, run->err, "selecting the valid rows",
-	    "CREATE TEMP VIEW ca_valid AS SELECT s.* FROM ca_stage s"
-	    " WHERE s.scan_problem IS NULL"
-	    " AND NOT EXISTS (SELECT 1 FROM ca_problems p WHERE p.line = s.src_line)", 0, NULL)) != 0)
+	snprintf(run->id, sizeof run->id, "%lld", r->import_id);
+	/* Every broken record has a problem, so this leaves them out too. */
+	ca_strbuf_init(&sql);
+	ca_strbuf_adds(&sql, "CREATE TEMP VIEW ca_valid AS ");
+	typed_stage_sql(run->kind, &sql, 0);
+	ca_strbuf_adds(&sql, " WHERE NOT EXISTS (SELECT 1 FROM ca_problems p WHERE p.line = s.src_line)");
+	rc = ca_strbuf_failed(&sql) ? ca_err_set(run->err, CA_EX_SOFTWARE, "out of memory")
+	    : ca_db_exec(run->conn, run->err, "selecting the valid rows", sql.data, 0, NULL);
+	ca_strbuf_free(&sql);
+	if (rc != 0)
 		return rc;
 	if (run->kind->prepare_sql != NULL &&
 	    (rc = ca_db_exec_script(run->conn, run->err, "preparing the rows",
 	    run->kind->prepare_sql)) != 0)
 		return rc;
 	step_done(run, "prepare");
-	res = ca_db_query(run->conn, run->err, "storing the rows", run->kind->upsert_sql, 2,
-	    (const char *[]){ id, run->opts->actor });
-	if (res == NULL)
-		return run->err->code;
-	r->inserted = atoll(PQgetvalue(res, 0, 0));
-	r->updated = atoll(PQgetvalue(res, 0, 1));
-	PQclear(res);
-	step_done(run, "upsert");
+	/* Updates first: the rows the insert adds need no comparing. */
+	if ((rc = store(run, run->kind->update_sql, 2, &r->updated)) != 0)
+		return rc;
+	step_done(run, "update");
+	if ((rc = store(run, run->kind->insert_sql, 1, &r->inserted)) != 0)
+		return rc;
+	step_done(run, "insert");
 	r->unchanged = r->records - r->rejected - r->inserted - r->updated;
 
 	snprintf(counts[0], sizeof counts[0], "%lld", r->records);
@@ -691,7 +791,7 @@ load(import_run *run)
 	if ((rc = ca_db_exec(run->conn, run->err, "recording the import",
 	    "UPDATE imports SET rows_read = $2, inserted = $3, updated = $4,"
 	    " unchanged = $5, rejected = $6 WHERE id = $1", 6,
-	    (const char *[]){ id, counts[0], counts[1], counts[2], counts[3], counts[4] })) != 0)
+	    (const char *[]){ run->id, counts[0], counts[1], counts[2], counts[3], counts[4] })) != 0)
 		return rc;
 	if ((rc = ca_db_exec(run->conn, run->err, "recording the import",
 	    "INSERT INTO events (actor, action, entity, entity_id, after)"
@@ -700,7 +800,7 @@ load(import_run *run)
 	    "   'rows', rows_read, 'inserted', inserted, 'updated', updated,"
 	    "   'unchanged', unchanged, 'rejected', rejected)"
 	    " FROM imports WHERE id = $1::bigint", 2,
-	    (const char *[]){ id, run->opts->actor })) != 0)
+	    (const char *[]){ run->id, run->opts->actor })) != 0)
 		return rc;
 	/* Temporary views outlive the transaction; a daemon imports again. */
 	return ca_db_exec_script(run->conn, run->err, "tidying up",
@@ -725,10 +825,12 @@ run_import(import_run *run)
 	 * random_page_cost (tuned for spinning disks) the planner prefers to
 	 * hash the whole assessments table, narratives and all, spilling it to
 	 * disk in batches; index lookups are 30% faster on a 200,000-row
-	 * re-import (bench/import).  LOCAL: it ends with the transaction.
+	 * re-import (bench/import).  JIT compilation made the validation pass
+	 * 60% slower, not faster (its expressions run once per row; compiling
+	 * them costs more than it saves).  LOCAL: both end with the transaction.
 	 */
-	if ((rc = ca_db_exec(run->conn, run->err, "setting up the import",
-	    "SET LOCAL random_page_cost = 1.1", 0, NULL)) != 0)
+	if ((rc = ca_db_exec_script(run->conn, run->err, "setting up the import",
+	    "SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off")) != 0)
 		return rc;
 	got = ca_csv_next(run->csv, &header, run->err);
 	if (got < 0)
@@ -750,7 +852,7 @@ run_import(import_run *run)
 	ca_csv_digest(run->csv, r->sha256);
 	step_done(run, "stage");
 
-	if ((rc = validate(run)) != 0)
+	if ((rc = parse_dates(run)) != 0 || (rc = validate(run)) != 0)
 		return rc;
 	step_done(run, "validate");
 	if ((rc = report_problems(run, &bad_rows)) != 0)

@@ -56,15 +56,21 @@ typedef struct ca_import_kind {
 	int ncolumns;
 	/* An extra check across columns: a CASE expression over the staging
 	 * row `s` giving a problem or NULL, reported against row_check_column.
-	 * Date columns are there parsed as s.NAME__date.  NULL for none. */
+	 * Checked values are there trimmed as s.NAME__t, and dates parsed as
+	 * s.NAME__date.  NULL for none. */
 	const char *row_check_column;
 	const char *row_check_sql;
 	/* Run first: creates what the rows refer to (organisations, teams)
-	 * and the temporary view ca_src of the valid rows (ca_valid) typed. */
+	 * and the temporary view ca_src of the valid rows typed.  The valid
+	 * rows are the view ca_valid: the staging columns, and each date
+	 * column parsed as NAME__date. */
 	const char *prepare_sql;
-	/* One statement storing ca_src; $1 is the import id, $2 the actor.
-	 * Returns one row: inserted, updated. */
-	const char *upsert_sql;
+	/* The upsert of ca_src, as two statements returning one count each.
+	 * update_sql runs first: changed rows updated, with their before and
+	 * after in the events trail ($1 the import id, $2 the actor); then
+	 * insert_sql: new rows ($1 the import id). */
+	const char *update_sql;
+	const char *insert_sql;
 } ca_import_kind;
 
 extern const ca_import_kind ca_import_assessments;

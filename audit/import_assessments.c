@@ -26,7 +26,7 @@ static const ca_import_column columns[] = {
 /* An assessment cannot be completed before it was asked for. */
 static const char completed_check[] =
 	"CASE WHEN s.completed_on__date < s.requested_on__date"
-	" THEN 'is before requested_on' || ca_show_date(btrim(s.requested_on)) END";
+	" THEN 'is before requested_on' || ca_show_date(s.requested_on__t) END";
 
 /*
  * The valid rows, typed.  A temporary view rather than a CTE: the upsert
@@ -43,8 +43,7 @@ static const char prepare[] =
 	"  SELECT btrim(v.assessment_ref) AS assessment_ref, btrim(v.person_ref) AS person_ref,"
 	"   lower(btrim(v.assessment_type)) AS assessment_type, o.id AS provider_id,"
 	"   btrim(v.assessor_ref) AS assessor_ref,"
-	"   ca_parse_date(btrim(v.requested_on)) AS requested_on,"
-	"   ca_parse_date(nullif(btrim(v.completed_on), '')) AS completed_on,"
+	"   v.requested_on__date AS requested_on, v.completed_on__date AS completed_on,"
 	"   v.summary,"
 	"   lower(nullif(btrim(v.priority), '')) AS priority,"
 	"   ca_parse_yesno(v.eligible) AS eligible,"
@@ -61,19 +60,12 @@ static const char prepare[] =
 	" carer_identified, age_band, gender, ethnicity, primary_support_reason"
 
 /*
- * One statement: plain inserts for new references (the import lock keeps
- * other imports out, so no ON CONFLICT machinery is needed), updates only
- * where something differs, and an event with before and after for each
- * update.  Every part sees the same snapshot, so `assessments o` in `ev`
- * is the row as it was before this statement.
+ * Changed rows: updated only where something differs, with an event
+ * holding before and after for each.  Every part of the statement sees the
+ * same snapshot, so `assessments o` in `ev` is the row as it was before.
  */
-static const char upsert[] =
-	"WITH ins AS ("
-	"  INSERT INTO assessments (assessment_ref, " ASSESSMENT_COLUMNS ", import_id)"
-	"  SELECT n.*, $1::bigint FROM ca_src n"
-	"  WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.assessment_ref = n.assessment_ref)"
-	"  RETURNING 1"
-	"), upd AS ("
+static const char update[] =
+	"WITH upd AS ("
 	"  UPDATE assessments a SET (" ASSESSMENT_COLUMNS ", import_id, revision, updated_at)"
 	"   = (n.person_ref, n.assessment_type, n.provider_id, n.assessor_ref, n.requested_on,"
 	"   n.completed_on, n.summary, n.priority, n.eligible, n.direct_payment_offered,"
@@ -95,7 +87,25 @@ static const char upsert[] =
 	"   ca_jsonb_changed(to_jsonb(o), upd.after), ca_jsonb_changed(upd.after, to_jsonb(o))"
 	"  FROM upd JOIN assessments o ON o.id = upd.id"
 	")"
-	" SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)";
+	" SELECT count(*) FROM upd";
+
+/*
+ * New references: plain inserts (the import lock keeps other imports out,
+ * so no ON CONFLICT machinery is needed).  Each reference is looked up in
+ * the index (OFFSET 0 keeps the lookup a lookup): as a join, the planner
+ * hashes all the stored references, and once they outgrow work_mem it
+ * writes the staged rows, narratives and all, to disk to join them in
+ * batches (a million unchanged rows: 8.2 s instead of 3.6 s).
+ */
+static const char insert[] =
+	"WITH ins AS ("
+	"  INSERT INTO assessments (assessment_ref, " ASSESSMENT_COLUMNS ", import_id)"
+	"  SELECT n.*, $1::bigint FROM ca_src n"
+	"  WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.assessment_ref = n.assessment_ref"
+	"   OFFSET 0)"
+	"  RETURNING 1"
+	")"
+	" SELECT count(*) FROM ins";
 
 const ca_import_kind ca_import_assessments = {
 	.kind = "assessments",
@@ -105,5 +115,6 @@ const ca_import_kind ca_import_assessments = {
 	.row_check_column = "completed_on",
 	.row_check_sql = completed_check,
 	.prepare_sql = prepare,
-	.upsert_sql = upsert,
+	.update_sql = update,
+	.insert_sql = insert,
 };

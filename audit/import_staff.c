@@ -45,14 +45,9 @@ static const char prepare[] =
 
 #define STAFF_COLUMNS "name, organisation_id, team_id, roles, max_open_audits, email, active"
 
-/* As for assessments: new rows inserted, changed rows updated and traced. */
-static const char upsert[] =
-	"WITH ins AS ("
-	"  INSERT INTO staff (staff_ref, " STAFF_COLUMNS ", import_id)"
-	"  SELECT n.*, $1::bigint FROM ca_src n"
-	"  WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.staff_ref = n.staff_ref)"
-	"  RETURNING 1"
-	"), upd AS ("
+/* As for assessments: changed rows updated and traced, then new rows. */
+static const char update[] =
+	"WITH upd AS ("
 	"  UPDATE staff s SET (" STAFF_COLUMNS ", import_id, revision, updated_at)"
 	"   = (n.name, n.organisation_id, n.team_id, n.roles, n.max_open_audits, n.email,"
 	"   n.active, $1::bigint, s.revision + 1, now())"
@@ -68,7 +63,16 @@ static const char upsert[] =
 	"   ca_jsonb_changed(to_jsonb(o), upd.after), ca_jsonb_changed(upd.after, to_jsonb(o))"
 	"  FROM upd JOIN staff o ON o.id = upd.id"
 	")"
-	" SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM upd)";
+	" SELECT count(*) FROM upd";
+
+static const char insert[] =
+	"WITH ins AS ("
+	"  INSERT INTO staff (staff_ref, " STAFF_COLUMNS ", import_id)"
+	"  SELECT n.*, $1::bigint FROM ca_src n"
+	"  WHERE NOT EXISTS (SELECT 1 FROM staff s WHERE s.staff_ref = n.staff_ref)"
+	"  RETURNING 1"
+	")"
+	" SELECT count(*) FROM ins";
 
 const ca_import_kind ca_import_staff = {
 	.kind = "staff",
@@ -76,5 +80,6 @@ const ca_import_kind ca_import_staff = {
 	.columns = columns,
 	.ncolumns = (int)(sizeof columns / sizeof columns[0]),
 	.prepare_sql = prepare,
-	.upsert_sql = upsert,
+	.update_sql = update,
+	.insert_sql = insert,
 };

@@ -375,7 +375,7 @@ static const char population_sql[] =
 	" FROM assessments a JOIN organisations o ON o.id = a.provider_id"
 	" LEFT JOIN screenings cs ON $5 = 'risk' AND cs.assessment_id = a.id"
 	"   AND cs.assessment_revision = a.revision"
-	"   AND cs.rule_set_id = (SELECT max(id) FROM screening_rule_sets)"
+	"   AND cs.rule_set_id = (SELECT rule_set_id FROM screening_rules_current)"
 	" WHERE a.assessment_type = ANY ($6::text[])"
 	"   AND ($9::bigint[] IS NULL OR a.provider_id = ANY ($9::bigint[]))"
 	"   AND ((a.completed_on BETWEEN $1::date AND $2::date)"

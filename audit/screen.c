@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "output.h"
 #include "db.h"
+#include "forms.h"
 #include "redact.h"
 #include "utf8.h"
 #include "yamltree.h"
@@ -992,25 +993,17 @@ int
 ca_screen_load_rules(PGconn *conn, FILE *problems, ca_ruleset **rs, long long *id, ca_err *err)
 {
 	ca_yaml_doc *doc = NULL;
-	PGresult *res;
-	char name[64];
+	char *source, name[64];
+	size_t len;
 	int rc;
 
 	*rs = NULL;
-	*id = 0;
-	res = ca_db_query(conn, err, "reading the screening rules",
-	    "SELECT id, source FROM screening_rule_sets ORDER BY id DESC LIMIT 1", 0, NULL);
-	if (res == NULL)
-		return err->code;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		return 0;
-	}
-	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	if ((rc = ca_rules_current(conn, id, &source, &len, err)) != 0 || source == NULL)
+		return rc;
 	/* Messages about a stored set name it by its id. */
 	snprintf(name, sizeof name, "screening rule set %lld", *id);
-	rc = ca_yaml_parse(name, PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1), &doc, err);
-	PQclear(res);
+	rc = ca_yaml_parse(name, source, len, &doc, err);
+	free(source);
 	if (rc == 0)
 		rc = ca_ruleset_from_yaml(doc, problems, rs, err);
 	ca_yaml_free(doc);

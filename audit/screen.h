@@ -138,8 +138,9 @@ int  ca_flag_named(const char *id);
 /* ---- Screening stored assessments ---------------------------------------
  *
  * `caseaudit screen` and the daemon: screen the assessments that are new,
- * changed since they were screened (their revision moved on) or screened
- * only under an older rule set, with the newest stored rule set; or, with
+ * changed since they were screened (their revision moved on) or not
+ * screened under the current rule set, with that set (the one last loaded,
+ * or made current again by loading an older set's content); or, with
  * `all`, every assessment again.  In batches, each its own transaction, read
  * through a cursor a few rows at a time; results are stored with ON
  * CONFLICT, so a run killed at any moment loses at most one batch and a
@@ -193,8 +194,8 @@ typedef struct ca_screen_run {
 
 #define CA_SCREEN_RUN_MAX_LIMITS 1000
 
-/* The newest stored rule set, compiled; *id 0 and *rs NULL when none is
- * stored.  A stored set that no longer compiles is 65 with its problems
+/* The current rule set (ca_rules_current), compiled; *id 0 and *rs NULL
+ * when none is stored.  A stored set that no longer compiles is 65 with its problems
  * written to `problems` as "screening rule set N:LINE:COL: ...". */
 int  ca_screen_load_rules(PGconn *conn, FILE *problems, ca_ruleset **rs, long long *id,
     ca_err *err);

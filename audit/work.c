@@ -116,9 +116,9 @@ ca_work_schedule(PGconn *conn, const ca_work_config *cfg, int *queued, ca_err *e
 	if ((rc = ask(conn, "looking for assessments to screen",
 	    "SELECT EXISTS (SELECT 1 FROM assessments a WHERE NOT EXISTS"
 	    "  (SELECT 1 FROM screenings s WHERE s.rule_set_id ="
-	    "     (SELECT max(id) FROM screening_rule_sets)"
+	    "     (SELECT rule_set_id FROM screening_rules_current)"
 	    "   AND s.assessment_id = a.id AND s.assessment_revision = a.revision))"
-	    " AND EXISTS (SELECT 1 FROM screening_rule_sets)", 0, NULL, &yes, err)) != 0 ||
+	    " AND EXISTS (SELECT 1 FROM screening_rules_current)", 0, NULL, &yes, err)) != 0 ||
 	    (yes && (rc = enqueue(conn, "screen", "screen", "{}", PRIORITY_SCREEN, &n, err)) != 0) ||
 	    (rc = schedule_samples(conn, cfg, &n, err)) != 0 ||
 	    (rc = ask(conn, "looking for audits to assign",

@@ -65,11 +65,17 @@ board_cover(ca_doc *d, const board *b)
 	ca_words_date(b->first, first, sizeof first);
 	ca_words_date(b->last, last, sizeof last);
 	ca_doc_space(d, 150);
-	ca_doc_title(d, TITLE, b->org);
+	ca_doc_title(d, b->title, b->org);
 	ca_doc_space(d, 24);
+	if (b->partner != NULL) {
+		const ca_run partner[] = { { "Partner organisation: ", 1 }, { b->partner, 0 } };
+
+		ca_para_runs(d, partner, 2);
+	}
 	ca_para_runs(d, period, 2);
 	snprintf(line, sizeof line, "Case-file audits of the Care Act assessments, carers’ "
-	    "assessments and reviews completed from %s to %s (%s).", first, last, b->name);
+	    "assessments and reviews %scompleted from %s to %s (%s).",
+	    b->partner != NULL ? "the partner " : "", first, last, b->name);
 	ca_para(d, line);
 	ca_doc_space(d, 8);
 	ca_para_runs(d, data, 2);
@@ -78,10 +84,16 @@ board_cover(ca_doc *d, const board *b)
 	    "%s. The same records always give the same report.", CASEAUDIT_VERSION, as_of);
 	ca_para_runs(d, made, 2);
 	ca_doc_space(d, 24);
-	ca_note(d, "This report names no one who receives care and no member of staff: people "
-	    "appear only as pseudonymous references, and any group of fewer than five audits is "
-	    "withheld. Partner organisations are named. Handle it as OFFICIAL-SENSITIVE: share "
-	    "it only with the board and those who need it, and do not leave it unattended.");
+	ca_note(d, b->partner == NULL ? "This report names no one who receives care and no "
+	    "member of staff: people appear only as pseudonymous references, and any group of "
+	    "fewer than five audits is withheld. Partner organisations are named. Handle it as "
+	    "OFFICIAL-SENSITIVE: share it only with the board and those who need it, and do not "
+	    "leave it unattended." : "This report names no one who receives care and no member "
+	    "of staff: people appear only as pseudonymous references, and any group of fewer "
+	    "than five audits is withheld. Other partner organisations appear, unnamed, only "
+	    "for comparison. Handle it as OFFICIAL-SENSITIVE: share it only with the partner, "
+	    "the council's commissioners and those who need it, and do not leave it "
+	    "unattended.");
 	ca_doc_page_break(d);
 }
 
@@ -90,11 +102,16 @@ static void
 short_report(ca_doc *d, const board *b)
 {
 	const ca_trends_work *w = &b->now->all.work;
-	char line[512], n[48];
+	char line[1280], n[48];	/* a partner's name may be 200 characters of 4 bytes */
 
 	ca_heading(d, 1, "Executive summary");
-	snprintf(line, sizeof line, "No audit of %s has been completed, so this report has "
-	    "no findings to show.", b->words);
+	if (b->partner != NULL)
+		snprintf(line, sizeof line, "No audit of the assessments %s completed in %s "
+		    "has been completed, so this report has no findings to show.", b->partner,
+		    b->words);
+	else
+		snprintf(line, sizeof line, "No audit of %s has been completed, so this report "
+		    "has no findings to show.", b->words);
 	ca_para_bold(d, line);
 	if (w->suppressed)
 		snprintf(line, sizeof line, "Fewer than 5 audits were drawn for the period; to "
@@ -120,18 +137,19 @@ short_report(ca_doc *d, const board *b)
 }
 
 static int
-render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
+board_render(const board *b, const char *font_dir, const char *short_title,
+    const board_section *sections, size_t nsections, ca_report_pdf *pdf, ca_err *err)
 {
-	char title[128], short_title[96], footer[64], as_of[32], brief[32];
+	char title[1024], footer[64], as_of[32];	/* a partner name: 800 bytes */
 	ca_doc_info info = { 0 };
 	ca_doc *d;
 	int rc;
 
 	ca_words_date(b->as_of, as_of, sizeof as_of);
-	snprintf(title, sizeof title, TITLE " – %s", b->words);
-	/* the header's left third holds only a short title */
-	ca_words_period_short(&b->period, brief, sizeof brief);
-	snprintf(short_title, sizeof short_title, "QA board report – %s", brief);
+	if (b->partner != NULL)
+		snprintf(title, sizeof title, "%s – %s – %s", b->title, b->partner, b->words);
+	else
+		snprintf(title, sizeof title, "%s – %s", b->title, b->words);
 	snprintf(footer, sizeof footer, "Data as at %s", as_of);
 	info.title = title;
 	info.short_title = short_title;
@@ -139,7 +157,7 @@ render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *e
 	info.author = b->org;
 	info.created = b->as_of;
 	info.footer = footer;
-	info.font_dir = rq->font_dir;
+	info.font_dir = font_dir;
 	if ((rc = ca_doc_new(&d, &info, err)) != 0)
 		return rc;
 	board_cover(d, b);
@@ -147,12 +165,8 @@ render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *e
 		short_report(d, b);
 	else {
 		/* each section on pages of its own, as a board pack is read */
-		void (*const sections[])(ca_doc *, const board *) = { board_summary,
-			board_measures, board_partners, board_themes, board_moderation,
-			board_actions, board_waits, board_equity, board_appendix };
-
 		ca_doc_contents(d, "Contents");
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+		for (size_t i = 0; i < nsections; i++) {
 			ca_doc_page_break(d);
 			sections[i](d, b);
 		}
@@ -164,25 +178,46 @@ render(const board *b, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *e
 }
 
 int
-ca_board_render(PGconn *conn, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
+board_report(PGconn *conn, const board_kind *k, const char *period, const char *partner,
+    const char *font_dir, ca_report_pdf *pdf, long long *partner_id, ca_err *err)
 {
+	char short_title[96], brief[32];
 	ca_period p;
 	board b;
 	int rc;
 
-	memset(pdf, 0, sizeof *pdf);
-	if ((rc = ca_board_check(rq, err)) != 0)
-		return rc;
-	ca_period_parse(rq->period, &p);
+	ca_period_parse(period, &p);
 	ca_report_timing_start(&pdf->timing);
-	if ((rc = board_load(conn, &p, &b, err)) != 0)
+	if ((rc = board_load(conn, &p, partner, &b, err)) != 0)
 		return rc;
 	ca_report_timing_read(&pdf->timing);
+	b.title = k->title;
+	if (partner_id != NULL)
+		*partner_id = b.partner_id;
 	snprintf(pdf->as_of, sizeof pdf->as_of, "%sT00:00:00Z", b.as_of);
-	rc = render(&b, rq, pdf, err);
+	/* the header's left third holds only a short title */
+	ca_words_period_short(&b.period, brief, sizeof brief);
+	snprintf(short_title, sizeof short_title, "%s – %s", k->short_title, brief);
+	rc = board_render(&b, font_dir, short_title, k->sections, k->nsections, pdf, err);
 	ca_report_timing_drawn(&pdf->timing);
 	board_free(&b);
 	if (rc != 0)
 		ca_report_pdf_free(pdf);
 	return rc;
+}
+
+int
+ca_board_render(PGconn *conn, const ca_board_request *rq, ca_report_pdf *pdf, ca_err *err)
+{
+	static const board_section sections[] = { board_summary, board_measures,
+		board_partners, board_themes, board_moderation, board_actions, board_waits,
+		board_equity, board_appendix };
+	static const board_kind kind = { TITLE, "QA board report", sections,
+		sizeof sections / sizeof sections[0] };
+	int rc;
+
+	memset(pdf, 0, sizeof *pdf);
+	if ((rc = ca_board_check(rq, err)) != 0)
+		return rc;
+	return board_report(conn, &kind, rq->period, NULL, rq->font_dir, pdf, NULL, err);
 }

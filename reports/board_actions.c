@@ -33,6 +33,7 @@ owners(ca_doc *d, const ca_trends_actions *a)
 	if (a->nowners == 0)
 		return;
 	t = ca_table_begin(d, cols, 4);
+	ca_table_keep(t, a->nowners);
 	for (size_t i = 0; i < a->nowners; i++) {
 		const ca_trends_owner *o = &a->owners[i];
 		char who[256], open[24], overdue[24], done[24];

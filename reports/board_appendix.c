@@ -52,6 +52,7 @@ board_runs(ca_doc *d, const board *b)
 	    "recorded seed, so that nobody can say the cases were picked by hand and anybody "
 	    "can draw the same sample again.");
 	t = ca_table_begin(d, cols, 7);
+	ca_table_keep(t, b->nruns);
 	for (size_t i = 0; i < b->nruns; i++) {
 		const board_run *r = &b->runs[i];
 		char id[24], pop[32], sample[32], method[64];
@@ -170,6 +171,9 @@ board_appendix(ca_doc *d, const board *b)
 	for (size_t i = 0; i < sizeof definitions / sizeof definitions[0]; i++) {
 		const ca_run r[] = { { definitions[i][0], 1 }, { definitions[i][1], 0 } };
 
+		/* a provider report has no moderation to define */
+		if (b->partner != NULL && strncmp(definitions[i][0], "Moderation", 10) == 0)
+			continue;
 		ca_para_runs(d, r, 2);
 	}
 }

@@ -35,36 +35,66 @@ load_trends(PGconn *conn, board *b, ca_err *err)
 {
 	ca_period from = period_back(&b->period, CA_BOARD_CHART_PERIODS - 1);
 	char from_name[8];
-	/* the range gives the charts and the themes; the flags the report
-	 * shows are the period's */
-	ca_trends_query range = { .from = from_name, .to = b->name, .today = b->as_of,
-		.themes = CA_TRENDS_THEMES, .no_flags = 1 };
-	ca_trends_query now = { .from = b->name, .to = b->name, .today = b->as_of,
-		.equity = 1, .waits = 1, .actions = 1 };
+	/* the range gives the charts and the themes, and a provider report's
+	 * whole the figures of all partners; the flags shown are the period's */
+	ca_trends_query range = { .from = from_name, .to = b->name, .provider = b->partner,
+		.today = b->as_of, .themes = CA_TRENDS_THEMES, .no_flags = 1 };
+	ca_trends_query now = { .from = b->name, .to = b->name, .provider = b->partner,
+		.today = b->as_of, .equity = 1, .waits = 1, .actions = 1 };
+	ca_trends_query whole = { .from = b->name, .to = b->name, .today = b->as_of,
+		.waits = 1, .no_flags = 1 };
 	int rc;
 
 	ca_period_name(&from, from_name);
 	if ((rc = ca_trends_load(conn, &range, &b->range, err)) != 0 ||
 	    (rc = ca_trends_load(conn, &now, &b->now, err)) != 0)
 		return rc;
+	if (b->partner != NULL && (rc = ca_trends_load(conn, &whole, &b->whole, err)) != 0)
+		return rc;
 	return 0;
+}
+
+/* The partner's organisation id, for the reports table: ca_trends_load has
+ * already refused a name nobody has. */
+static int
+load_partner_id(PGconn *conn, board *b, ca_err *err)
+{
+	const char *p[1] = { b->partner };
+	PGresult *res;
+
+	res = ca_db_query(conn, err, "provider report: finding the partner",
+	    "SELECT id FROM organisations WHERE name = $1", 1, p);
+	if (res == NULL)
+		return err->code;
+	if (PQntuples(res) == 1)
+		b->partner_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return b->partner_id > 0 ? 0 : ca_err_set(err, CA_EX_DATAERR, "no partner "
+	    "organisation is called '%s'", b->partner);
 }
 
 static int
 load_runs(PGconn *conn, board *b, ca_err *err)
 {
-	const char *p[2] = { b->first, b->last };
+	char partner[24];
+	const char *p[3] = { b->first, b->last, b->partner_id > 0 ? partner : NULL };
 	PGresult *res;
 
-	/* every run whose period overlaps this one: a quarter's monthly runs,
-	 * or the quarterly run a month lies in */
+	snprintf(partner, sizeof partner, "%lld", b->partner_id);
+	/* every run whose period overlaps this one (a quarter's monthly runs,
+	 * or the quarterly run a month lies in), and for a partner only the
+	 * runs whose population took in its work */
 	res = ca_db_query(conn, err, "board report: reading the sampling runs",
 	    "SELECT r.id, p.name, r.period, r.method, r.population_size, r.sample_size,"
 	    "  r.seed::text, r.population_sha256, r.draw, r.run_on::text,"
 	    "  (SELECT count(*) FROM sampling_run_targeted t WHERE t.run_id = r.id)"
 	    " FROM sampling_runs r JOIN sampling_plans p ON p.id = r.plan_id"
 	    " WHERE r.period_start <= $2::date AND r.period_end >= $1::date"
-	    " ORDER BY r.period_start, p.name, r.id", 2, p);
+	    "  AND ($3::bigint IS NULL"
+	    "   OR NOT EXISTS (SELECT 1 FROM sampling_plan_providers pp WHERE pp.plan_id = p.id)"
+	    "   OR EXISTS (SELECT 1 FROM sampling_plan_providers pp WHERE pp.plan_id = p.id"
+	    "    AND pp.organisation_id = $3::bigint))"
+	    " ORDER BY r.period_start, p.name, r.id", 3, p);
 	if (res == NULL)
 		return err->code;
 	b->nruns = (size_t)PQntuples(res);
@@ -168,7 +198,8 @@ position_of(const ca_trends_funnel_point *p)
 static int
 place_partners(board *b, ca_err *err)
 {
-	size_t n = b->now->nproviders, shown = 0;
+	const ca_trends *t = board_compared(b);
+	size_t n = t->nproviders, shown = 0;
 	int rc;
 
 	b->overall = NAN;
@@ -179,13 +210,19 @@ place_partners(board *b, ca_err *err)
 	b->position = calloc(n, sizeof *b->position);
 	if (b->funnel == NULL || b->label == NULL || b->position == NULL)
 		return OOM(err);
-	if ((rc = ca_trends_funnel(b->now, CA_TRENDS_SERIES_GOOD, &b->overall, b->funnel,
+	if ((rc = ca_trends_funnel(t, CA_TRENDS_SERIES_GOOD, &b->overall, b->funnel,
 	    err)) != 0)
 		return rc;
+	/* a provider report names its own partner's point only: the others are
+	 * for comparison, not for the partner to read about */
 	for (size_t i = 0; i < n; i++) {
 		b->position[i] = position_of(&b->funnel[i]);
-		if (b->position[i] != BOARD_NOT_PLOTTED)
+		if (b->position[i] == BOARD_NOT_PLOTTED)
+			continue;
+		if (b->partner == NULL)
 			label_of(shown++, b->label[i], sizeof b->label[i]);
+		else if (t->providers[i].provider_id == b->partner_id)
+			snprintf(b->label[i], sizeof b->label[i], "%s", BOARD_PARTNER_LABEL);
 	}
 	return 0;
 }
@@ -201,6 +238,10 @@ redact_texts(board *b, ca_err *err)
 	if ((rc = ca_redactor_new(&r, err)) != 0)
 		return rc;
 	rc = ca_report_redact(r, &b->org, err);
+	if (rc == 0)
+		rc = ca_report_redact(r, &b->partner, err);
+	for (size_t i = 0; rc == 0 && b->whole != NULL && i < b->whole->nproviders; i++)
+		rc = ca_report_redact(r, &b->whole->providers[i].name, err);
 	for (size_t i = 0; rc == 0 && i < t->nproviders; i++)
 		rc = ca_report_redact(r, &t->providers[i].name, err);
 	for (size_t i = 0; rc == 0 && i < t->waits.nproviders; i++)
@@ -229,23 +270,31 @@ load_all(PGconn *conn, board *b, ca_err *err)
 		return rc;
 	b->ended = ca_period_ended(&b->period, b->as_of);
 	if ((rc = load_trends(conn, b, err)) != 0 ||
-	    (rc = ca_moderation_stats(conn, CA_MODERATION_BY_OVERALL, b->first, b->last,
+	    (b->partner != NULL && (rc = load_partner_id(conn, b, err)) != 0))
+		return rc;
+	/* moderation checks the council's auditors, not a partner's practice:
+	 * the board's report alone has it */
+	if (b->partner == NULL &&
+	    ((rc = ca_moderation_stats(conn, CA_MODERATION_BY_OVERALL, b->first, b->last,
 	    &b->mod_all, &b->nmod_all, err)) != 0 ||
 	    (rc = ca_moderation_stats(conn, CA_MODERATION_BY_AUDITOR, b->first, b->last,
-	    &b->mod_by, &b->nmod_by, err)) != 0 ||
-	    (rc = load_runs(conn, b, err)) != 0 ||
-	    (rc = load_targets(conn, b, err)) != 0 ||
-	    (rc = redact_texts(b, err)) != 0)
+	    &b->mod_by, &b->nmod_by, err)) != 0))
 		return rc;
-	return place_partners(b, err);
+	if ((rc = load_runs(conn, b, err)) != 0 ||
+	    (rc = load_targets(conn, b, err)) != 0 ||
+	    (rc = place_partners(b, err)) != 0)
+		return rc;
+	return redact_texts(b, err);
 }
 
 int
-board_load(PGconn *conn, const ca_period *p, board *b, ca_err *err)
+board_load(PGconn *conn, const ca_period *p, const char *partner, board *b, ca_err *err)
 {
 	int own = PQtransactionStatus(conn) == PQTRANS_IDLE, rc;
 
 	memset(b, 0, sizeof *b);
+	if (partner != NULL && (b->partner = strdup(partner)) == NULL)
+		return OOM(err);
 	b->period = *p;
 	ca_period_name(p, b->name);
 	ca_words_period(p, b->words, sizeof b->words);
@@ -266,8 +315,10 @@ void
 board_free(board *b)
 {
 	free(b->org);
+	free(b->partner);
 	ca_trends_free(b->range);
 	ca_trends_free(b->now);
+	ca_trends_free(b->whole);
 	free(b->mod_all);
 	free(b->mod_by);
 	for (size_t i = 0; i < b->nruns; i++)

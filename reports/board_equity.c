@@ -42,6 +42,7 @@ grouping(ca_doc *d, const board *b, int e)
 
 	ca_heading(d, 2, grouping_title[e]);
 	t = ca_table_begin(d, cols, 6);
+	ca_table_keep(t, q->ngroups);
 	for (size_t i = 0; i < q->ngroups; i++) {
 		const ca_trends_equity_group *g = &q->groups[i];
 		char n[32], good[16], ci[32], hol[16], str[16];

@@ -98,39 +98,75 @@ assurance_words(ca_xmr_assurance a)
 	}
 }
 
+/* The share of a measure for all partners, beside a provider report's. */
+static void
+share_whole(const board *b, int m, char *buf, size_t size)
+{
+	const ca_trends_group *g = &b->whole->all;
+	const ca_trends_share *s = m == CA_TRENDS_SERIES_GOOD ? &g->good :
+	    &g->domain[m - CA_TRENDS_SERIES_DOMAIN];
+
+	if (s->suppressed)
+		snprintf(buf, size, "not shown");
+	else if (s->n == 0)
+		snprintf(buf, size, "none");
+	else
+		ca_words_percent(s->share, buf, size);
+}
+
 static void
 overview(ca_doc *d, const board *b)
 {
-	static const ca_table_col cols[] = {
-		{ "Measure", 0, 1, CA_LEFT },
-		{ "Audits", 68, 0, CA_RIGHT },
-		{ "This period", 58, 0, CA_RIGHT },
-		{ "95% CI", 62, 0, CA_RIGHT },
-		{ "Variation", 84, 0, CA_LEFT },
-		{ "Against target", 84, 0, CA_LEFT },
-	};
-	int targets = 0;
+	const ca_table_col measure = { "Measure", 0, 1, CA_LEFT },
+	    audits = { "Audits", 68, 0, CA_RIGHT },
+	    now = { b->partner != NULL ? "This partner" : "This period", 58, 0, CA_RIGHT },
+	    ci = { "95% CI", 62, 0, CA_RIGHT },
+	    whole = { "All partners", 58, 0, CA_RIGHT },
+	    variation = { "Variation", 84, 0, CA_LEFT },
+	    target = { "Against target", 84, 0, CA_LEFT };
+	ca_table_col cols[7];
+	int targets = 0, ncols = 0;
 	ca_table *t;
 
 	for (int m = 0; m < BOARD_NMEASURES; m++)
 		targets |= isfinite(b->target[m]);
+	cols[ncols++] = measure;
+	cols[ncols++] = audits;
+	cols[ncols++] = now;
+	cols[ncols++] = ci;
+	if (b->whole != NULL)
+		cols[ncols++] = whole;
+	cols[ncols++] = variation;
 	/* without targets the last column would say "none" seven times */
-	t = ca_table_begin(d, cols, targets ? 6 : 5);
+	if (targets)
+		cols[ncols++] = target;
+	t = ca_table_begin(d, cols, ncols);
+	ca_table_keep(t, BOARD_NMEASURES);
 	for (int m = 0; m < BOARD_NMEASURES; m++) {
 		const ca_trends_share *s = share_now(b, m);
-		char share[32], ci[32], n[32];
-		const char *cells[6] = { board_measure_title(m), n, share, ci,
-			signal_words(board_measure_signal(b, m)), assurance_words(assurance(b, m)) };
+		char share[32], interval[32], n[32], all[32];
+		const char *cells[7];
+		int k = 0;
 
-		ci[0] = '\0';
+		interval[0] = '\0';
 		if (s->suppressed) {
 			snprintf(n, sizeof n, CA_WORDS_FEWER);
 			snprintf(share, sizeof share, "not shown");
 		} else {
 			ca_words_count(s->n, n, sizeof n);
 			ca_words_percent(s->share, share, sizeof share);
-			ca_words_interval(s->lo, s->hi, ci, sizeof ci);
+			ca_words_interval(s->lo, s->hi, interval, sizeof interval);
 		}
+		cells[k++] = board_measure_title(m);
+		cells[k++] = n;
+		cells[k++] = share;
+		cells[k++] = interval;
+		if (b->whole != NULL) {
+			share_whole(b, m, all, sizeof all);
+			cells[k++] = all;
+		}
+		cells[k++] = signal_words(board_measure_signal(b, m));
+		cells[k++] = assurance_words(assurance(b, m));
 		ca_table_row(t, cells);
 	}
 	ca_table_end(t);
@@ -139,6 +175,10 @@ overview(ca_doc *d, const board *b)
 	    "set one." : "Audits: those where the measure applied. Variation: what the control "
 	    "chart says of its latest point. The board has set no targets, so there is no "
 	    "assurance to show.");
+	if (b->whole != NULL)
+		ca_note(d, "All partners: the same measure this period for every partner "
+		    "organisation together, this one included. The control charts below are the "
+		    "partner's own.");
 }
 
 static ca_variation_icon

@@ -47,6 +47,7 @@ auditors(ca_doc *d, const board *b)
 		shown += b->mod_by[i].moderated >= CA_TRENDS_MIN_GROUP;
 	if (shown > 0) {
 		t = ca_table_begin(d, cols, 7);
+		ca_table_keep(t, shown);
 		for (size_t i = 0; i < b->nmod_by; i++) {
 			const ca_moderation_stat *m = &b->mod_by[i];
 			char n[32], same[32], k[64], rating[80], ret[32], reg[32], x[32], y[32];

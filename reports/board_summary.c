@@ -30,8 +30,13 @@ scope(ca_doc *d, const board *b, ca_strbuf *s)
 
 	ca_words_date(b->as_of, as_of, sizeof as_of);
 	ca_words_date(b->last, last, sizeof last);
-	ca_strbuf_addf(s, "This report covers the audits of assessments completed in %s, "
-	    "from the audit records as they stood on %s.", b->words, as_of);
+	if (b->partner != NULL)
+		ca_strbuf_addf(s, "This report covers the audits of the assessments %s "
+		    "completed in %s, set against all partners', from the audit records as they "
+		    "stood on %s.", b->partner, b->words, as_of);
+	else
+		ca_strbuf_addf(s, "This report covers the audits of assessments completed in %s, "
+		    "from the audit records as they stood on %s.", b->words, as_of);
 	if (!b->ended)
 		ca_strbuf_addf(s, " The period has not yet ended (it runs to %s), so the "
 		    "figures are partial.", last);
@@ -86,6 +91,9 @@ grades(ca_doc *d, const board *b, ca_strbuf *s)
 	    g->grades[0] == 1 ? "was" : "were", c[1], c[2], c[3]);
 	ca_strbuf_addf(s, " Weighted to the cases they were drawn from, %s were good or "
 	    "outstanding.", ca_words_share(&g->good, share, sizeof share));
+	if (b->whole != NULL && !b->whole->all.suppressed)
+		ca_strbuf_addf(s, " For all partners it was %s.", ca_words_share(&b->whole->all.good,
+		    share, sizeof share));
 	if (g->targeted > 0)
 		ca_strbuf_addf(s, " %ld targeted re-%s of earlier findings %s counted apart: "
 		    "they were chosen, not drawn at random.", g->targeted,
@@ -152,21 +160,54 @@ signals(ca_doc *d, const board *b, ca_strbuf *s)
 static size_t
 partners_at(const board *b, board_position a, board_position c, const char **names)
 {
+	const ca_trends *t = board_compared(b);
 	size_t n = 0;
 
-	for (size_t i = 0; i < b->now->nproviders; i++)
-		if (b->position[i] == a || b->position[i] == c)
-			names[n++] = b->now->providers[i].name;
+	for (size_t i = 0; i < t->nproviders; i++)
+		if ((b->position[i] == a || b->position[i] == c) &&
+		    (b->partner == NULL || t->providers[i].provider_id == b->partner_id))
+			names[n++] = b->partner != NULL ? b->partner : t->providers[i].name;
 	return n;
+}
+
+/* Where a provider report's partner sits on the funnel plot. */
+static void
+partner(ca_doc *d, const board *b, ca_strbuf *s)
+{
+	const ca_trends *t = board_compared(b);
+	board_position at = BOARD_NOT_PLOTTED;
+
+	for (size_t i = 0; i < t->nproviders; i++)
+		if (t->providers[i].provider_id == b->partner_id)
+			at = b->position[i];
+	if (at == BOARD_NOT_PLOTTED)
+		ca_strbuf_addf(s, "%s had fewer than five completed audits of the random sample, "
+		    "so it is not compared with the other partners.", b->partner);
+	else if (at == BOARD_WITHIN)
+		ca_strbuf_addf(s, "Among all partners, %s is within the funnel plot's 95%% limits "
+		    "for audits good or outstanding: its difference from the overall share is "
+		    "what chance would give.", b->partner);
+	else {
+		int high = at == BOARD_HIGH_95 || at == BOARD_HIGH_998;
+
+		ca_strbuf_addf(s, "Among all partners, %s is %s the funnel plot's %s limit for "
+		    "audits good or outstanding: %s of its audits were good or outstanding than "
+		    "chance would explain.", b->partner, high ? "above" : "below",
+		    at == BOARD_HIGH_998 || at == BOARD_LOW_998 ? "99.8%" : "95%",
+		    high ? "more" : "fewer");
+	}
+	para_buf(d, s);
 }
 
 static void
 partners(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 {
-	size_t plotted = 0, n;
+	size_t plotted = board_plotted(b), n;
 
-	for (size_t i = 0; i < b->now->nproviders; i++)
-		plotted += b->position[i] != BOARD_NOT_PLOTTED;
+	if (b->partner != NULL) {
+		partner(d, b, s);
+		return;
+	}
 	if (plotted == 0) {
 		ca_strbuf_adds(s, "No partner organisation had five or more completed audits, so "
 		    "none is compared with the others.");
@@ -273,7 +314,8 @@ asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 	const ca_trends_actions *a = &b->now->actions;
 	size_t n, items = 0;
 
-	ca_heading(d, 2, "The board is asked to note that");
+	ca_heading(d, 2, b->partner != NULL ? "For the contract meeting: points to discuss" :
+	    "The board is asked to note that");
 	if (a->escalations_open > 0) {
 		ca_strbuf_addf(s, "%ld safeguarding %s still waiting to be acknowledged at the "
 		    "end of the period (Actions and escalations);", a->escalations_open,
@@ -295,9 +337,9 @@ asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 	}
 	if ((n = partners_at(b, BOARD_LOW_998, BOARD_LOW_95, names)) > 0) {
 		ca_words_list(s, names, n);
-		ca_strbuf_addf(s, n == 1 ? " is below the funnel plot's limits for audits good "
-		    "or outstanding (Partner comparison);" : " are below the funnel plot's limits "
-		    "for audits good or outstanding (Partner comparison);");
+		ca_strbuf_addf(s, " %s below the funnel plot's limits for audits good or "
+		    "outstanding (%s);", n == 1 ? "is" : "are", b->partner != NULL ?
+		    "Among the partners" : "Partner comparison");
 		ca_bullet(d, s->data);
 		ca_strbuf_reset(s);
 		items++;
@@ -324,8 +366,9 @@ asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 		items++;
 	}
 	if (items == 0)
-		ca_bullet(d, "no measure shows a signal of concern and no partner organisation "
-		    "is below the funnel plot's limits;");
+		ca_bullet(d, b->partner != NULL ? "no measure shows a signal of concern and the "
+		    "partner is not below the funnel plot's limits;" : "no measure shows a signal "
+		    "of concern and no partner organisation is below the funnel plot's limits;");
 	ca_bullet(d, "every figure is an estimate from a sample and comes with its 95% "
 	    "confidence interval.");
 }
@@ -333,7 +376,7 @@ asked(ca_doc *d, const board *b, ca_strbuf *s, const char **names)
 void
 board_summary(ca_doc *d, const board *b)
 {
-	const char **names = calloc(b->now->nproviders + 1, sizeof *names);
+	const char **names = calloc(board_compared(b)->nproviders + 1, sizeof *names);
 	ca_strbuf s;
 
 	if (names == NULL) {
@@ -345,10 +388,11 @@ board_summary(ca_doc *d, const board *b)
 	scope(d, b, &s);
 	work(d, b, &s);
 	grades(d, b, &s);
-	if (!b->now->all.suppressed) {
+	if (!b->now->all.suppressed)
 		signals(d, b, &s);
+	/* a partner too small to compare is told so */
+	if (!b->now->all.suppressed || b->partner != NULL)
 		partners(d, b, &s, names);
-	}
 	themes(d, b, &s);
 	escalations(d, b, &s);
 	moderation(d, b, &s);

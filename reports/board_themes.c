@@ -108,6 +108,7 @@ questions(ca_doc *d, const board *b)
 	    "often, which is worse.");
 	chart(d, b);
 	tb = ca_table_begin(d, cols, 7);
+	ca_table_keep(tb, t->nthemes);
 	for (size_t i = 0; i < t->nthemes; i++) {
 		const ca_trends_theme *q = &t->themes[i];
 		char key[24], n[32], pc[16], ci[32], before[16];
@@ -158,6 +159,7 @@ flags(ca_doc *d, const board *b)
 		ca_para(d, line);
 	}
 	tb = ca_table_begin(d, cols, 6);
+	ca_table_keep(tb, CA_TRENDS_FLAGS);
 	for (int f = 0; f < CA_TRENDS_FLAGS; f++) {
 		const ca_trends_flag *x = &g->flag[f];
 		char raised[32], yes[32], no[32], pc[16], ci[32];

@@ -59,19 +59,35 @@ wait_row(ca_table *t, const ca_trends_wait *w, const char *name, int bold)
 		ca_table_row(t, cells);
 }
 
+/* The rows a report shows: the board's every partner and all of them; a
+ * provider report's partner and all partners. */
+typedef struct wait_rows {
+	size_t n;
+	const ca_trends_wait *w[MAX_BARS];
+	const char *name[MAX_BARS];
+	const ca_trends_wait *all;
+} wait_rows;
+
 static void
-chart(ca_doc *d, const ca_trends_waits *w)
+chart(ca_doc *d, const wait_rows *rows)
 {
-	const char *cats[MAX_BARS];
-	double med[MAX_BARS], p90[MAX_BARS];
+	const char *cats[MAX_BARS + 1];
+	double med[MAX_BARS + 1], p90[MAX_BARS + 1];
 	ca_bar_series series[2];
 	ca_bar_chart c;
 	size_t n = 0;
 
-	for (size_t i = 0; i < w->nproviders; i++) {
-		cats[n] = w->providers[i].name;
-		med[n] = w->providers[i].suppressed ? NAN : w->providers[i].median;
-		p90[n] = w->providers[i].suppressed ? NAN : w->providers[i].p90;
+	for (size_t i = 0; i < rows->n; i++) {
+		cats[n] = rows->name[i];
+		med[n] = rows->w[i]->suppressed ? NAN : rows->w[i]->median;
+		p90[n] = rows->w[i]->suppressed ? NAN : rows->w[i]->p90;
+		n++;
+	}
+	if (rows->n == 1) {
+		/* one partner's bars mean something only beside everyone's */
+		cats[n] = "All partners";
+		med[n] = rows->all->median;
+		p90[n] = rows->all->p90;
 		n++;
 	}
 	series[0] = (ca_bar_series){ "Median", med, NULL, NULL };
@@ -102,9 +118,12 @@ waits(ca_doc *d, const board *b)
 		{ "90th percentile", 62, 0, CA_RIGHT },
 	};
 	const ca_trends_waits *w = &b->now->waits;
+	wait_rows rows = { 0 };
 	char census[32], line[512];
 	ca_table *t;
 
+	/* a provider report's waits are the partner's (now) beside everyone's */
+	rows.all = b->whole != NULL ? &b->whole->waits.all : &w->all;
 	ca_words_date(w->census, census, sizeof census);
 	ca_heading(d, 2, "Waiting for an assessment");
 	snprintf(line, sizeof line, "From every assessment, audited or not: the days from "
@@ -112,12 +131,20 @@ waits(ca_doc *d, const board *b)
 	    "far by people still waiting on %s. The median is the middle wait; one in ten "
 	    "waited longer than the 90th percentile.", census);
 	ca_para(d, line);
-	if (w->nproviders > 0 && w->nproviders <= MAX_BARS && !w->all.suppressed)
-		chart(d, w);
+	if (w->nproviders <= MAX_BARS) {
+		for (size_t i = 0; i < w->nproviders; i++) {
+			rows.w[rows.n] = &w->providers[i];
+			rows.name[rows.n++] = b->partner != NULL ? b->partner : w->providers[i].name;
+		}
+		if (rows.n > 0 && !rows.all->suppressed)
+			chart(d, &rows);
+	}
 	t = ca_table_begin(d, cols, 7);
+	ca_table_keep(t, w->nproviders + 1);
 	for (size_t i = 0; i < w->nproviders; i++)
-		wait_row(t, &w->providers[i], w->providers[i].name, 0);
-	wait_row(t, &w->all, "All partners", 1);
+		wait_row(t, &w->providers[i], b->partner != NULL ? b->partner :
+		    w->providers[i].name, 0);
+	wait_row(t, rows.all, "All partners", 1);
 	ca_table_end(t);
 	ca_note(d, "A partner with fewer than five assessments completed (or waiting) has that "
 	    "half of its row withheld.");
@@ -137,9 +164,9 @@ timeliness(ca_doc *d, const board *b)
 		    "their timeliness is not shown.");
 	else
 		snprintf(line, sizeof line, "Of the %ld audits drawn for the period, %ld %s open "
-		    "past its due date and %ld %s submitted late. Lower is better.", w->audits,
-		    w->overdue, w->overdue == 1 ? "is" : "are", w->late, w->late == 1 ? "was" :
-		    "were");
+		    "past %s due date and %ld %s submitted late. Lower is better.", w->audits,
+		    w->overdue, w->overdue == 1 ? "is" : "are", w->overdue == 1 ? "its" : "their",
+		    w->late, w->late == 1 ? "was" : "were");
 	ca_para(d, line);
 	if (!se->charted)
 		return;

@@ -118,10 +118,12 @@ typedef struct ca_funnel_chart {
 	int direction;                  /* 1 higher is better, -1 lower, 0 neither */
 	const char *x_title;            /* default "Number of audits" */
 	ca_axis y;                      /* format CA_PERCENT, usually */
+	size_t ringed;                  /* 1 + the point to ring (the reader's own); 0 none */
 } ca_funnel_chart;
 
 /* Points beyond the 95% limits are drawn hollow in the colour of
- * improvement or concern, beyond 99.8% filled; within, grey. */
+ * improvement or concern, beyond 99.8% filled; within, grey.  A ringed
+ * point has a black circle round it, whatever its colour. */
 void ca_chart_funnel(ca_doc *d, ca_box box, const ca_funnel_chart *c);
 
 /* A marker centred at (x, y), r its half size. */

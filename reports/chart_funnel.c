@@ -184,6 +184,16 @@ points(chart *ch, const ca_funnel_chart *c, const ca_ticks *x, const ca_ticks *y
 		ca_chart_marker(ch->page, s.marker, px, py, MARK_R, s.colour,
 		    classify(c, i).beyond == 1);
 		taken[nt++] = (rect){ px - MARK_R, py - MARK_R, px + MARK_R, py + MARK_R };
+		if (c->ringed == i + 1) {
+			ca_stroke(ch->page, CA_INK);
+			HPDF_Page_SetLineWidth(ch->page, 1.0);
+			ca_dash_set(ch->page, CA_DASH_SOLID);
+			HPDF_Page_Circle(ch->page, (HPDF_REAL)px, (HPDF_REAL)py,
+			    (HPDF_REAL)(2.2 * MARK_R));
+			HPDF_Page_Stroke(ch->page);
+			taken[nt - 1] = (rect){ px - 2.2 * MARK_R, py - 2.2 * MARK_R,
+				px + 2.2 * MARK_R, py + 2.2 * MARK_R };
+		}
 	}
 	for (size_t i = 0; c->labels != NULL && i < c->npoints; i++) {
 		double px = chart_x(ch, x, c->n[i]), py = chart_y(ch, y, c->rate[i]), w, h = 7;

@@ -22,12 +22,15 @@
 #include "output.h"
 #include "period.h"
 #include "programs.h"
+#include "provider.h"
 #include "report.h"
 #include "words.h"
 
 static const char help_report[] =
 	"usage: caseaudit report board --period P [--out FILE.pdf] [--verbose]\n"
 	"                              [--db CONNINFO]\n"
+	"       caseaudit report provider NAME --period P [--out FILE.pdf] [--verbose]\n"
+	"                                 [--db CONNINFO]\n"
 	"       caseaudit report audit ID [--out FILE.pdf] [--verbose] [--db CONNINFO]\n"
 	"       caseaudit report list [--kind K] [--period P] [--format table|csv|json]\n"
 	"                             [--db CONNINFO]\n"
@@ -41,6 +44,12 @@ static const char help_report[] =
 	"  board     the quality-assurance board's report for a period: summary,\n"
 	"            domain measures with control charts, partners on a funnel plot,\n"
 	"            moderation, and the sampling runs and definitions\n"
+	"  provider  one partner organisation's report for a period, for contract\n"
+	"            meetings: the board's measures for that partner against all\n"
+	"            partners (the others unnamed), its control charts, where it sits\n"
+	"            on the funnel plot, its recurring themes, the actions it owns, the\n"
+	"            safeguarding escalations of its cases, its waits and equity.\n"
+	"            NAME as the assessments name it (quote it: \"Northgate Care\")\n"
 	"  audit     one audit's feedback for the practitioner and their partner\n"
 	"            organisation: what was done well, what to improve, every question\n"
 	"            with its rating and evidence, actions with owners and dates, the\n"
@@ -80,7 +89,7 @@ static const struct option options[] = {
 
 typedef struct report_args {
 	const char *period, *out, *db, *kind;
-	const char *id;             /* report audit ID */
+	const char *what;           /* report audit ID, report provider NAME */
 	ca_format fmt;
 	int verbose;
 } report_args;
@@ -108,8 +117,9 @@ parse(int argc, char **argv, report_args *a)
 			return ca_cli_usage("report", "unknown option for report %s", argv[0]);
 		}
 	}
-	if (optind < argc && a->id == NULL && strcmp(argv[0], "audit") == 0)
-		a->id = argv[optind++];
+	if (optind < argc && (strcmp(argv[0], "audit") == 0 ||
+	    strcmp(argv[0], "provider") == 0))
+		a->what = argv[optind++];
 	if (optind != argc)
 		return ca_cli_usage("report", "unexpected argument '%s'", argv[optind]);
 	return 0;
@@ -123,7 +133,10 @@ log_steps(const ca_report_meta *m, const ca_report_pdf *pdf, double store, int e
 	const ca_report_timing *t = &pdf->timing;
 	char about[48];
 
-	if (m->period != NULL)
+	if (m->provider_id > 0)
+		snprintf(about, sizeof about, "period=%s provider=%lld", m->period,
+		    m->provider_id);
+	else if (m->period != NULL)
 		snprintf(about, sizeof about, "period=%s", m->period);
 	else
 		snprintf(about, sizeof about, "audit=%lld", m->audit_id);
@@ -138,7 +151,7 @@ log_steps(const ca_report_meta *m, const ca_report_pdf *pdf, double store, int e
 /* Keep the report, write the file, say what happened.  Storing comes
  * first: every PDF that leaves caseaudit is on record. */
 static int
-keep(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char *out,
+deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char *out,
     int verbose)
 {
 	ca_report_stored st;
@@ -164,15 +177,49 @@ keep(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char
 	return 0;
 }
 
-/* After a render (rendered: its return code): keep and write the PDF, or
- * say why there is none; then let go of the PDF and the connection. */
-static int
-deliver(PGconn *conn, int rendered, const ca_err *err, const ca_report_meta *m,
-    ca_report_pdf *pdf, const report_args *a)
-{
-	int rc = rendered != 0 ? ca_cli_fail(err) : keep(conn, m, pdf, a->out, a->verbose);
+/* What each kind of report renders from: its request, filled in by its
+ * subcommand, and m's partner or audit. */
+typedef struct report_request {
+	ca_report_meta m;
+	ca_board_request board;
+	ca_provider_request provider;
+} report_request;
 
-	ca_report_pdf_free(pdf);
+static int
+render_board(PGconn *conn, report_request *j, ca_report_pdf *pdf, ca_err *err)
+{
+	return ca_board_render(conn, &j->board, pdf, err);
+}
+
+static int
+render_provider(PGconn *conn, report_request *j, ca_report_pdf *pdf, ca_err *err)
+{
+	return ca_provider_render(conn, &j->provider, pdf, &j->m.provider_id, err);
+}
+
+static int
+render_audit(PGconn *conn, report_request *j, ca_report_pdf *pdf, ca_err *err)
+{
+	return ca_report_audit_render(conn, j->m.audit_id, pdf, err);
+}
+
+/* Connect, render, and keep and write what was rendered. */
+static int
+run(const report_args *a, report_request *j,
+    int (*render)(PGconn *, report_request *, ca_report_pdf *, ca_err *))
+{
+	ca_report_pdf pdf = { 0 };
+	ca_err err = { 0 };
+	PGconn *conn;
+	int rc;
+
+	if ((rc = ca_cli_connect(a->db, &conn)) != 0)
+		return rc;
+	if ((rc = render(conn, j, &pdf, &err)) != 0)
+		rc = ca_cli_fail(&err);
+	else
+		rc = deliver(conn, &j->m, &pdf, a->out, a->verbose);
+	ca_report_pdf_free(&pdf);
 	ca_db_close(conn);
 	return rc;
 }
@@ -180,12 +227,9 @@ deliver(PGconn *conn, int rendered, const ca_err *err, const ca_report_meta *m,
 static int
 report_board(int argc, char **argv)
 {
-	ca_board_request rq = { 0 };
-	ca_report_meta m = { "board", NULL, 0, 0, ca_os_user() };
-	ca_report_pdf pdf;
+	report_request j = { .m = { "board", NULL, 0, 0, ca_os_user() } };
 	ca_err err = { 0 };
 	report_args a;
-	PGconn *conn;
 	int rc;
 
 	if ((rc = parse(argc, argv, &a)) != 0)
@@ -193,40 +237,52 @@ report_board(int argc, char **argv)
 	if (a.period == NULL)
 		return ca_cli_usage("report", "report board needs --period P (2025-03 or "
 		    "2025-Q1)");
-	rq.period = m.period = a.period;
-	if ((rc = ca_board_check(&rq, &err)) != 0)
+	j.board.period = j.m.period = a.period;
+	if (ca_board_check(&j.board, &err) != 0)
 		return ca_cli_usage("report", "%s", err.msg);
-	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
+	return run(&a, &j, render_board);
+}
+
+static int
+report_provider(int argc, char **argv)
+{
+	report_request j = { .m = { "provider", NULL, 0, 0, ca_os_user() } };
+	ca_err err = { 0 };
+	report_args a;
+	int rc;
+
+	if ((rc = parse(argc, argv, &a)) != 0)
 		return rc;
-	rc = ca_board_render(conn, &rq, &pdf, &err);
-	return deliver(conn, rc, &err, &m, &pdf, &a);
+	if (a.what == NULL || a.period == NULL)
+		return ca_cli_usage("report", "report provider needs the partner's NAME and "
+		    "--period P (2025-03 or 2025-Q1)");
+	j.provider.period = j.m.period = a.period;
+	j.provider.provider = a.what;
+	if ((rc = ca_provider_check(&j.provider, &err)) != 0)
+		return rc == CA_EX_USAGE ? ca_cli_usage("report", "%s", err.msg) :
+		    ca_cli_fail(&err);
+	return run(&a, &j, render_provider);
 }
 
 static int
 report_audit(int argc, char **argv)
 {
-	ca_report_meta m = { "audit", NULL, 0, 0, ca_os_user() };
-	ca_report_pdf pdf = { 0 };
-	ca_err err = { 0 };
+	report_request j = { .m = { "audit", NULL, 0, 0, ca_os_user() } };
 	report_args a;
-	PGconn *conn;
 	uint64_t id;
 	int rc;
 
 	if ((rc = parse(argc, argv, &a)) != 0)
 		return rc;
-	if (a.id == NULL)
+	if (a.what == NULL)
 		return ca_cli_usage("report", "report audit needs the audit's ID");
 	if (a.period != NULL)
 		return ca_cli_usage("report", "report audit takes no --period: an audit's report "
 		    "is about the audit");
-	if (ca_cli_parse_u64(a.id, INT64_MAX, &id) != 0 || id == 0)
-		return ca_cli_usage("report", "ID must be an audit number, not '%s'", a.id);
-	m.audit_id = (long long)id;
-	if ((rc = ca_cli_connect(a.db, &conn)) != 0)
-		return rc;
-	rc = ca_report_audit_render(conn, m.audit_id, &pdf, &err);
-	return deliver(conn, rc, &err, &m, &pdf, &a);
+	if (ca_cli_parse_u64(a.what, INT64_MAX, &id) != 0 || id == 0)
+		return ca_cli_usage("report", "ID must be an audit number, not '%.40s'", a.what);
+	j.m.audit_id = (long long)id;
+	return run(&a, &j, render_audit);
 }
 
 static const ca_column list_columns[] = {
@@ -284,13 +340,13 @@ report_list(int argc, char **argv)
 	return rc;
 }
 
-/* The kinds of report, and listing.  `provider` and `audit` come next,
- * each one line here. */
+/* The kinds of report, and listing. */
 static const struct subcommand {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } subcommands[] = {
 	{ "board", report_board },
+	{ "provider", report_provider },
 	{ "audit", report_audit },
 	{ "list", report_list },
 };
@@ -299,16 +355,16 @@ static int
 ca_cmd_report(int argc, char **argv)
 {
 	if (argc < 2 || ca_cli_wants_help(argc, argv))
-		return argc < 2 ? ca_cli_usage("report", "say which report: board, audit, or list") :
+		return argc < 2 ? ca_cli_usage("report", "say which report: board, provider, audit, or list") :
 		    ca_cli_help(help_report);
 	for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
-	return ca_cli_usage("report", "unknown report '%s': say board, audit, or list", argv[1]);
+	return ca_cli_usage("report", "unknown report '%.40s': say board, provider, audit, or list", argv[1]);
 }
 
 const ca_cli_command ca_reports_commands[] = {
-	{ "report", "render a report as PDF (board, audit) and keep it; list reports kept",
+	{ "report", "render a report as PDF (board, provider, audit) and keep it; list them",
 	    ca_cmd_report, help_report },
 };
 const size_t ca_reports_ncommands = sizeof ca_reports_commands / sizeof ca_reports_commands[0];

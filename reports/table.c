@@ -19,6 +19,9 @@ struct ca_table {
 	double header_h;
 	HPDF_Page header_page;  /* the page the header was last drawn on */
 	size_t rows;
+	size_t keep;            /* ca_table_keep's rows, held back until all are made */
+	size_t npending;
+	struct row *pending;
 };
 
 /* One row, cleaned and broken into lines, cell by cell. */
@@ -212,26 +215,26 @@ header_row(ca_table *t, row *h)
 	return rc;
 }
 
+/* Draw a made row: on this page if it fits, else on the next, a row
+ * taller than a page split between its lines. */
 static void
-add_row(ca_table *t, const char *const *cells, int bold)
+place_row(ca_table *t, const row *r)
 {
 	ca_box f = ca_doc_frame(t->d);
-	row r = { 0 }, h = { 0 };
+	row h = { 0 };
 	size_t i = 0;
 
-	if (ca_doc_error(t->d, NULL) != 0)
-		return;
-	if (row_make(t, cells, bold, &r) != 0 || header_row(t, &h) != 0) {
+	if (header_row(t, &h) != 0) {
 		oom(t->d);
 		goto done;
 	}
-	while (i < r.nlines && ca_doc_error(t->d, NULL) == 0) {
+	while (i < r->nlines && ca_doc_error(t->d, NULL) == 0) {
 		double avail = ca_doc_room(t->d) - (header_here(t) ? 0 : t->header_h) - 2 * PAD_Y;
 		double page_lines = floor((f.h - t->header_h - 2 * PAD_Y) / LEADING);
-		size_t fit = avail > 0 ? (size_t)floor(avail / LEADING + 1e-9) : 0, rem = r.nlines - i;
+		size_t fit = avail > 0 ? (size_t)floor(avail / LEADING + 1e-9) : 0, rem = r->nlines - i;
 
 		if (rem <= fit) {
-			draw_piece(t, &h, &r, i, r.nlines);
+			draw_piece(t, &h, r, i, r->nlines);
 			break;
 		}
 		/* A row that fits on a page waits for the next; a taller one
@@ -245,14 +248,56 @@ add_row(ca_table *t, const char *const *cells, int bold)
 		}
 		if (fit == 0)
 			fit = 1;
-		draw_piece(t, &h, &r, i, i + fit);
+		draw_piece(t, &h, r, i, i + fit);
 		i += fit;
 		ca_doc_page_break(t->d);
 	}
 	t->rows++;
 done:
-	row_free(&r, t->ncols);
 	row_free(&h, t->ncols);
+}
+
+/* Draw the rows held back for ca_table_keep: all together on the next
+ * page when they fit on a page but not below the cursor. */
+static void
+flush_pending(ca_table *t)
+{
+	double h = t->header_h;
+
+	for (size_t i = 0; i < t->npending; i++)
+		h += (double)t->pending[i].nlines * LEADING + 2 * PAD_Y;
+	if (t->npending > 0 && h <= ca_doc_frame(t->d).h)
+		ca_doc_keep(t->d, h);
+	for (size_t i = 0; i < t->npending; i++) {
+		if (ca_doc_error(t->d, NULL) == 0)
+			place_row(t, &t->pending[i]);
+		row_free(&t->pending[i], t->ncols);
+	}
+	free(t->pending);
+	t->pending = NULL;
+	t->npending = t->keep = 0;
+}
+
+static void
+add_row(ca_table *t, const char *const *cells, int bold)
+{
+	row r = { 0 };
+
+	if (ca_doc_error(t->d, NULL) != 0)
+		return;
+	if (row_make(t, cells, bold, &r) != 0) {
+		row_free(&r, t->ncols);
+		oom(t->d);
+		return;
+	}
+	if (t->keep > 0) {
+		t->pending[t->npending++] = r;
+		if (t->npending == t->keep)
+			flush_pending(t);
+		return;
+	}
+	place_row(t, &r);
+	row_free(&r, t->ncols);
 }
 
 ca_table *
@@ -287,6 +332,20 @@ ca_table_begin(ca_doc *d, const ca_table_col *cols, size_t ncols)
 }
 
 void
+ca_table_keep(ca_table *t, size_t nrows)
+{
+	/* a table taller than a page at one line a row flows as it comes */
+	if (t == NULL || t->rows > 0 || t->keep > 0 || nrows == 0 ||
+	    t->header_h + (double)nrows * (LEADING + 2 * PAD_Y) > ca_doc_frame(t->d).h)
+		return;
+	if ((t->pending = calloc(nrows, sizeof *t->pending)) == NULL) {
+		oom(t->d);
+		return;
+	}
+	t->keep = nrows;
+}
+
+void
 ca_table_row(ca_table *t, const char *const *cells)
 {
 	if (t != NULL)
@@ -307,6 +366,7 @@ ca_table_end(ca_table *t)
 
 	if (t == NULL)
 		return;
+	flush_pending(t);
 	if (t->rows == 0) {
 		const char **none = calloc(t->ncols, sizeof *none);
 

@@ -8,7 +8,8 @@
  * goes on under the repeated header.  Nothing is ever cut off.
  *
  * Rows are streamed (ca_table_row draws at once), so a table of any
- * length needs memory for one row only.  Errors go to the document, like
+ * length needs memory for one row only; a short table kept together
+ * (ca_table_keep) holds its rows until it is whole.  Errors go to the document, like
  * everything else drawn on it.
  */
 #ifndef CASEAUDIT_TABLE_H
@@ -32,6 +33,14 @@ typedef struct ca_table ca_table;
  * cols must live until ca_table_end.  NULL when out of memory (recorded
  * in the document; the other calls accept NULL). */
 ca_table *ca_table_begin(ca_doc *d, const ca_table_col *cols, size_t ncols);
+
+/* Before the first row: the table will have nrows rows.  They are held
+ * back until all are made (or ca_table_end), and if together they would
+ * fit on a fresh page but not below the cursor, the table starts on the
+ * next page, its heading with it, rather than leave a row or two
+ * stranded at the foot of this one.  A table that could not fit on a page
+ * even at one line a row flows as it comes, streamed. */
+void ca_table_keep(ca_table *t, size_t nrows);
 
 /* A row of ncols cells (NULL cells are empty). */
 void ca_table_row(ca_table *t, const char *const *cells);

@@ -96,6 +96,7 @@ database_state(void)
 	    " || '/' || (SELECT count(*) FROM form_questions)"
 	    " || '/' || (SELECT count(*) FROM screening_rule_sets)"
 	    " || '/' || (SELECT count(*) FROM events)"
+	    " || '/' || coalesce((SELECT rule_set_id FROM screening_rules_current), 0)"
 	    " || '/' || coalesce((SELECT string_agg(name || '=' || coalesce(current_version_id, 0),"
 	    "  ',' ORDER BY name) FROM forms), '')");
 }
@@ -105,7 +106,7 @@ assert_nothing_stored(void)
 {
 	char *s = database_state();
 
-	assert_string_equal(s, "0/0/0/0/0/0/");
+	assert_string_equal(s, "0/0/0/0/0/0/0/");
 	free(s);
 }
 
@@ -731,6 +732,8 @@ versions_cannot_be_changed(void **state)
 		"UPDATE screening_rule_sets SET source = 'rules: []'",
 		"DELETE FROM screening_rule_sets",
 		"TRUNCATE screening_rule_sets CASCADE",
+		"DELETE FROM screening_rules_current",
+		"TRUNCATE screening_rules_current",
 		"UPDATE forms SET name = 'renamed'",
 		"DELETE FROM forms",
 	};
@@ -764,6 +767,28 @@ versions_cannot_be_changed(void **state)
 		assert_non_null(strstr(PQresultErrorMessage(res), "forms_current_version_fk"));
 		PQclear(res);
 	}
+	/* The current rule set is one that is stored, and there is one. */
+	{
+		static const char *const bad[][2] = {
+			{ "UPDATE screening_rules_current SET rule_set_id = 999999",
+			  "screening_rules_current_rule_set_id_fkey" },
+			{ "INSERT INTO screening_rules_current (one_row, rule_set_id) VALUES (false, 1)",
+			  "screening_rules_current_one_row_check" },
+			{ "INSERT INTO screening_rules_current (rule_set_id) VALUES (1)",
+			  "screening_rules_current_pkey" },
+		};
+
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			PGresult *res = PQexec(conn, bad[i][0]);
+
+			if (PQresultStatus(res) != PGRES_FATAL_ERROR ||
+			    strstr(PQresultErrorMessage(res), bad[i][1]) == NULL)
+				fail_msg("%s: %s", bad[i][0], PQresultErrorMessage(res));
+			PQclear(res);
+		}
+		assert_int_equal(test_db_count(conn, "SELECT rule_set_id FROM screening_rules_current"),
+		    1);
+	}
 }
 
 /* ---- prompts and screening rules ----------------------------------------- */
@@ -794,7 +819,7 @@ prompts_need_rules(void **state)
 	forms(&r, "load", fx("bad_prompt.yaml"), NULL);
 	assert_int_equal(r.status, 65);
 	snprintf(want, sizeof want, "%s:16:31: prompts: unknown screening rule \"risk_fals\" "
-	    "(not in the newest screening rules, rule set 1)", fx("bad_prompt.yaml"));
+	    "(not in the current screening rules, rule set 1)", fx("bad_prompt.yaml"));
 	expect_line(r.err, want);
 	test_run_free(&r);
 	forms(&r, "load", fx("good.yaml"), NULL);
@@ -832,7 +857,7 @@ prompts_need_rules(void **state)
 	    " RETURNING id) SELECT id FROM i"), 3);
 	forms(&r, "load", fx("good.yaml"), NULL);
 	assert_int_equal(r.status, 65);
-	assert_non_null(strstr(r.err, "caseaudit: the newest stored screening rules (rule set 3) "
+	assert_non_null(strstr(r.err, "caseaudit: the current screening rules (rule set 3) "
 	    "cannot be used to check prompts ("));
 	assert_non_null(strstr(r.err, "); load forms/screening.yaml again\n"));
 	test_run_free(&r);
@@ -862,10 +887,12 @@ rule_sets_are_versioned_by_content(void **state)
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.out, "screening rules: rule set 2 (new, 2 rules)\n");
 	test_run_free(&r);
+	/* The first content again makes rule set 1 current (see
+	 * older_rules_made_current_again). */
 	forms(&r, "load", fx("rules_small.yaml"), NULL);
 	assert_int_equal(r.status, 0);
-	assert_string_equal(r.out, "screening rules: unchanged (rule set 1; rule set 2 is newer "
-	    "and stays in use)\n");
+	assert_string_equal(r.out, "screening rules: rule set 1 (current again; rule set 2 was "
+	    "current)\n");
 	test_run_free(&r);
 	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM screening_rule_sets"
 	    " WHERE rule_count = 2 AND loaded_by IS NOT NULL AND source LIKE '%fall(s|en|ing)?%'"),
@@ -887,6 +914,120 @@ rule_sets_are_versioned_by_content(void **state)
 	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM screening_rule_sets"), 2);
 	remove_temp(relaid);
 	remove_temp(changed);
+}
+
+/*
+ * Rule sets are current the way checklist versions are: loading an older
+ * set's content makes it current again, with no copy, so a QA lead undoes an
+ * edit of forms/screening.yaml by loading the file as it was.  What that
+ * does to screening, sampling and audits is in test_rule_sets.c.
+ */
+/* The database is as `before` (from database_state) says; frees it. */
+static void
+expect_unchanged(char *before)
+{
+	char *after = database_state();
+
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+}
+
+static void
+older_rules_made_current_again(void **state)
+{
+	char *more, *tumble, *before, want[4400];
+	test_run r;
+
+	(void)state;
+	more = variant("rules_small.yaml", "rules:\n", "rules:\n  - id: risk_tumble\n"
+	    "    category: risk\n    patterns:\n      - '\\btumble\\b'\n", "more.yaml");
+	forms(&r, "load", fx("rules_small.yaml"), fx("good.yaml"), NULL);
+	assert_int_equal(r.status, 0);
+	test_run_free(&r);
+	forms(&r, "load", more, NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "screening rules: rule set 2 (new, 3 rules)\n");
+	test_run_free(&r);
+	assert_int_equal(test_db_count(conn, "SELECT rule_set_id FROM screening_rules_current"), 2);
+	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM events"
+	    " WHERE action = 'screening_rules.loaded' AND entity_id = '2'"
+	    " AND (before->>'rule_set_id')::int = 1"), 1);
+
+	/* A dry run says what would happen and changes nothing. */
+	before = database_state();
+	forms(&r, "load", "--dry-run", fx("rules_small.yaml"), NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "screening rules: rule set 1 (current again; rule set 2 was "
+	    "current)\ndry run: nothing was stored\n");
+	test_run_free(&r);
+	expect_unchanged(before);
+
+	/* The old content: rule set 1 is current again, no third set. */
+	forms(&r, "load", fx("rules_small.yaml"), NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "screening rules: rule set 1 (current again; rule set 2 was "
+	    "current)\n");
+	test_run_free(&r);
+	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM screening_rule_sets"), 2);
+	assert_int_equal(test_db_count(conn, "SELECT rule_set_id FROM screening_rules_current"), 1);
+	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM events e"
+	    " JOIN screening_rule_sets r ON r.id = 1"
+	    " WHERE e.action = 'screening_rules.restored' AND e.entity = 'screening_rule_set'"
+	    " AND e.entity_id = '1' AND (e.before->>'rule_set_id')::int = 2"
+	    " AND (e.after->>'rule_set_id')::int = 1 AND e.after->>'sha256' = r.sha256"
+	    " AND e.after->>'file' LIKE '%/rules_small.yaml'"), 1);
+	before = database_state();
+	forms(&r, "load", fx("rules_small.yaml"), NULL);
+	assert_string_equal(r.out, "screening rules: unchanged (rule set 1)\n");
+	test_run_free(&r);
+	expect_unchanged(before);
+
+	/* The list says which set screens, and that a newer one is not in use. */
+	forms(&r, "list", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "\nScreening rules: rule set 1 of 2 is current, 2 rules, "
+	    "loaded "));
+	assert_non_null(strstr(r.out, ".\nIt was made current again on "));
+	assert_non_null(strstr(r.out, "; rule set 2 is newer but not in use.\n"));
+	test_run_free(&r);
+
+	/* Forward again, and a checklist that prompts with the new rule. */
+	forms(&r, "load", more, NULL);
+	assert_string_equal(r.out, "screening rules: rule set 2 (current again; rule set 1 was "
+	    "current)\n");
+	test_run_free(&r);
+	tumble = variant("good.yaml", "prompts: [risk_falls]", "prompts: [risk_tumble]",
+	    "tumble.yaml");
+	forms(&r, "load", tumble, NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "test-checklist: version 2 (new)\n");
+	test_run_free(&r);
+
+	/* Going back to rules without that rule would leave the checklist
+	 * prompting with nothing: refused, nothing changes... */
+	before = database_state();
+	forms(&r, "load", fx("rules_small.yaml"), NULL);
+	assert_int_equal(r.status, 65);
+	snprintf(want, sizeof want, "%s: rule risk_tumble is missing, but checklist "
+	    "test-checklist names it (question all_outcomes)", fx("rules_small.yaml"));
+	expect_line(r.err, want);
+	expect_line(r.err, "caseaudit: forms load: the older screening rules (rule set 1) lack 1 "
+	    "prompt that stored checklists use; load those checklists, changed to match, in the "
+	    "same command; nothing was loaded");
+	assert_string_equal(r.out, "");
+	test_run_free(&r);
+	expect_unchanged(before);
+	/* ...unless the checklist goes back in the same command. */
+	forms(&r, "load", fx("rules_small.yaml"), fx("good.yaml"), NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "screening rules: rule set 1 (current again; rule set 2 was "
+	    "current)\ntest-checklist: version 1 (current again; version 2 was current)\n");
+	test_run_free(&r);
+	assert_int_equal(test_db_count(conn, "SELECT rule_set_id FROM screening_rules_current"), 1);
+	assert_int_equal(test_db_count(conn, "SELECT count(*) FROM screening_rule_sets"), 2);
+	remove_temp(more);
+	remove_temp(tumble);
 }
 
 /* ---- all or nothing ------------------------------------------------------- */
@@ -970,7 +1111,9 @@ list_in_every_format(void **state)
 	assert_non_null(strstr(r.out, "\ntest-checklist  Test checklist – Siân’s “audit” ✓ 測試  "
 	    "1        1         care_act_assessment, review  2          "));
 	assert_non_null(strstr(r.out, today));
-	assert_non_null(strstr(r.out, "\nScreening rules: rule set 1 of 1, 2 rules, loaded "));
+	assert_non_null(strstr(r.out, "\nScreening rules: rule set 1 of 1 is current, 2 rules, "
+	    "loaded "));
+	assert_null(strstr(r.out, "made current again"));
 	test_run_free(&r);
 
 	forms(&r, "list", "--format", "csv", NULL);
@@ -1405,6 +1548,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(versions_cannot_be_changed, setup, teardown),
 		cmocka_unit_test_setup_teardown(prompts_need_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(rule_sets_are_versioned_by_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(older_rules_made_current_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(one_bad_file_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(list_in_every_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(show_in_every_format, setup, teardown),

@@ -40,6 +40,10 @@ static const bad_case cases[] = {
 	  { "bad_impossible_date.csv:2: requested_on: no such date \"31/02/2024\"" } },
 	{ "assessments", "bad_date_format.csv",
 	  { "bad_date_format.csv:2: requested_on: not a date (expected YYYY-MM-DD or DD/MM/YYYY)" } },
+	/* Far longer than any date: reported, never a key PostgreSQL refuses. */
+	{ "assessments", "bad_long_date.csv",
+	  { "bad_long_date.csv:2: requested_on: not a date (expected YYYY-MM-DD or DD/MM/YYYY)",
+	    "bad_long_date.csv:3: completed_on: not a date (expected YYYY-MM-DD or DD/MM/YYYY)" } },
 	{ "assessments", "bad_future_date.csv",
 	  { "bad_future_date.csv:2: completed_on: is in the future \"2099-01-01\"" } },
 	{ "assessments", "bad_completed_before_requested.csv",

@@ -215,7 +215,7 @@ sample_charts(ca_doc *d)
 	double overall = 0.70;
 	ca_funnel_chart fun = { "Audits graded good or better, by partner", labels, n, rate, 8,
 		overall, limits, &overall, 1, NULL, { "Share graded good or better", CA_PERCENT, 0, 0,
-		0, 0 } };
+		0, 0 }, 0 };
 
 	for (int i = 0; i < 24; i++)
 		kinds[i] = i >= 17 ? CA_POINT_IMPROVEMENT : CA_POINT_COMMON;
@@ -718,13 +718,17 @@ an_empty_document_is_one_marked_page(void **state)
 	ca_doc_free(d);
 }
 
-/* The text of page `page` (1-based) of pdf, from pdftotext. */
+/* The text of page `page` (1-based) of pdf, from pdftotext; 0: every page. */
 static char *
 page_text(const unsigned char *pdf, size_t len, int page)
 {
 	char *path = test_write_file("page.pdf", pdf, len), *text;
 
-	text = test_capture("pdftotext -enc UTF-8 -f %d -l %d %s - 2>/dev/null", page, page, path);
+	if (page == 0)
+		text = test_capture("pdftotext -enc UTF-8 %s - 2>/dev/null", path);
+	else
+		text = test_capture("pdftotext -enc UTF-8 -f %d -l %d %s - 2>/dev/null", page, page,
+		    path);
 	unlink(path);
 	*strrchr(path, '/') = '\0';
 	rmdir(path);
@@ -781,6 +785,62 @@ a_heading_moves_with_its_block(void **state)
 	}
 }
 
+/* A short table kept together (ca_table_keep) whose rows, wrapped, do not
+ * fit in the room left starts on the next page whole, its heading with
+ * it; one too long for any page flows from where it is, every row once. */
+static void
+a_kept_table_is_not_split(void **state)
+{
+	ca_doc_info info = sample_info(NULL);
+	static const ca_table_col cols[] = { { "Kept column", 0, 1, CA_LEFT },
+		{ "Figure", 60, 0, CA_RIGHT } };
+	ca_err err = { 0 };
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		size_t rows = k == 0 ? 6 : 120, seen = 0;
+		unsigned char *pdf;
+		size_t len;
+		char *p1, *p2, *all;
+		ca_table *t;
+		ca_doc *d;
+
+		assert_int_equal(ca_doc_new(&d, &info, &err), 0);
+		/* room for about four rows of two lines: not for six */
+		while (ca_doc_room(d) >= 150)
+			ca_para(d, "Filler.");
+		ca_heading(d, 2, "Kept heading");
+		t = ca_table_begin(d, cols, 2);
+		ca_table_keep(t, rows);
+		for (size_t i = 0; i < rows; i++) {
+			char cell[32];
+
+			snprintf(cell, sizeof cell, "Row %03zu\nsecond line", i);
+			ca_table_row(t, (const char *[]){ cell, "1" });
+		}
+		ca_table_end(t);
+		assert_int_equal(ca_doc_render(d, &pdf, &len, &err), 0);
+		ca_doc_free(d);
+		p1 = page_text(pdf, len, 1);
+		p2 = page_text(pdf, len, 2);
+		all = page_text(pdf, len, 0);
+		if (k == 0) {
+			assert_null(strstr(p1, "Kept heading"));
+			assert_null(strstr(p1, "Row 000"));
+			expect_all(p2, "Kept heading", "Row 000", "Row 005", NULL);
+		} else {
+			expect_all(p1, "Kept heading", "Row 000", NULL);
+		}
+		for (const char *p = all; (p = strstr(p, "Row ")) != NULL; p++)
+			seen++;
+		assert_int_equal(seen, rows);
+		free(p1);
+		free(p2);
+		free(all);
+		free(pdf);
+	}
+}
+
 /* NaN, infinities, huge and negative numbers, empty and one-point
  * series, a heading of 5,000 characters: drawn without crashing into a
  * PDF that poppler reads and renders without an error. */
@@ -805,7 +865,7 @@ hostile_data_still_makes_a_readable_pdf(void **state)
 	static const double r[] = { 0.5, 0.5, 0.5, 0.5, NAN };
 	double overall = NAN;
 	ca_funnel_chart f = { "Funnel", NULL, n, r, 5, overall, limits, &overall, 0, NULL,
-		{ NULL, CA_PERCENT, 0, 0, 0, 0 } };
+		{ NULL, CA_PERCENT, 0, 0, 0, 0 }, 0 };
 	ca_doc_info info = sample_info(NULL);
 	char *big = malloc(5001), *path, *err_out;
 	unsigned char *pdf;
@@ -943,6 +1003,7 @@ main(void)
 		cmocka_unit_test(text_reads_back),
 		cmocka_unit_test(every_page_numbered_and_marked),
 		cmocka_unit_test(table_rows_once_with_header_on_each_page),
+		cmocka_unit_test(a_kept_table_is_not_split),
 		cmocka_unit_test(headings_are_bookmarks),
 		cmocka_unit_test(contents_give_the_right_pages),
 		cmocka_unit_test(headings_never_end_a_page),

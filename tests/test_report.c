@@ -263,21 +263,17 @@ flatten(char *s)
 	*w = '\0';
 }
 
-/* `caseaudit report board --period P --out DIR/NAME`, which must work. */
+/* Read back the PDF a report command wrote to r->path, which must have
+ * worked (st its exit status, run what it said). */
 static void
-render(const char *period, const char *name, rendered *r)
+read_back(rendered *r, int st, test_run *run)
 {
-	test_run run;
 	char *info, *p;
-	int st;
 
-	memset(r, 0, sizeof *r);
-	snprintf(r->path, sizeof r->path, "%s/%s", dir, name);
-	st = test_cli(&run, "report", "board", "--period", period, "--out", r->path, NULL);
 	if (st != 0)
-		fail_msg("report board %s: exit %d: %s%s", period, st, run.out, run.err);
-	r->out = strdup(run.out);
-	test_run_free(&run);
+		fail_msg("report %s: exit %d: %s%s", r->path, st, run->out, run->err);
+	r->out = strdup(run->out);
+	test_run_free(run);
 	r->text = test_capture("pdftotext -enc UTF-8 '%s' - 2>/dev/null", r->path);
 	r->flat = strdup(r->text);
 	flatten(r->flat);
@@ -287,6 +283,33 @@ render(const char *period, const char *name, rendered *r)
 	assert_non_null(p);
 	r->pages = atoi(p + 6);
 	free(info);
+}
+
+/* `caseaudit report board --period P --out DIR/NAME`, which must work. */
+static void
+render(const char *period, const char *name, rendered *r)
+{
+	test_run run;
+	int st;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->path, sizeof r->path, "%s/%s", dir, name);
+	st = test_cli(&run, "report", "board", "--period", period, "--out", r->path, NULL);
+	read_back(r, st, &run);
+}
+
+/* `caseaudit report provider PARTNER --period P --out DIR/NAME`. */
+static void
+render_provider(const char *partner, const char *period, const char *name, rendered *r)
+{
+	test_run run;
+	int st;
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->path, sizeof r->path, "%s/%s", dir, name);
+	st = test_cli(&run, "report", "provider", partner, "--period", period, "--out", r->path,
+	    NULL);
+	read_back(r, st, &run);
 }
 
 static void
@@ -355,6 +378,22 @@ row(const rendered *r, const char *first, ...)
 	fail_msg("no table row starts with \"%s\" and holds the cells asked for", first);
 }
 
+/* After the contents page, each of the titles in order. */
+static void
+in_order(const rendered *r, const char *const *titles, size_t n)
+{
+	const char *at = strstr(r->flat, "Page 2 of");
+
+	assert_non_null(at);
+	for (size_t i = 0; i < n; i++) {
+		const char *next = strstr(at, titles[i]);
+
+		if (next == NULL)
+			fail_msg("\"%s\" is missing or out of order", titles[i]);
+		at = next + strlen(titles[i]);
+	}
+}
+
 static void
 no_people(const rendered *r)
 {
@@ -389,7 +428,6 @@ sections_in_order(void **state)
 		"By age band", "By ethnicity", "By primary support reason", "Methodology",
 		"Sampling runs of the period", "What the measures mean" };
 	rendered r;
-	const char *at;
 
 	(void)state;
 	render("2025-Q1", "q1.pdf", &r);
@@ -407,15 +445,7 @@ sections_in_order(void **state)
 		assert_true(marks >= (size_t)(2 * r.pages));
 	}
 	/* after the contents page, each title in order */
-	at = strstr(r.flat, "Page 2 of");
-	assert_non_null(at);
-	for (size_t i = 1; i < sizeof titles / sizeof titles[0]; i++) {
-		const char *next = strstr(at, titles[i]);
-
-		if (next == NULL)
-			fail_msg("\"%s\" is missing or out of order", titles[i]);
-		at = next + strlen(titles[i]);
-	}
+	in_order(&r, titles + 1, sizeof titles / sizeof titles[0] - 1);
 	assert_true(r.pages >= 8 && r.pages <= 20);
 	/* every section a bookmark, in order; the dates the data's, not the clock's */
 	{
@@ -744,6 +774,135 @@ help_lists_report(void **state)
 	test_run_free(&r);
 }
 
+/* ---- the provider report ------------------------------------------------ */
+
+/* Alpha Care's quarter: its figures, the whole beside them, the others
+ * unnamed, its actions and none of Beta's escalation or action. */
+static void
+provider_figures(void **state)
+{
+	static const char *const titles[] = { "Executive summary",
+		"For the contract meeting: points to discuss", "Domain measures",
+		"How to read the control charts", "Audits graded good or outstanding",
+		"Among the partners", "This partner and all partners", "Recurring themes",
+		"Actions and escalations", "Waiting and timeliness", "Equity", "By age band",
+		"Methodology", "Sampling runs of the period", "What the measures mean" };
+	static const char *const others[] = { "Beta", "Gamma", "Café", "Partner 001",
+		"AU-2", "Moderation", "kappa", "By auditor" };
+	char want[512], share[64], all[64], *info;
+	rendered r;
+
+	(void)state;
+	render_provider("Alpha Care", "2025-Q1", "alpha.pdf", &r);
+	contains(&r, "Partner quality report Eastshire County Council");
+	contains(&r, "Partner organisation: Alpha Care");
+	contains(&r, "Period: January to March 2025");
+	contains(&r, "Data as at: 20 April 2025");
+	in_order(&r, titles, sizeof titles / sizeof titles[0]);
+	/* a1..a12 closed (a3, a9 late), o1 and o2 overdue, o3 open */
+	contains(&r, "This report covers the audits of the assessments Alpha Care completed "
+	    "in January to March 2025, set against all partners'");
+	contains(&r, "15 audits were drawn for the period: 12 completed and 3 still open, of "
+	    "which 2 are overdue. Of those completed, 2 were submitted after their due date.");
+	contains(&r, "Of the 12 audits of the random sample completed, 2 were graded "
+	    "outstanding, 6 good, 3 requires improvement and 1 inadequate.");
+	share_words(8, 12, share, sizeof share);
+	share_words(18, 28, all, sizeof all);
+	snprintf(want, sizeof want, "Weighted to the cases they were drawn from, %s were good "
+	    "or outstanding. For all partners it was %s.", share, all);
+	contains(&r, want);
+	contains(&r, "Among all partners, Alpha Care is within the funnel plot's 95% limits");
+	contains(&r, "The ringed point labelled \u201cThis partner\u201d is Alpha Care");
+	/* holistic: 1 for good or better, 0.5 otherwise: 10 of 12 here, 23 of 28 in all */
+	row(&r, "Holistic consideration of needs", " 12 ", "83%", "82%", "Common cause", NULL);
+	row(&r, "Alpha Care", " 12 ", "67%", "Within the limits", NULL);
+	row(&r, "All partners", " 28 ", "64%", NULL);
+	/* the action Alpha Care owns, open on 31 March and not yet due */
+	row(&r, "Alpha Care", " 1 ", " 0 ", " 0", NULL);
+	contains(&r, "No safeguarding concern found in an audit was escalated in the period.");
+	/* waits: its 15 assessments and all 31, 20 days each */
+	row(&r, "Alpha Care", " 15 ", " 20 ", " 20 ", NULL);
+	row(&r, "All partners", " 31 ", " 20 ", " 20 ", NULL);
+	row(&r, "85+", " 12 ", NULL);
+	contains(&r, "Run 4: abababab");
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		if (strstr(r.text, others[i]) != NULL)
+			fail_msg("Alpha Care's report shows \"%s\"", others[i]);
+	no_people(&r);
+	info = test_capture("pdfinfo '%s' 2>/dev/null", r.path);
+	assert_non_null(strstr(info, "Title:           Partner quality report " EN_DASH
+	    " Alpha Care " EN_DASH " January to March 2025"));
+	free(info);
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reports r"
+	    " JOIN organisations o ON o.id = r.provider_id WHERE r.kind = 'provider'"
+	    " AND r.period = '2025-Q1' AND o.name = 'Alpha Care' AND r.audit_id IS NULL"
+	    " AND r.sha256 = encode(sha256(r.bytes), 'hex')"), 1);
+	rendered_free(&r);
+
+	/* the same data, the same bytes: already kept */
+	render_provider("Alpha Care", "2025-Q1", "alpha2.pdf", &r);
+	assert_non_null(strstr(r.out, "already kept as report"));
+	rendered_free(&r);
+	TEST_OK("report", "list", "--kind", "provider", "--format", "csv");
+	{
+		test_run run;
+
+		assert_int_equal(test_cli(&run, "report", "list", "--kind", "provider", "--format",
+		    "csv", NULL), 0);
+		assert_non_null(strstr(run.out, ",provider,2025-Q1,Alpha Care,"));
+		assert_null(strstr(run.out, ",board,"));
+		test_run_free(&run);
+	}
+}
+
+/* A partner too small to show, one whose name holds a telephone number,
+ * one of 200 characters, an empty period, and names nobody has. */
+static void
+provider_edges(void **state)
+{
+	char *name = test_db_value(test_group.conn,
+	    "SELECT name FROM organisations WHERE name LIKE 'Café%'");
+	rendered r;
+
+	(void)state;
+	render_provider("Gamma Trust (call 0114 496 0999)", "2025-Q1", "gamma.pdf", &r);
+	contains(&r, "Partner organisation: Gamma Trust (call [phone])");
+	contains(&r, "Fewer than 5 audits of the random sample were completed");
+	contains(&r, "Gamma Trust (call [phone]) had fewer than five completed audits of the "
+	    "random sample, so it is not compared with the other partners.");
+	no_people(&r);
+	rendered_free(&r);
+
+	assert_non_null(name);
+	render_provider(name, "2025-Q1", "long-partner.pdf", &r);
+	flatten(name);
+	contains(&r, name);
+	row(&r, "All partners", " 28 ", "64%", NULL);
+	rendered_free(&r);
+	free(name);
+
+	render_provider("Alpha Care", "2024-Q1", "alpha-empty.pdf", &r);
+	contains(&r, "No audit of the assessments Alpha Care completed in January to March "
+	    "2024 has been completed, so this report has no findings to show.");
+	assert_int_equal(r.pages, 2);
+	rendered_free(&r);
+
+	TEST_REFUSED(65, "no partner organisation is called 'Nobody Care'", "report",
+	    "provider", "Nobody Care", "--period", "2025-Q1");
+	TEST_REFUSED(65, "no partner organisation is called", "report", "provider",
+	    "x'; DROP TABLE reports; --", "--period", "2025-Q1");
+	assert_int_equal(test_db_count(test_group.conn, "SELECT count(*) FROM reports"
+	    " WHERE kind = 'provider' AND period = '2025-Q1'") > 0, 1);
+	TEST_REFUSED(64, "needs the partner's NAME", "report", "provider", "--period", "2025-Q1");
+	TEST_REFUSED(64, "needs the partner's NAME", "report", "provider", "Alpha Care");
+	TEST_REFUSED(64, "not '2025-Q5'", "report", "provider", "Alpha Care", "--period",
+	    "2025-Q5");
+	TEST_REFUSED(64, "say which partner organisation", "report", "provider", "",
+	    "--period", "2025-Q1");
+	TEST_REFUSED(65, "not UTF-8", "report", "provider", "Alpha \xff Care", "--period",
+	    "2025-Q1");
+}
+
 /* The daemon renders each sampled period's report once its audits are
  * due, not before, and only once; the CLI rendering the same data finds
  * the daemon's row. */
@@ -800,6 +959,8 @@ main(void)
 		cmocka_unit_test(verbose_steps),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(help_lists_report),
+		cmocka_unit_test(provider_figures),
+		cmocka_unit_test(provider_edges),
 		cmocka_unit_test(daemon_job),
 	};
 
