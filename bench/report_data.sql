@@ -343,32 +343,37 @@ FROM plan_audit pa WHERE pa.id = au.id AND pa.cancelled;
 -- apply and is rarely not met; a carers question does not apply where
 -- there is no carer.
 CREATE TEMP TABLE plan_answer AS
-SELECT pa.id AS audit_id, pa.form_version_id, q.question_id, pa.auditor_id,
-    pa.started_on + floor(random() * (pa.submitted_on - pa.started_on + 1))::int AS answered_on,
-    CASE WHEN q.question_id = 'safeguarding' THEN
-             CASE WHEN u < 0.6 THEN 'not_applicable' WHEN u < 0.96 THEN 'met'
-                  WHEN u < 0.99 THEN 'partially_met' ELSE 'not_met' END
-         WHEN s.domain = 'carers' AND pa.no_carer THEN 'not_applicable'
-         WHEN u < 0.03 THEN 'not_applicable'
-         WHEN v < pm THEN 'met'
-         WHEN v < pm + (1 - pm) * 0.45 THEN 'partially_met'
+SELECT x.audit_id, x.form_version_id, x.question_id, x.auditor_id,
+    x.started_on + floor(x.t * (x.submitted_on - x.started_on + 1))::int AS answered_on,
+    CASE WHEN x.question_id = 'safeguarding' THEN
+             CASE WHEN x.u < 0.6 THEN 'not_applicable' WHEN x.u < 0.96 THEN 'met'
+                  WHEN x.u < 0.99 THEN 'partially_met' ELSE 'not_met' END
+         WHEN x.domain = 'carers' AND x.no_carer THEN 'not_applicable'
+         WHEN x.u < 0.03 THEN 'not_applicable'
+         WHEN x.v < x.pm THEN 'met'
+         WHEN x.v < x.pm + (1 - x.pm) * 0.45 THEN 'partially_met'
          ELSE 'not_met' END AS rating,
-    q.evidence_required_for
-FROM plan_audit pa
-JOIN form_questions q ON q.form_version_id = pa.form_version_id
-JOIN form_sections s ON s.form_version_id = q.form_version_id AND s.position = q.section_position
-CROSS JOIN LATERAL (SELECT random() AS u, random() AS v,
-    least(0.98, greatest(0.02, pa.quality[array_position(ARRAY['holistic', 'strengths', 'risk',
-        'carers', 'outcomes', 'recording'], s.domain)] + pa.spread
-      + ((hashtext(q.question_id) & 1023) / 1023.0 - 0.5) * 0.3
-      - CASE WHEN pa.flags && CASE s.domain
-            WHEN 'holistic' THEN ARRAY['single_issue']
-            WHEN 'strengths' THEN ARRAY['no_person_voice', 'deficit_language']
-            WHEN 'risk' THEN ARRAY['risk_without_plan', 'safeguarding_concern']
-            WHEN 'carers' THEN ARRAY['carer_without_offer'] ELSE '{}'::text[] END
-        THEN 0.25 ELSE 0 END)) AS pm) r
-WHERE NOT pa.cancelled
-ORDER BY pa.id, q.position;
+    x.evidence_required_for
+-- the random numbers drawn in the answers' order, after the sort: drawn
+-- as the rows are joined, their order would follow the plan
+FROM (SELECT pa.id AS audit_id, pa.form_version_id, q.question_id, pa.auditor_id,
+          pa.started_on, pa.submitted_on, pa.no_carer, s.domain, q.evidence_required_for,
+          least(0.98, greatest(0.02, pa.quality[array_position(ARRAY['holistic',
+              'strengths', 'risk', 'carers', 'outcomes', 'recording'], s.domain)]
+            + pa.spread + ((hashtext(q.question_id) & 1023) / 1023.0 - 0.5) * 0.3
+            - CASE WHEN pa.flags && CASE s.domain
+                  WHEN 'holistic' THEN ARRAY['single_issue']
+                  WHEN 'strengths' THEN ARRAY['no_person_voice', 'deficit_language']
+                  WHEN 'risk' THEN ARRAY['risk_without_plan', 'safeguarding_concern']
+                  WHEN 'carers' THEN ARRAY['carer_without_offer'] ELSE '{}'::text[] END
+              THEN 0.25 ELSE 0 END)) AS pm,
+          random() AS t, random() AS u, random() AS v
+      FROM plan_audit pa
+      JOIN form_questions q ON q.form_version_id = pa.form_version_id
+      JOIN form_sections s ON s.form_version_id = q.form_version_id
+       AND s.position = q.section_position
+      WHERE NOT pa.cancelled
+      ORDER BY pa.id, q.position OFFSET 0) x;
 
 INSERT INTO answers (audit_id, form_version_id, question_id, rating, evidence, answered_by,
     answered_on)
@@ -427,9 +432,10 @@ ALTER TABLE plan_audit ADD COLUMN grade text;
 UPDATE plan_audit pa SET grade = CASE WHEN g.s >= 0.85 THEN 'outstanding'
         WHEN g.s >= 0.62 THEN 'good' WHEN g.s >= 0.38 THEN 'requires_improvement'
         ELSE 'inadequate' END
-FROM (SELECT ds.audit_id, avg(ds.score) + (random() - 0.5) * 0.14 AS s
-      FROM domain_scores ds WHERE ds.score IS NOT NULL GROUP BY ds.audit_id
-      ORDER BY ds.audit_id OFFSET 0) g
+FROM (SELECT m.audit_id, m.mean + (random() - 0.5) * 0.14 AS s
+      FROM (SELECT ds.audit_id, avg(ds.score) AS mean FROM domain_scores ds
+            WHERE ds.score IS NOT NULL GROUP BY ds.audit_id) m
+      ORDER BY m.audit_id OFFSET 0) g
 WHERE g.audit_id = pa.id;
 
 UPDATE audits au SET status = 'submitted', grade = pa.grade, submitted_on = pa.submitted_on,
@@ -558,9 +564,9 @@ SELECT x.audit_id, CASE WHEN x.r1 < 0.2 THEN x.assessor_id END,
     x.auditor_id, x.created_on,
     CASE WHEN x.created_on + x.done_in <= x.as_of THEN x.auditor_id END,
     CASE WHEN x.created_on + x.done_in <= x.as_of THEN x.created_on + x.done_in END
-FROM (SELECT au.id AS audit_id, pa.provider_id, pa.auditor_id, st.id AS assessor_id,
-          au.submitted_on AS created_on, b.as_of, random() AS r1,
-          28 + floor(random() * 29)::int AS due_in,
+FROM (SELECT au.id AS audit_id, au.grade, pa.provider_id, pa.auditor_id,
+          st.id AS assessor_id, au.submitted_on AS created_on, b.as_of, random() AS r0,
+          random() AS r1, 28 + floor(random() * 29)::int AS due_in,
           10 + floor(power(random(), 2) * 110)::int AS done_in
       FROM audits au JOIN plan_audit pa ON pa.id = au.id
       LEFT JOIN staff st ON st.staff_ref = pa.assessor_ref
@@ -568,8 +574,9 @@ FROM (SELECT au.id AS audit_id, pa.provider_id, pa.auditor_id, st.id AS assessor
       CROSS JOIN LATERAL generate_series(1, CASE au.grade WHEN 'inadequate' THEN 2
           WHEN 'outstanding' THEN 0 ELSE 1 END) AS k
       WHERE au.status IN ('submitted', 'feedback', 'closed')
-        AND random() < CASE au.grade WHEN 'good' THEN 0.08 ELSE 0.7 END
-      ORDER BY au.id, k OFFSET 0) x;
+      -- drawn in the audits' order, not the table's, which vacuum may change
+      ORDER BY au.id, k OFFSET 0) x
+WHERE x.r0 < CASE x.grade WHEN 'good' THEN 0.08 ELSE 0.7 END;
 
 -- A safeguarding question not met is escalated at once; a QA lead
 -- acknowledges within days (not always by the last day).
