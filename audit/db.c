@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "clock.h"
+
 static const char *session_setup =
 	"SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, DMY'; "
 	"SET TimeZone = 'Europe/London'; SET client_min_messages = warning";
@@ -106,12 +108,28 @@ ca_db_fail(PGconn *conn, const PGresult *res, ca_err *err, const char *what)
 	return ca_err_set(err, code, "%s: %.*s", what, first_line_len(msg), msg);
 }
 
+/* Per thread, so that threads with connections of their own keep their
+ * own account. */
+static _Thread_local double spent;
+static _Thread_local long statements_sent;
+
+void
+ca_db_spent(double *seconds, long *statements)
+{
+	*seconds = spent;
+	*statements = statements_sent;
+}
+
 PGresult *
 ca_db_query(PGconn *conn, ca_err *err, const char *what,
     const char *sql, int nparams, const char *const *params)
 {
+	double t0 = ca_clock_seconds();
 	PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(res);
+
+	spent += ca_clock_seconds() - t0;
+	statements_sent++;
 
 	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
 		return res;

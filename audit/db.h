@@ -34,6 +34,12 @@ PGresult *ca_db_query(PGconn *conn, ca_err *err, const char *what,
 int ca_db_exec(PGconn *conn, ca_err *err, const char *what,
     const char *sql, int nparams, const char *const *params);
 
+/* How long this thread has waited on ca_db_query and ca_db_exec so far,
+ * in seconds (sending, the server's work, receiving), and how many
+ * statements it sent: read before and after a piece of work, the
+ * difference says how much of it was the database's (`--verbose`). */
+void ca_db_spent(double *seconds, long *statements);
+
 /* Run SQL text that may hold several statements (migrations), no params. */
 int ca_db_exec_script(PGconn *conn, ca_err *err, const char *what, const char *sql);
 

@@ -20,8 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "output.h"
 #include "db.h"
 #include "forms.h"
@@ -989,15 +989,6 @@ ca_screen_json(const ca_screen_result *r, ca_strbuf *out)
 /* Rows per FETCH: narratives may be up to 16 MB each, so a few at a time. */
 #define FETCH_ROWS "50"
 
-static double
-seconds_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 int
 ca_screen_load_rules(PGconn *conn, FILE *problems, ca_ruleset **rs, long long *id, ca_err *err)
 {
@@ -1265,7 +1256,7 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 	ca_strbuf chunk;
 	PGresult *res;
 	char rsid[32];
-	double t0 = seconds_now();
+	double t0 = ca_clock_seconds();
 	int rc;
 
 	memset(run, 0, sizeof *run);
@@ -1287,20 +1278,20 @@ ca_screen_stored(PGconn *conn, const ca_screen_run_opts *o, ca_screen_run *run, 
 	if ((rc = ca_screener_new(run->rules, &sc, err)) != 0)
 		return rc;
 	for (int n = 1; ; n++) {
-		double tb = seconds_now();
+		double tb = ca_clock_seconds();
 		long long before = run->screened;
 
 		if ((rc = screen_batch(conn, sc, o, run, &last, &rows, &chunk, err)) != 0)
 			goto out;
 		if (o->log != NULL && o->verbose && rows > 0)
 			fprintf(o->log, "screen event=batch batch=%d assessments=%lld bytes=%llu "
-			    "seconds=%.3f\n", n, run->screened - before, run->bytes, seconds_now() - tb);
+			    "seconds=%.3f\n", n, run->screened - before, run->bytes, ca_clock_seconds() - tb);
 		/* Only an empty claim means the end: a short one may just have
 		 * skipped rows another run holds. */
 		if (rows == 0)
 			break;
 	}
-	run->seconds = seconds_now() - t0;
+	run->seconds = ca_clock_seconds() - t0;
 out:
 	ca_screener_free(sc);
 	ca_strbuf_free(&chunk);

@@ -43,14 +43,17 @@ const int ca_trends_flag_domain[CA_TRENDS_FLAGS] = { 0, 1, 1, 2, 3, 2 };
 enum { BY_PERIOD = 1, BY_PROVIDER = 2, BY_ALL = 3 };
 
 /* The audits of the range, one row each, as every query reads them.
- * scored: counted and headline, what shares, grades and flags are about.
- * The table lives until the end of the snapshot (ON COMMIT DROP, and the
- * snapshot is always rolled back). */
+ * scored: counted and headline, what shares, grades and flags are about;
+ * revision: the assessment's, whose screening is the current one; and
+ * what it records about the person, for equity.  Every assessment the
+ * figures need is read here, once.  The table lives until the end of the
+ * snapshot (ON COMMIT DROP, and the snapshot is always rolled back). */
 #define BASE_TABLE \
 	"CREATE TEMPORARY TABLE ca_trends_base (id bigint, assessment_id bigint," \
 	" provider_id bigint, provider text, pidx integer, counted boolean, open boolean," \
 	" targeted boolean, scored boolean, w double precision, grade text, due_on date," \
-	" submitted_on date) ON COMMIT DROP"
+	" submitted_on date, revision integer, age_band text, ethnicity text," \
+	" support_reason text) ON COMMIT DROP"
 
 /*
  * $1, $2 the range's first and last day; $3 its first month as
@@ -66,7 +69,8 @@ enum { BY_PERIOD = 1, BY_PROVIDER = 2, BY_ALL = 3 };
 	"    - $3::int) / $4::int," \
 	"  x.counted, au.status IN ('unassigned', 'assigned', 'in_progress', 'returned')," \
 	"  t.run_id IS NOT NULL, x.counted AND t.run_id IS NULL AND m.run_id IS NOT NULL," \
-	"  1.0 / m.inclusion_probability, au.grade, au.due_on, au.submitted_on" \
+	"  1.0 / m.inclusion_probability, au.grade, au.due_on, au.submitted_on, a.revision," \
+	"  a.age_band, a.ethnicity, a.primary_support_reason" \
 	" FROM audits au" \
 	" JOIN sampling_runs r ON r.id = au.run_id" \
 	" JOIN assessments a ON a.id = au.assessment_id" \
@@ -245,12 +249,15 @@ resolve_range(ca_trends *t, const ca_trends_query *q, const char *latest, ca_err
 }
 
 /* Today, the provider's id and the latest date with a counted audit, then
- * the range.  p is filled for the queries that follow. */
+ * the range.  p is filled for the queries that follow.  The latest date
+ * is read only when the range ends there (no `to`): it reads every
+ * audit's assessment, which a report asking for its own periods should
+ * not pay for. */
 static int
 read_frame(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_trends_params *pp,
     ca_err *err)
 {
-	const char *p[2] = { q->today, q->provider };
+	const char *p[3] = { q->today, q->provider, q->to == NULL ? "true" : "false" };
 	const char *latest;
 	PGresult *res;
 	int rc;
@@ -258,11 +265,12 @@ read_frame(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_trends_param
 	res = ca_db_query(conn, err, "trends: reading the range",
 	    "WITH o AS (SELECT id FROM organisations WHERE name = $2)"
 	    " SELECT coalesce($1::date, current_date)::text, (SELECT id FROM o),"
+	    "  CASE WHEN $3::boolean THEN"
 	    "  (SELECT max(coalesce(a.completed_on, r.period_end)) FROM audits au"
 	    "   JOIN assessments a ON a.id = au.assessment_id"
 	    "   JOIN sampling_runs r ON r.id = au.run_id"
 	    "   WHERE au.status IN ('submitted', 'feedback', 'closed')"
-	    "     AND ($2::text IS NULL OR a.provider_id = (SELECT id FROM o)))::text", 2, p);
+	    "     AND ($2::text IS NULL OR a.provider_id = (SELECT id FROM o)))::text END", 3, p);
 	if (res == NULL)
 		return err->code;
 	snprintf(t->today, sizeof t->today, "%s", PQgetvalue(res, 0, 0));
@@ -457,7 +465,10 @@ flags_total(ca_trends_group *g)
 }
 
 /* The flags of the audited assessments against the auditors' scores.  The
- * flag-to-domain map goes in as two arrays, so it is written only once. */
+ * flag-to-domain map goes in as two arrays, so it is written only once.
+ * The screenings are those of current_screenings (the newest rule set,
+ * of the narrative as it stands), found from the audits' own rows: the
+ * view's join to every assessment would read them all again. */
 static int
 load_flags(PGconn *conn, ca_trends *t, ca_err *err)
 {
@@ -480,7 +491,9 @@ load_flags(PGconn *conn, ca_trends *t, ca_err *err)
 	    "   count(*) FILTER (WHERE ds.score < 0.5) AS confirmed,"
 	    "   count(*) FILTER (WHERE ds.score >= 0.5) AS not_confirmed"
 	    "  FROM ca_trends_base b"
-	    "  JOIN current_screenings cs ON cs.assessment_id = b.assessment_id"
+	    "  JOIN screenings cs ON cs.assessment_id = b.assessment_id"
+	    "   AND cs.assessment_revision = b.revision"
+	    "   AND cs.rule_set_id = (SELECT max(id) FROM screening_rule_sets)"
 	    "  CROSS JOIN LATERAL unnest(cs.flags) AS fl(flag)"
 	    "  JOIN map ON map.flag = fl.flag"
 	    "  LEFT JOIN domain_scores ds ON ds.audit_id = b.id AND ds.domain = map.domain"
@@ -695,7 +708,7 @@ load(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_err *err)
 		return rc;
 	if ((rc = load_groups(conn, t, err)) != 0 ||
 	    (rc = load_domains(conn, t, err)) != 0 ||
-	    (rc = load_flags(conn, t, err)) != 0)
+	    (!q->no_flags && (rc = load_flags(conn, t, err)) != 0))
 		return rc;
 	if (q->questions && (rc = load_questions(conn, t, err)) != 0)
 		return rc;
@@ -722,7 +735,21 @@ snapshot(PGconn *conn, ca_trends *t, const ca_trends_query *q, ca_err *err)
 	    "BEGIN ISOLATION LEVEL REPEATABLE READ" : "SAVEPOINT ca_trends", 0, NULL);
 	if (rc != 0)
 		return rc;
-	rc = load(conn, t, q, err);
+	/*
+	 * The figures read the range's audits out of tables that hold every
+	 * assessment, screening and answer: index lookups suit that, and the
+	 * default random_page_cost (tuned for spinning disks) has the planner
+	 * read whole tables instead.  A query run once gains nothing from JIT
+	 * compilation, which PostgreSQL starts for plans as costly as these
+	 * become with a few years of audits.  The gathered audits need only
+	 * rough statistics, which take a tenth of the time (bench/report).
+	 * LOCAL: undone with the snapshot, the caller's settings as they were.
+	 */
+	rc = ca_db_exec_script(conn, err, "trends: starting a snapshot",
+	    "SET LOCAL random_page_cost = 1.1; SET LOCAL jit = off;"
+	    " SET LOCAL default_statistics_target = 10");
+	if (rc == 0)
+		rc = load(conn, t, q, err);
 	if (own) {
 		ca_db_rollback(conn);
 		return rc;

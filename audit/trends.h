@@ -418,6 +418,9 @@ typedef struct ca_trends_query {
 	int waits;                  /* also waiting times */
 	int themes;                 /* also the N questions most often not met (0: none) */
 	int actions;                /* also actions and escalations of the last period */
+	int no_flags;               /* leave the screening flags out (all zero): they
+	                             * read every audit's screening, a cost a caller
+	                             * that does not show them need not pay */
 } ca_trends_query;
 
 typedef struct ca_trends {

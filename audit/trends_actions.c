@@ -14,6 +14,14 @@
 #include "db.h"
 #include "trends_internal.h"
 
+/* Whether audit `id` is of the partner $3's work; true when $3 is NULL,
+ * and then, the parameter being known when the statement is planned, no
+ * assessment is read at all. */
+#define OF_PROVIDER(id) \
+	" ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM audits au" \
+	"   JOIN assessments s ON s.id = au.assessment_id" \
+	"   WHERE au.id = " id " AND s.provider_id = $3::bigint))"
+
 /* $1 the period's first day, $2 the census date, $3 the provider or NULL:
  * the actions of audits of its assessments.  Owners are grouped by who
  * they are; GROUPING is 0 for an owner's row and 1 for the total, which
@@ -22,12 +30,10 @@
 	"WITH a AS (SELECT ac.owner_staff_id, ac.owner_organisation_id," \
 	"   coalesce(st.staff_ref, o.name) AS owner, ac.created_on, ac.due_on, ac.done_on," \
 	"   ac.done_on IS NULL OR ac.done_on > $2::date AS open" \
-	"  FROM actions ac JOIN audits au ON au.id = ac.audit_id" \
-	"  JOIN assessments s ON s.id = au.assessment_id" \
+	"  FROM actions ac" \
 	"  LEFT JOIN staff st ON st.id = ac.owner_staff_id" \
 	"  LEFT JOIN organisations o ON o.id = ac.owner_organisation_id" \
-	"  WHERE ac.created_on <= $2::date" \
-	"   AND ($3::bigint IS NULL OR s.provider_id = $3::bigint))" \
+	"  WHERE ac.created_on <= $2::date AND" OF_PROVIDER("ac.audit_id") ")" \
 	" SELECT GROUPING(owner_staff_id, owner_organisation_id, owner), owner," \
 	"  owner_staff_id IS NOT NULL," \
 	"  count(*) FILTER (WHERE created_on >= $1::date)," \
@@ -46,10 +52,8 @@
 	"   e.raised_on >= $1::date AS now," \
 	"   e.acknowledged_on <= $2::date AS acked," \
 	"   e.acknowledged_on - e.raised_on AS days" \
-	"  FROM escalations e JOIN audits au ON au.id = e.audit_id" \
-	"  JOIN assessments s ON s.id = au.assessment_id" \
-	"  WHERE e.raised_on <= $2::date" \
-	"   AND ($3::bigint IS NULL OR s.provider_id = $3::bigint))" \
+	"  FROM escalations e" \
+	"  WHERE e.raised_on <= $2::date AND" OF_PROVIDER("e.audit_id") ")" \
 	" SELECT count(*) FILTER (WHERE now)," \
 	"  count(*) FILTER (WHERE now AND acked)," \
 	"  percentile_cont(0.5) WITHIN GROUP (ORDER BY days) FILTER (WHERE now AND acked)," \

@@ -2,8 +2,8 @@
  * trends_equity.c - the range's results by age band, ethnicity and
  * primary support reason (trends.h, "Equity").
  *
- * The headline audits of ca_trends_base are paired with their
- * assessment's three recorded values, one row per audit and grouping,
+ * The headline audits of ca_trends_base, which carry their assessment's
+ * three recorded values, are taken once per grouping,
  * and summed per group: once for the grades, once for the domain scores.
  * Suppression then works per grouping, small groups first and then,
  * because every grouping adds up to the same total, whatever else hides
@@ -23,9 +23,9 @@ const char *const ca_trends_equity_names[CA_TRENDS_EQUITY] = {
  * value is not recorded. */
 #define EQUITY_ROWS \
 	"WITH e AS (SELECT b.id, b.w, b.grade, v.dim, nullif(btrim(v.value), '') AS value" \
-	"  FROM ca_trends_base b JOIN assessments a ON a.id = b.assessment_id" \
-	"  CROSS JOIN LATERAL (VALUES (0, a.age_band), (1, a.ethnicity)," \
-	"   (2, a.primary_support_reason)) AS v(dim, value)" \
+	"  FROM ca_trends_base b" \
+	"  CROSS JOIN LATERAL (VALUES (0, b.age_band), (1, b.ethnicity)," \
+	"   (2, b.support_reason)) AS v(dim, value)" \
 	"  WHERE b.scored)"
 
 static ca_trends_equity_group *

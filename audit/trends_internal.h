@@ -51,6 +51,11 @@ int ca_trends_load_themes(PGconn *conn, ca_trends *t, int n, ca_err *err);
 int ca_trends_load_actions(PGconn *conn, ca_trends *t, const ca_trends_params *pp,
     ca_err *err);
 
+/* The order of recurring themes, for qsort: most often not met first,
+ * shares equal to nine places counting as tied; then more answers,
+ * checklist, position, question id. */
+int ca_trends_theme_cmp(const void *a, const void *b);
+
 /* Free what each loader allocated (safe on a part never loaded). */
 void ca_trends_equity_free(ca_trends *t);
 void ca_trends_waits_free(ca_trends *t);

@@ -853,8 +853,10 @@ ca_report_audit_render(PGconn *conn, long long audit_id, ca_report_pdf *out, ca_
 
 	memset(out, 0, sizeof *out);
 	snprintf(id, sizeof id, "%lld", audit_id);
+	ca_report_timing_start(&out->timing);
 	if ((rc = ar_load(conn, audit_id, &a, err)) != 0)
 		return rc;
+	ca_report_timing_read(&out->timing);
 	memset(r, 0, sizeof *r);
 	r->a = &a;
 	r->id = id;
@@ -882,6 +884,7 @@ ca_report_audit_render(PGconn *conn, long long audit_id, ca_report_pdf *out, ca_
 	draw(r);
 	if ((rc = ca_doc_render(d, &out->bytes, &out->len, err)) != 0)
 		goto done;
+	ca_report_timing_drawn(&out->timing);
 	out->pages = (int)ca_doc_page_count(d);
 	snprintf(out->as_of, sizeof out->as_of, "%s", HEAD(H_AS_OF));
 done:

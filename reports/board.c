@@ -187,8 +187,10 @@ board_report(PGconn *conn, const board_kind *k, const char *period, const char *
 	int rc;
 
 	ca_period_parse(period, &p);
+	ca_report_timing_start(&pdf->timing);
 	if ((rc = board_load(conn, &p, partner, &b, err)) != 0)
 		return rc;
+	ca_report_timing_read(&pdf->timing);
 	b.title = k->title;
 	if (partner_id != NULL)
 		*partner_id = b.partner_id;
@@ -197,6 +199,7 @@ board_report(PGconn *conn, const board_kind *k, const char *period, const char *
 	ca_words_period_short(&b.period, brief, sizeof brief);
 	snprintf(short_title, sizeof short_title, "%s – %s", k->short_title, brief);
 	rc = board_render(&b, font_dir, short_title, k->sections, k->nsections, pdf, err);
+	ca_report_timing_drawn(&pdf->timing);
 	board_free(&b);
 	if (rc != 0)
 		ca_report_pdf_free(pdf);

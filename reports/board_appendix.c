@@ -29,14 +29,16 @@ method_words(const char *method)
 void
 board_runs(ca_doc *d, const board *b)
 {
+	/* the plan's name has what is left, a name like "care-act-monthly" on
+	 * one line; a method on two; a seed of twenty digits on one */
 	static const ca_table_col cols[] = {
 		{ "Run", 34, 0, CA_LEFT },
 		{ "Plan", 0, 1, CA_LEFT },
 		{ "Period", 50, 0, CA_LEFT },
-		{ "Method", 0, 1, CA_LEFT },
+		{ "Method", 68, 0, CA_LEFT },
 		{ "Population", 66, 0, CA_RIGHT },
 		{ "Sample", 48, 0, CA_RIGHT },
-		{ "Seed", 136, 0, CA_RIGHT },
+		{ "Seed", 126, 0, CA_RIGHT },
 	};
 	char line[96];
 	ca_table *t;

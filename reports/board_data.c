@@ -35,12 +35,14 @@ load_trends(PGconn *conn, board *b, ca_err *err)
 {
 	ca_period from = period_back(&b->period, CA_BOARD_CHART_PERIODS - 1);
 	char from_name[8];
+	/* the range gives the charts and the themes, and a provider report's
+	 * whole the figures of all partners; the flags shown are the period's */
 	ca_trends_query range = { .from = from_name, .to = b->name, .provider = b->partner,
-		.today = b->as_of, .themes = CA_TRENDS_THEMES };
+		.today = b->as_of, .themes = CA_TRENDS_THEMES, .no_flags = 1 };
 	ca_trends_query now = { .from = b->name, .to = b->name, .provider = b->partner,
 		.today = b->as_of, .equity = 1, .waits = 1, .actions = 1 };
 	ca_trends_query whole = { .from = b->name, .to = b->name, .today = b->as_of,
-		.waits = 1 };
+		.waits = 1, .no_flags = 1 };
 	int rc;
 
 	ca_period_name(&from, from_name);

@@ -28,14 +28,16 @@ board_moderation_overall(const board *b)
 static void
 auditors(ca_doc *d, const board *b)
 {
+	/* wide enough for each heading's words, for a kappa whose interval
+	 * runs below zero, and for thousands of ratings */
 	static const ca_table_col cols[] = {
 		{ "Auditor", 0, 1, CA_LEFT },
-		{ "Moderated", 58, 0, CA_RIGHT },
-		{ "Same grade", 58, 0, CA_RIGHT },
-		{ "Grade kappa (95% CI)", 122, 0, CA_RIGHT },
-		{ "Same rating", 70, 0, CA_RIGHT },
-		{ "Returned", 52, 0, CA_RIGHT },
-		{ "Regraded", 52, 0, CA_RIGHT },
+		{ "Moderated", 66, 0, CA_RIGHT },
+		{ "Same grade", 44, 0, CA_RIGHT },
+		{ "Grade kappa (95% CI)", 126, 0, CA_RIGHT },
+		{ "Same rating", 76, 0, CA_RIGHT },
+		{ "Returned", 58, 0, CA_RIGHT },
+		{ "Regraded", 60, 0, CA_RIGHT },
 	};
 	size_t few = 0, shown = 0;
 	char line[160];
@@ -48,13 +50,13 @@ auditors(ca_doc *d, const board *b)
 		ca_table_keep(t, shown);
 		for (size_t i = 0; i < b->nmod_by; i++) {
 			const ca_moderation_stat *m = &b->mod_by[i];
-			char n[32], same[32], k[64], rating[48], ret[32], reg[32];
+			char n[32], same[32], k[64], rating[80], ret[32], reg[32], x[32], y[32];
 			const char *cells[7] = { m->group, n, same, k, rating, ret, reg };
 
 			if (m->moderated < CA_TRENDS_MIN_GROUP)
 				continue;
-			snprintf(n, sizeof n, "%ld", m->moderated);
-			snprintf(same, sizeof same, "%ld", m->grades_agreed);
+			ca_words_count(m->moderated, n, sizeof n);
+			ca_words_count(m->grades_agreed, same, sizeof same);
 			if (m->grade_ok)
 				ca_words_kappa(&m->grade, k, sizeof k);
 			else
@@ -62,10 +64,11 @@ auditors(ca_doc *d, const board *b)
 			if (m->ratings == 0)
 				snprintf(rating, sizeof rating, "none rated");
 			else
-				snprintf(rating, sizeof rating, "%ld of %ld", m->ratings_agreed,
-				    m->ratings);
-			snprintf(ret, sizeof ret, "%ld", m->returned);
-			snprintf(reg, sizeof reg, "%ld", m->regraded);
+				snprintf(rating, sizeof rating, "%s of %s",
+				    ca_words_count(m->ratings_agreed, x, sizeof x),
+				    ca_words_count(m->ratings, y, sizeof y));
+			ca_words_count(m->returned, ret, sizeof ret);
+			ca_words_count(m->regraded, reg, sizeof reg);
 			ca_table_row(t, cells);
 		}
 		ca_table_end(t);
@@ -85,7 +88,7 @@ void
 board_moderation(ca_doc *d, const board *b)
 {
 	const ca_moderation_stat *m = board_moderation_overall(b);
-	char first[32], last[32], k[64], line[640];
+	char first[32], last[32], k[64], line[640], x[32], y[32];
 
 	ca_words_date(b->first, first, sizeof first);
 	ca_words_date(b->last, last, sizeof last);
@@ -106,15 +109,16 @@ board_moderation(ca_doc *d, const board *b)
 		ca_para(d, line);
 		return;
 	}
-	snprintf(line, sizeof line, "%ld audits submitted from %s to %s were moderated. The "
-	    "moderator gave the auditor's grade in %ld of them; weighted kappa on the grades "
-	    "was %s.", m->moderated, first, last, m->grades_agreed,
-	    ca_words_kappa(&m->grade, k, sizeof k));
+	snprintf(line, sizeof line, "%s audits submitted from %s to %s were moderated. The "
+	    "moderator gave the auditor's grade in %s of them; weighted kappa on the grades "
+	    "was %s.", ca_words_count(m->moderated, x, sizeof x), first, last,
+	    ca_words_count(m->grades_agreed, y, sizeof y), ca_words_kappa(&m->grade, k, sizeof k));
 	ca_para(d, line);
 	if (m->rating_ok) {
 		snprintf(line, sizeof line, "On the checklist's questions, the moderator gave the "
-		    "auditor's rating in %ld of %ld; weighted kappa %s.", m->ratings_agreed,
-		    m->ratings, ca_words_kappa(&m->rating, k, sizeof k));
+		    "auditor's rating in %s of %s; weighted kappa %s.",
+		    ca_words_count(m->ratings_agreed, x, sizeof x), ca_words_count(m->ratings, y,
+		    sizeof y), ca_words_kappa(&m->rating, k, sizeof k));
 		ca_para(d, line);
 	}
 	ca_heading(d, 2, "What moderation changed");

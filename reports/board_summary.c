@@ -47,7 +47,7 @@ static void
 work(ca_doc *d, const board *b, ca_strbuf *s)
 {
 	const ca_trends_work *w = &b->now->all.work;
-	char n[48];
+	char n[48], c1[32], c2[32], c3[32];
 
 	if (w->suppressed) {
 		ca_strbuf_addf(s, "Fewer than 5 audits were drawn for the period; how many are "
@@ -59,12 +59,14 @@ work(ca_doc *d, const board *b, ca_strbuf *s)
 	if (w->open == 0)
 		ca_strbuf_addf(s, "%s drawn for the period, and all have been completed.", n);
 	else
-		ca_strbuf_addf(s, "%s drawn for the period: %ld completed and %ld still open, "
-		    "of which %ld %s overdue.", n, w->audits - w->open, w->open, w->overdue,
-		    w->overdue == 1 ? "is" : "are");
+		ca_strbuf_addf(s, "%s drawn for the period: %s completed and %s still open, "
+		    "of which %s %s overdue.", n, ca_words_count(w->audits - w->open, c1, sizeof c1),
+		    ca_words_count(w->open, c2, sizeof c2), ca_words_count(w->overdue, c3,
+		    sizeof c3), w->overdue == 1 ? "is" : "are");
 	if (w->late > 0)
-		ca_strbuf_addf(s, " Of those completed, %ld %s submitted after %s due date.",
-		    w->late, w->late == 1 ? "was" : "were", w->late == 1 ? "its" : "their");
+		ca_strbuf_addf(s, " Of those completed, %s %s submitted after %s due date.",
+		    ca_words_count(w->late, c1, sizeof c1), w->late == 1 ? "was" : "were",
+		    w->late == 1 ? "its" : "their");
 	para_buf(d, s);
 }
 
@@ -72,7 +74,7 @@ static void
 grades(ca_doc *d, const board *b, ca_strbuf *s)
 {
 	const ca_trends_group *g = &b->now->all;
-	char n[48], share[64];
+	char n[48], share[64], c[CA_GRADES][32];
 
 	if (g->suppressed) {
 		ca_strbuf_addf(s, "Fewer than 5 audits of the random sample were completed, so "
@@ -82,10 +84,11 @@ grades(ca_doc *d, const board *b, ca_strbuf *s)
 		return;
 	}
 	ca_words_n(g->audits, "audit", NULL, n, sizeof n);
-	ca_strbuf_addf(s, "Of the %s of the random sample completed, %ld %s graded "
-	    "outstanding, %ld good, %ld requires improvement and %ld inadequate.", n,
-	    g->grades[0], g->grades[0] == 1 ? "was" : "were", g->grades[1], g->grades[2],
-	    g->grades[3]);
+	for (int k = 0; k < CA_GRADES; k++)
+		ca_words_count(g->grades[k], c[k], sizeof c[k]);
+	ca_strbuf_addf(s, "Of the %s of the random sample completed, %s %s graded "
+	    "outstanding, %s good, %s requires improvement and %s inadequate.", n, c[0],
+	    g->grades[0] == 1 ? "was" : "were", c[1], c[2], c[3]);
 	ca_strbuf_addf(s, " Weighted to the cases they were drawn from, %s were good or "
 	    "outstanding.", ca_words_share(&g->good, share, sizeof share));
 	if (b->whole != NULL && !b->whole->all.suppressed)
@@ -256,25 +259,29 @@ static void
 escalations(ca_doc *d, const board *b, ca_strbuf *s)
 {
 	const ca_trends_actions *a = &b->now->actions;
-	char census[32], acked[32];
+	char census[32], acked[32], c[32];
 
 	ca_words_date(a->census, census, sizeof census);
-	snprintf(acked, sizeof acked, a->acknowledged == 0 ? "none" :
-	    a->acknowledged == a->escalations ? "all" : "%ld", a->acknowledged);
+	if (a->acknowledged == 0 || a->acknowledged == a->escalations)
+		snprintf(acked, sizeof acked, a->acknowledged == 0 ? "none" : "all");
+	else
+		ca_words_count(a->acknowledged, acked, sizeof acked);
 	if (a->escalations == 0)
 		ca_strbuf_adds(s, "No safeguarding concern found in an audit was escalated in the "
 		    "period.");
 	else
-		ca_strbuf_addf(s, "%ld safeguarding %s found in audits %s escalated in the period; "
-		    "%s acknowledged by %s.", a->escalations,
+		ca_strbuf_addf(s, "%s safeguarding %s found in audits %s escalated in the period; "
+		    "%s acknowledged by %s.", ca_words_count(a->escalations, c, sizeof c),
 		    a->escalations == 1 ? "concern" : "concerns",
 		    a->escalations == 1 ? "was" : "were", acked, census);
 	if (a->escalations_open > 0)
-		ca_strbuf_addf(s, " %ld %s still waited to be acknowledged on %s.",
-		    a->escalations_open, a->escalations_open == 1 ? "escalation" : "escalations",
+		ca_strbuf_addf(s, " %s %s still waited to be acknowledged on %s.",
+		    ca_words_count(a->escalations_open, c, sizeof c),
+		    a->escalations_open == 1 ? "escalation" : "escalations",
 		    census);
 	if (a->overdue > 0)
-		ca_strbuf_addf(s, " %ld %s agreed from audits %s overdue on %s.", a->overdue,
+		ca_strbuf_addf(s, " %s %s agreed from audits %s overdue on %s.",
+		    ca_words_count(a->overdue, c, sizeof c),
 		    a->overdue == 1 ? "action" : "actions", a->overdue == 1 ? "was" : "were",
 		    census);
 	para_buf(d, s);
@@ -284,13 +291,14 @@ static void
 moderation(ca_doc *d, const board *b, ca_strbuf *s)
 {
 	const ca_moderation_stat *m = board_moderation_overall(b);
-	char k[64];
+	char k[64], c1[32], c2[32];
 
 	if (m == NULL)
 		return;
-	ca_strbuf_addf(s, "%ld audits submitted in the period were moderated; the moderator "
-	    "gave the auditor's grade in %ld of them. Agreement on grades, as weighted kappa, was %s",
-	    m->moderated, m->grades_agreed, ca_words_kappa(&m->grade, k, sizeof k));
+	ca_strbuf_addf(s, "%s audits submitted in the period were moderated; the moderator "
+	    "gave the auditor's grade in %s of them. Agreement on grades, as weighted kappa, was %s",
+	    ca_words_count(m->moderated, c1, sizeof c1), ca_words_count(m->grades_agreed, c2,
+	    sizeof c2), ca_words_kappa(&m->grade, k, sizeof k));
 	if (isfinite(m->grade.kappa) && m->grade.kappa < 0.6)
 		ca_strbuf_adds(s, ": below 0.6, a sign that auditors need calibrating.");
 	else

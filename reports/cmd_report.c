@@ -15,6 +15,7 @@
 #include "audit_report.h"
 #include "board.h"
 #include "cli.h"
+#include "clock.h"
 #include "db.h"
 #include "doc.h"
 #include "listing.h"
@@ -26,9 +27,11 @@
 #include "words.h"
 
 static const char help_report[] =
-	"usage: caseaudit report board --period P [--out FILE.pdf] [--db CONNINFO]\n"
-	"       caseaudit report provider NAME --period P [--out FILE.pdf] [--db CONNINFO]\n"
-	"       caseaudit report audit ID [--out FILE.pdf] [--db CONNINFO]\n"
+	"usage: caseaudit report board --period P [--out FILE.pdf] [--verbose]\n"
+	"                              [--db CONNINFO]\n"
+	"       caseaudit report provider NAME --period P [--out FILE.pdf] [--verbose]\n"
+	"                                 [--db CONNINFO]\n"
+	"       caseaudit report audit ID [--out FILE.pdf] [--verbose] [--db CONNINFO]\n"
 	"       caseaudit report list [--kind K] [--period P] [--format table|csv|json]\n"
 	"                             [--db CONNINFO]\n"
 	"\n"
@@ -57,6 +60,9 @@ static const char help_report[] =
 	"  --out FILE  also write the PDF to FILE (replacing it)\n"
 	"  --kind K    list only board, provider or audit reports\n"
 	"  --format F  table (default), csv or json\n"
+	"  --verbose   log where the time went to standard error (key=value):\n"
+	"              reading the figures (and how much of that was waiting on the\n"
+	"              database), drawing the PDF, keeping and writing it\n"
 	"\n"
 	"The data is taken as it stands: the report says on its cover the latest day\n"
 	"the audit work recorded, and counts overdue work on that day, never the\n"
@@ -68,7 +74,7 @@ static const char help_report[] =
 	"69 database unavailable, 70 internal error, 74 the file could not be\n"
 	"written, 75 retry\n";
 
-enum { OPT_PERIOD = 1, OPT_OUT, OPT_DB, OPT_KIND, OPT_FORMAT };
+enum { OPT_PERIOD = 1, OPT_OUT, OPT_DB, OPT_KIND, OPT_FORMAT, OPT_VERBOSE };
 
 static const struct option options[] = {
 	{ "period", required_argument, NULL, OPT_PERIOD },
@@ -76,6 +82,7 @@ static const struct option options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -84,6 +91,7 @@ typedef struct report_args {
 	const char *period, *out, *db, *kind;
 	const char *what;           /* report audit ID, report provider NAME */
 	ca_format fmt;
+	int verbose;
 } report_args;
 
 /* The options of `report SUB ...`; argv[0] is SUB. */
@@ -104,6 +112,7 @@ parse(int argc, char **argv, report_args *a)
 			if ((rc = ca_format_parse("report", optarg, &a->fmt)) != 0)
 				return rc;
 			break;
+		case OPT_VERBOSE: a->verbose = 1; break;
 		default:
 			return ca_cli_usage("report", "unknown option for report %s", argv[0]);
 		}
@@ -116,18 +125,45 @@ parse(int argc, char **argv, report_args *a)
 	return 0;
 }
 
+/* --verbose: where the time went, one key=value line a step, naming the
+ * report but nothing in it. */
+static void
+log_steps(const ca_report_meta *m, const ca_report_pdf *pdf, double store, int existed)
+{
+	const ca_report_timing *t = &pdf->timing;
+	char about[48];
+
+	if (m->provider_id > 0)
+		snprintf(about, sizeof about, "period=%s provider=%lld", m->period,
+		    m->provider_id);
+	else if (m->period != NULL)
+		snprintf(about, sizeof about, "period=%s", m->period);
+	else
+		snprintf(about, sizeof about, "audit=%lld", m->audit_id);
+	fprintf(stderr, "report kind=%s %s step=read seconds=%.3f queries=%.3f "
+	    "statements=%ld\n", m->kind, about, t->read, t->queries, t->statements);
+	fprintf(stderr, "report kind=%s %s step=draw seconds=%.3f pages=%d bytes=%zu\n",
+	    m->kind, about, t->draw, pdf->pages, pdf->len);
+	fprintf(stderr, "report kind=%s %s step=store seconds=%.3f existed=%s\n", m->kind,
+	    about, store, existed ? "yes" : "no");
+}
+
 /* Keep the report, write the file, say what happened.  Storing comes
  * first: every PDF that leaves caseaudit is on record. */
 static int
-deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char *out)
+deliver(PGconn *conn, const ca_report_meta *m, const ca_report_pdf *pdf, const char *out,
+    int verbose)
 {
 	ca_report_stored st;
 	ca_err err = { 0 };
 	char size[32];
+	double t0 = ca_clock_seconds();
 
 	if (ca_report_store(conn, m, pdf, &st, &err) != 0 ||
 	    (out != NULL && ca_doc_write(out, pdf->bytes, pdf->len, &err) != 0))
 		return ca_cli_fail(&err);
+	if (verbose)
+		log_steps(m, pdf, ca_clock_seconds() - t0, st.existed);
 	ca_words_count((long)pdf->len, size, sizeof size);
 	printf("%s report%s%s: %s, %d page%s, %s bytes, data as at %.10s\n", m->kind,
 	    m->period != NULL ? " " : "", m->period != NULL ? m->period : "",
@@ -182,7 +218,7 @@ run(const report_args *a, report_request *j,
 	if ((rc = render(conn, j, &pdf, &err)) != 0)
 		rc = ca_cli_fail(&err);
 	else
-		rc = deliver(conn, &j->m, &pdf, a->out);
+		rc = deliver(conn, &j->m, &pdf, a->out, a->verbose);
 	ca_report_pdf_free(&pdf);
 	ca_db_close(conn);
 	return rc;

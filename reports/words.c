@@ -50,7 +50,7 @@ ca_words_date(const char *iso, char *buf, size_t size)
 	snprintf(buf, size, "%d %s %ld", d, months[m - 1], y);
 }
 
-void
+const char *
 ca_words_count(long n, char *buf, size_t size)
 {
 	char digits[32];
@@ -60,7 +60,7 @@ ca_words_count(long n, char *buf, size_t size)
 	snprintf(digits, sizeof digits, "%lu", neg ? 0UL - (unsigned long)n : (unsigned long)n);
 	len = strlen(digits);
 	if (size == 0)
-		return;
+		return buf;
 	if (neg && o + 1 < size)
 		buf[o++] = '-';
 	for (size_t i = 0; i < len && o + 1 < size; i++) {
@@ -70,6 +70,7 @@ ca_words_count(long n, char *buf, size_t size)
 			buf[o++] = digits[i];
 	}
 	buf[o] = '\0';
+	return buf;
 }
 
 void

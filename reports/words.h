@@ -29,8 +29,9 @@ void ca_words_period_short(const ca_period *p, char *buf, size_t size);
 /* "2025-03-31" as "31 March 2025"; anything else copied. */
 void ca_words_date(const char *iso, char *buf, size_t size);
 
-/* 1250 as "1,250". */
-void ca_words_count(long n, char *buf, size_t size);
+/* 1250 as "1,250"; returns buf, for a count in the middle of a
+ * sentence. */
+const char *ca_words_count(long n, char *buf, size_t size);
 
 /* A proportion as a whole percentage: 0.625 as "62%" (NaN: "–"). */
 void ca_words_percent(double p, char *buf, size_t size);

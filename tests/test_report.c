@@ -674,6 +674,73 @@ long_names_and_many_partners(void **state)
 	rendered_free(&r);
 }
 
+/* --verbose says where the time went, one key=value line a step naming
+ * the report and nothing in it, and changes nothing in the PDF; without
+ * it, standard error stays empty.  The audit report says the same. */
+static void
+verbose_steps(void **state)
+{
+	char plain[4300], loud[4300], want[64], *line, *id;
+	double read, queries, draw, store;
+	unsigned char *x, *y;
+	size_t nx, ny, bytes;
+	long statements;
+	int pages, lines = 0;
+	test_run r;
+
+	(void)state;
+	snprintf(plain, sizeof plain, "%s/plain.pdf", dir);
+	snprintf(loud, sizeof loud, "%s/verbose.pdf", dir);
+	assert_int_equal(test_cli(&r, "report", "board", "--period", "2025-Q1", "--out", plain,
+	    NULL), 0);
+	assert_string_equal(r.err, "");
+	test_run_free(&r);
+	assert_int_equal(test_cli(&r, "report", "board", "--period", "2025-Q1", "--out", loud,
+	    "--verbose", NULL), 0);
+	for (const char *c = r.err; *c != '\0'; c++)
+		lines += *c == '\n';
+	assert_int_equal(lines, 3);
+	line = strstr(r.err, "report kind=board period=2025-Q1 step=read ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "report kind=board period=2025-Q1 step=read seconds=%lf "
+	    "queries=%lf statements=%ld\n", &read, &queries, &statements), 3);
+	assert_true(queries > 0 && queries <= read);
+	assert_true(statements >= 10);
+	line = strstr(r.err, "report kind=board period=2025-Q1 step=draw ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "report kind=board period=2025-Q1 step=draw seconds=%lf "
+	    "pages=%d bytes=%zu\n", &draw, &pages, &bytes), 3);
+	assert_true(draw > 0);
+	line = strstr(r.err, "report kind=board period=2025-Q1 step=store ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "report kind=board period=2025-Q1 step=store seconds=%lf ",
+	    &store), 1);
+	assert_non_null(strstr(line, " existed=yes\n"));
+	assert_null(strstr(r.err, "Alpha"));
+	snprintf(want, sizeof want, ", %d pages, ", pages);
+	assert_non_null(strstr(r.out, want));
+	test_run_free(&r);
+	x = slurp(plain, &nx);
+	y = slurp(loud, &ny);
+	assert_int_equal(nx, ny);
+	assert_int_equal(bytes, ny);
+	assert_memory_equal(x, y, nx);
+	free(x);
+	free(y);
+
+	id = test_db_value(test_group.conn, "SELECT min(id) FROM audits WHERE status = 'closed'");
+	assert_non_null(id);
+	assert_int_equal(test_cli(&r, "report", "audit", id, "--verbose", NULL), 0);
+	snprintf(want, sizeof want, "report kind=audit audit=%s step=read seconds=", id);
+	assert_non_null(strstr(r.err, want));
+	snprintf(want, sizeof want, "report kind=audit audit=%s step=draw seconds=", id);
+	assert_non_null(strstr(r.err, want));
+	snprintf(want, sizeof want, "report kind=audit audit=%s step=store seconds=", id);
+	assert_non_null(strstr(r.err, want));
+	test_run_free(&r);
+	free(id);
+}
+
 static void
 refusals(void **state)
 {
@@ -889,6 +956,7 @@ main(void)
 		cmocka_unit_test(fonts_bytes_and_row),
 		cmocka_unit_test(empty_and_partial),
 		cmocka_unit_test(long_names_and_many_partners),
+		cmocka_unit_test(verbose_steps),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(help_lists_report),
 		cmocka_unit_test(provider_figures),

@@ -108,6 +108,7 @@
 #include "support.h"
 #include "text_support.h"
 #include "trends.h"
+#include "trends_internal.h"
 
 static const char *const fixture[] = {
 	"INSERT INTO organisations (name) VALUES ('Council'), ('North Care'), ('South Care'),"
@@ -555,6 +556,70 @@ test_api_themes(void **state)
 	ca_trends_free(t);
 }
 
+/* Two themes whose shares are the same proportion, one of them summed
+ * from weights in another order (0.1 + 0.2 + 0.3 is not 0.6 in binary):
+ * tied, so the one with more answers ranks first, as trends.h says,
+ * whichever order the database summed in. */
+static void
+test_api_theme_ties(void **state)
+{
+	ca_trends_theme a, b;
+
+	(void)state;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	a.form = b.form = "care-act-assessment";
+	a.id = "person_voice";
+	a.position = 2;
+	a.share.share = (0.1 + 0.2 + 0.3) / 2;
+	a.share.n = 10;
+	b.id = "risks_identified";
+	b.position = 5;
+	b.share.share = 0.6 / 2;
+	b.share.n = 12;
+	assert_true(a.share.share != b.share.share);
+	assert_true(ca_trends_theme_cmp(&a, &b) > 0);
+	assert_true(ca_trends_theme_cmp(&b, &a) < 0);
+	/* the same answers: by position */
+	b.share.n = 10;
+	assert_true(ca_trends_theme_cmp(&a, &b) < 0);
+	/* a real difference still ranks */
+	b.share.share = 0.3 + 1e-6;
+	b.share.n = 1;
+	assert_true(ca_trends_theme_cmp(&b, &a) < 0);
+}
+
+/* Without the screening flags (a report that charts the range): the flags
+ * zero, every other figure as with them. */
+static void
+test_api_no_flags(void **state)
+{
+	ca_trends_query x = { .themes = CA_TRENDS_THEMES };
+	ca_trends *with = load("2025-01", "2025-03", NULL, "2025-04-10", &x), *without;
+
+	(void)state;
+	x.no_flags = 1;
+	without = load("2025-01", "2025-03", NULL, "2025-04-10", &x);
+	assert_int_equal(with->all.flag[0].raised, 15);
+	assert_int_equal(without->all.flag[0].raised, 0);
+	assert_int_equal(without->all.flags.raised, 0);
+	assert_true(isnan(without->all.flag[0].share));
+	assert_int_equal(without->periods[0].flag[0].raised, 0);
+	assert_int_equal(without->nperiods, with->nperiods);
+	assert_int_equal(without->all.audits, with->all.audits);
+	TEST_NEAR(without->all.good.share, with->all.good.share);
+	TEST_NEAR(without->all.domain[0].share, with->all.domain[0].share);
+	for (int s = 0; s < CA_TRENDS_SERIES; s++) {
+		assert_int_equal(without->series[s].n, with->series[s].n);
+		for (size_t i = 0; i < with->series[s].n; i++)
+			TEST_NEAR(without->series[s].value[i], with->series[s].value[i]);
+	}
+	assert_int_equal(without->nthemes, with->nthemes);
+	assert_string_equal(without->themes[0].id, with->themes[0].id);
+	ca_trends_free(with);
+	ca_trends_free(without);
+}
+
 static void
 test_api_waits(void **state)
 {
@@ -958,6 +1023,8 @@ main(void)
 		cmocka_unit_test(test_api_equity),
 		cmocka_unit_test(test_api_funnel),
 		cmocka_unit_test(test_api_themes),
+		cmocka_unit_test(test_api_theme_ties),
+		cmocka_unit_test(test_api_no_flags),
 		cmocka_unit_test(test_api_waits),
 		cmocka_unit_test(test_api_actions),
 		cmocka_unit_test(test_api_refuses),
