@@ -686,7 +686,7 @@ id_index_find(const id_index *x, const population *p, long long id)
 }
 
 /*
- * The newest rule set's screenings with a flag that weighs (any but
+ * The current rule set's screenings with a flag that weighs (any but
  * personal_data) in the population's range of ids: (id, revision screened,
  * flags that weigh).  A screening counts only for the revision it read,
  * as in the view current_screenings.  Reading them apart and matching in

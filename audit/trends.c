@@ -466,7 +466,7 @@ flags_total(ca_trends_group *g)
 
 /* The flags of the audited assessments against the auditors' scores.  The
  * flag-to-domain map goes in as two arrays, so it is written only once.
- * The screenings are those of current_screenings (the newest rule set,
+ * The screenings are those of current_screenings (the current rule set,
  * of the narrative as it stands), found from the audits' own rows: the
  * view's join to every assessment would read them all again. */
 static int
@@ -493,7 +493,7 @@ load_flags(PGconn *conn, ca_trends *t, ca_err *err)
 	    "  FROM ca_trends_base b"
 	    "  JOIN screenings cs ON cs.assessment_id = b.assessment_id"
 	    "   AND cs.assessment_revision = b.revision"
-	    "   AND cs.rule_set_id = (SELECT max(id) FROM screening_rule_sets)"
+	    "   AND cs.rule_set_id = (SELECT rule_set_id FROM screening_rules_current)"
 	    "  CROSS JOIN LATERAL unnest(cs.flags) AS fl(flag)"
 	    "  JOIN map ON map.flag = fl.flag"
 	    "  LEFT JOIN domain_scores ds ON ds.audit_id = b.id AND ds.domain = map.domain"

@@ -18,7 +18,7 @@ CREATE INDEX assessments_population ON assessments (assessment_ref COLLATE "C")
     INCLUDE (id, provider_id, assessment_type, completed_on, requested_on, person_ref,
              priority, revision);
 
--- A risk run then reads the newest rule set's screenings whose flags add
+-- A risk run then reads the current rule set's screenings whose flags add
 -- to a weight (any flag but personal_data) over the population's range of
 -- assessment ids.  This partial index holds just those, with what the
 -- weight needs: an index-only range scan instead of reading every

@@ -589,6 +589,30 @@ test_api_theme_ties(void **state)
 	assert_true(ca_trends_theme_cmp(&b, &a) < 0);
 }
 
+/* The flags are the current rule set's (0007): a newer set, stored and so
+ * current, has screened nothing yet; made current again, the older set's
+ * flags count again.  Last in the group: it leaves a second set behind. */
+static void
+test_api_flags_follow_current_rules(void **state)
+{
+	const ca_trends_query none = { 0 };
+	ca_trends *t;
+
+	(void)state;
+	test_db_exec(test_group.conn, "INSERT INTO screening_rule_sets (sha256, source,"
+	    " rule_count, loaded_by) SELECT repeat('e', 64), source, rule_count, 'test'"
+	    " FROM screening_rule_sets ORDER BY id LIMIT 1");
+	t = load("2025-01", "2025-03", NULL, "2025-04-10", &none);
+	assert_int_equal(t->all.flag[0].raised, 0);
+	ca_trends_free(t);
+	test_db_exec(test_group.conn, "UPDATE screening_rules_current SET rule_set_id ="
+	    " (SELECT min(id) FROM screening_rule_sets)");
+	t = load("2025-01", "2025-03", NULL, "2025-04-10", &none);
+	assert_int_equal(t->all.flag[0].raised, 15);
+	assert_int_equal(t->all.flag[0].confirmed, 5);
+	ca_trends_free(t);
+}
+
 /* Without the screening flags (a report that charts the range): the flags
  * zero, every other figure as with them. */
 static void
@@ -1032,6 +1056,7 @@ main(void)
 		cmocka_unit_test(test_cli_csv),
 		cmocka_unit_test(test_cli_tables),
 		cmocka_unit_test(test_cli_refuses),
+		cmocka_unit_test(test_api_flags_follow_current_rules),
 	};
 
 	return cmocka_run_group_tests_name("trends_extra", tests, setup, test_group_teardown);
